@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+// The `source` condition lets tests import workspace packages from src without a build.
+export default defineConfig({
+  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // e2e tests start real servers and Claude Code; one file at a time keeps the 2-core box sane.
+    fileParallelism: false },
+})
