@@ -4,7 +4,13 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/coverage/**', '**/.cache/**', '**/node_modules/**', '**/drizzle/**'],
+    ignores: [
+      '**/dist/**',
+      '**/coverage/**',
+      '**/.cache/**',
+      '**/node_modules/**',
+      '**/drizzle/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -19,7 +25,11 @@ export default tseslint.config(
       // Env is parsed and validated in exactly one module (apps/proxy/src/env.ts).
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Use the validated env (apps/proxy/src/env.ts).' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Use the validated env (apps/proxy/src/env.ts).',
+        },
       ],
     },
   },

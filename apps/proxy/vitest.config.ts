@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config'
 
-// The `source` condition lets tests import workspace packages from src without a build.
+// The `qcc-source` condition (ours; `source` is taken by eventsource-parser) lets tests import workspace packages from src without a build.
 export default defineConfig({
-  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  resolve: { conditions: ['qcc-source', 'module', 'browser', 'development|production'] },
+  ssr: { resolve: { conditions: ['qcc-source', 'module', 'node', 'development|production'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // e2e tests start real servers and Claude Code; one file at a time keeps the 2-core box sane.
-    fileParallelism: false },
+    fileParallelism: false,
+  },
 })

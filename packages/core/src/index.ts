@@ -1,1 +1,85 @@
+/**
+ * `@qcc/core`: every routing, retry, health and usage decision of the qcc gateway, as pure logic.
+ * No I/O and no `node:` imports; clock and random source are injected. See README.md.
+ */
 export const VERSION = '0.1.0'
+
+export type {
+  AttemptOutcome,
+  Clock,
+  EpochMs,
+  HeaderBag,
+  HealthCheckMethod,
+  NodeConfig,
+  NodeHealth,
+  NodeStatus,
+  PoolEntry,
+  RandomSource,
+  TransitionEvent,
+} from './types'
+export { DEFAULTS, type Defaults } from './config'
+export {
+  effectiveSettings,
+  extractTenantKey,
+  type Account,
+  type AccountSettings,
+  type EffectiveSettings,
+} from './account'
+export { CoreError, UpstreamError, type CoreErrorCode } from './errors'
+
+export {
+  classifyUpstreamOutcome,
+  type ClassifyOptions,
+  type FailureReason,
+  type NodeEffect,
+  type OutcomeDecision,
+} from './classify/classify'
+export { readErrorBody, type ErrorBodyInfo } from './classify/error-body'
+export {
+  finalErrorForFailedAttempts,
+  type ClientErrorType,
+  type FinalError,
+  type FinalErrorOptions,
+} from './classify/final-error'
+export { headerValue, parseRetryAfter, rateLimitResetAt } from './classify/retry-after'
+
+export {
+  selectNode,
+  type SelectContext,
+  type Selection,
+  type SelectionReason,
+} from './select/select'
+export { fnv1a32, rendezvousScore, sessionHash } from './select/rendezvous'
+export { StickyBindings, type StickyOptions } from './select/sticky'
+export { extractSessionId } from './session-id'
+
+export { isAvailable, isEntryAvailable, soonestCoolingEnd } from './health/availability'
+export { NodeHealthMachine, type HealthMachineOptions } from './health/state-machine'
+export {
+  effectiveStatus,
+  initialHealth,
+  type HealthEffect,
+  type PersistedHealth,
+} from './health/health-record'
+export { ProbeSchedule, type ProbeScheduleOptions, type ProbeTask } from './health/probe-schedule'
+
+export {
+  AttemptPlanner,
+  RequestAttempts,
+  type Attempt,
+  type AttemptReport,
+  type PlannerOptions,
+  type PlanRequest,
+  type StopReason,
+} from './plan/planner'
+export { RetryBudget, type RetryBudgetOptions } from './plan/retry-budget'
+
+export {
+  createUsageAccumulator,
+  type AccumulatorOptions,
+  type UsageAccumulator,
+} from './usage/accumulator'
+export { usageFromJson } from './usage/json-usage'
+export { applyUsageObject, emptyUsage, type Usage } from './usage/types'
+export { computeCostUsd, findPrice, type BillableUsage, type PriceRates } from './usage/cost'
+export { DEFAULT_MODEL, DEFAULT_PROBE_MODEL, PRICES, type ModelPrice } from './usage/prices'

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto'
+import { Hono } from 'hono'
+import { isStoreError, type Account } from '@qcc/store'
+import { z } from 'zod'
+import { audit } from './audit'
+import type { AdminDeps, AdminEnv } from './context'
+import { ApiError, notFound } from './errors'
+import type { TrustedProxies } from './request-meta'
+import { requireAdmin } from './roles'
+import type { RouteDoc } from './route-doc'
+import { jsonBody, queryOf } from './validate'
+
+// qcc_plus clients send "" for "keep as is"; treat it as absent.
+const keepIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional())
+
+export const createAccountBody = z.object({
+  name: z.string().trim().min(1).max(128),
+  password: keepIfEmpty(z.string().min(8).max(1024)),
+  proxy_api_key: keepIfEmpty(z.string().min(4).max(512)),
+  is_admin: z.boolean().optional(),
+})
+export const updateAccountBody = z.object({
+  name: keepIfEmpty(z.string().trim().min(1).max(128)),
+  password: keepIfEmpty(z.string().min(8).max(1024)),
+  proxy_api_key: keepIfEmpty(z.string().min(4).max(512)),
+  is_admin: z.boolean().optional(),
+  disabled: z.boolean().optional(),
+})
+export const idQuery = z.object({ id: z.string().min(1).max(64) })
+
+/** The display prefix of the account's oldest live key (qcc_plus had one key per account). */
+async function keyPrefixes(deps: AdminDeps): Promise<Map<string, string>> {
+  const out = new Map<string, string>()
+  for (const key of await deps.store.listProxyKeys()) {
+    if (!key.revokedAt && !out.has(key.accountId)) out.set(key.accountId, key.prefix)
+  }
+  return out
+}
+
+const view = (a: Account, prefix: string | undefined) => ({
+  id: a.id,
+  name: a.name,
+  is_admin: a.isAdmin,
+  disabled: a.disabled,
+  key_prefix: prefix ?? null,
+  created_at: a.createdAt.toISOString(),
+})
+
+/** `GET|POST|PUT|DELETE /admin/api/accounts` (qcc_plus-compatible). */
+export function accountRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>()
+  const { store } = deps
+
+  app.get('/accounts', async (c) => {
+    const me = c.get('account')
+    const accounts = me.isAdmin ? await store.listAccounts() : [me]
+    const prefixes = await keyPrefixes(deps)
+    return c.json({ accounts: accounts.map((a) => view(a, prefixes.get(a.id))) })
+  })
+
+  app.post('/accounts', async (c) => {
+    requireAdmin(c)
+    const body = await jsonBody(c, createAccountBody)
+    // No password: the account is used through its proxy key until an admin sets one.
+    const password = body.password ?? randomBytes(32).toString('base64url')
+    const account = await store.createAccount({ name: body.name, password, isAdmin: body.is_admin })
+    let issued
+    try {
+      issued = await store.createProxyKey({
+        accountId: account.id,
+        name: 'default',
+        key: body.proxy_api_key,
+      })
+    } catch (err) {
+      await store.deleteAccount(account.id)
+      if (isStoreError(err, 'conflict')) throw new ApiError(409, 'proxy_api_key: already in use')
+      throw err
+    }
+    await audit(c, deps, trusted, {
+      action: 'account.create',
+      accountId: account.id,
+      targetType: 'account',
+      targetId: account.id,
+      detail: { name: account.name, is_admin: account.isAdmin },
+    })
+    return c.json(
+      {
+        id: account.id,
+        name: account.name,
+        is_admin: account.isAdmin,
+        proxy_api_key: issued.secret,
+      },
+      201,
+    )
+  })
+
+  app.put('/accounts', async (c) => {
+    const me = c.get('account')
+    const { id } = queryOf(c, idQuery)
+    // Ownership before validation: another tenant's id is 404 whatever the body says.
+    if (!me.isAdmin && id !== me.id) throw notFound('account not found')
+    const target = await store.getAccount(id)
+    if (!target) throw notFound('account not found')
+    const body = await jsonBody(c, updateAccountBody)
+    if (!me.isAdmin) {
+      if (body.is_admin !== undefined || body.disabled !== undefined) {
+        throw new ApiError(403, 'only an admin may change is_admin or disabled')
+      }
+      if (body.password !== undefined || body.proxy_api_key !== undefined) {
+        throw new ApiError(403, 'use /admin/api/me/password and /admin/api/keys')
+      }
+    }
+    if (me.isAdmin && id === me.id && (body.is_admin === false || body.disabled === true)) {
+      if ((await store.countAdmins()) <= 1)
+        throw new ApiError(409, 'the last admin cannot be demoted or disabled')
+    }
+    const updated = await store.updateAccount(id, {
+      name: body.name,
+      password: body.password,
+      isAdmin: body.is_admin,
+      disabled: body.disabled,
+    })
+    if (!updated) throw notFound('account not found')
+    if (body.proxy_api_key !== undefined) {
+      // qcc_plus semantics: the account's key is replaced by the chosen one.
+      const old = (await store.listProxyKeys(id)).filter((k) => !k.revokedAt)
+      try {
+        await store.createProxyKey({ accountId: id, name: 'default', key: body.proxy_api_key })
+      } catch (err) {
+        if (isStoreError(err, 'conflict')) throw new ApiError(409, 'proxy_api_key: already in use')
+        throw err
+      }
+      for (const k of old) await store.revokeProxyKey(k.id)
+    }
+    await audit(c, deps, trusted, {
+      action: 'account.update',
+      accountId: id,
+      targetType: 'account',
+      targetId: id,
+      detail: {
+        fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined),
+      },
+    })
+    return c.json({ id })
+  })
+
+  app.delete('/accounts', async (c) => {
+    const me = c.get('account')
+    const { id } = queryOf(c, idQuery)
+    if (!me.isAdmin)
+      throw id === me.id ? new ApiError(403, 'admin only') : notFound('account not found')
+    if (id === me.id) throw new ApiError(409, 'an admin cannot delete their own account')
+    if (!(await store.deleteAccount(id))) throw notFound('account not found')
+    await audit(c, deps, trusted, {
+      action: 'account.delete',
+      accountId: null,
+      targetType: 'account',
+      targetId: id,
+    })
+    return c.json({ deleted: id })
+  })
+  return app
+}
+
+export const accountDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/admin/api/accounts',
+    summary: 'Accounts (a tenant sees only its own)',
+    auth: 'session',
+  },
+  {
+    method: 'post',
+    path: '/admin/api/accounts',
+    summary: 'Create an account with its first proxy key',
+    auth: 'admin',
+    body: createAccountBody,
+    status: 201,
+  },
+  {
+    method: 'put',
+    path: '/admin/api/accounts',
+    summary: 'Update an account (partial)',
+    auth: 'session',
+    query: idQuery,
+    body: updateAccountBody,
+  },
+  {
+    method: 'delete',
+    path: '/admin/api/accounts',
+    summary: 'Delete an account with its keys, nodes and sessions',
+    auth: 'admin',
+    query: idQuery,
+  },
+]

@@ -1,0 +1,128 @@
+import { Hono, type Context } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { z } from 'zod'
+import type { AdminDeps, AdminEnv } from './context'
+import { ApiError } from './errors'
+import { clientAddress, type TrustedProxies } from './request-meta'
+import type { RouteDoc } from './route-doc'
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './sessions'
+import { createLoginThrottles } from './throttle'
+import { jsonBody, readJson } from './validate'
+import { audit } from './audit'
+
+export const loginBody = z.object({
+  username: z.string().trim().min(1).max(128),
+  password: z.string().min(1).max(1024),
+})
+export const passwordBody = z.object({
+  current: z.string().min(1).max(1024),
+  new: z.string().min(8).max(1024),
+})
+
+const FAILED = 'invalid username or password'
+
+/** Form fields or JSON, as qcc_plus's clients send either. */
+async function loginFields(c: Context): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase()
+  if (type.includes('application/json')) return readJson(c)
+  const form = await c.req.parseBody()
+  return { username: form.username, password: form.password }
+}
+
+/** `POST /login` (form or JSON) and `POST /logout`, outside the session guard. */
+export function loginRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono {
+  const app = new Hono()
+  const throttles = createLoginThrottles()
+
+  app.post('/login', async (c) => {
+    const isJson = (c.req.header('content-type') ?? '').includes('application/json')
+    const parsed = loginBody.safeParse(await loginFields(c))
+    if (!parsed.success) throw new ApiError(401, FAILED)
+    const { username, password } = parsed.data
+    const now = deps.now()
+    const nameKey = username.toLowerCase()
+    const address = clientAddress(c, trusted)
+    const wait = Math.max(
+      throttles.account.waitMs(nameKey, now),
+      throttles.address.waitMs(address, now),
+    )
+    // The same answer for a locked real account and a locked unknown name.
+    if (wait > 0) {
+      throw new ApiError(429, 'too many login attempts, try again later', {
+        'retry-after': String(Math.ceil(wait / 1000)),
+      })
+    }
+    const account = await deps.store.verifyPassword(username, password)
+    if (!account) {
+      throttles.account.fail(nameKey, now)
+      throttles.address.fail(address, now)
+      deps.logger.info({ address }, 'login failed')
+      throw new ApiError(401, FAILED)
+    }
+    throttles.account.reset(nameKey)
+    // A new id on every login; a session cookie brought along is dropped (no fixation).
+    const previous = getCookie(c, SESSION_COOKIE)
+    if (previous) await deps.store.deleteSession(previous)
+    const session = await deps.store.createSession(account.id, deps.sessionTtlMs)
+    setSessionCookie(c, session.id, deps.sessionTtlMs, trusted)
+    deps.logger.info({ account_id: account.id, address }, 'login')
+    if (!isJson) return c.redirect('/admin', 302)
+    return c.json({ id: account.id, name: account.name, is_admin: account.isAdmin })
+  })
+
+  app.post('/logout', async (c) => {
+    const id = getCookie(c, SESSION_COOKIE)
+    if (id) await deps.store.deleteSession(id)
+    clearSessionCookie(c)
+    if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ ok: true })
+    return c.redirect('/login', 302)
+  })
+  return app
+}
+
+/** `GET /admin/api/me`, `POST /admin/api/me/password` (behind the session guard). */
+export function meRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>()
+  app.get('/me', (c) => {
+    const me = c.get('account')
+    return c.json({ id: me.id, name: me.name, is_admin: me.isAdmin })
+  })
+
+  app.post('/me/password', async (c) => {
+    const me = c.get('account')
+    const body = await jsonBody(c, passwordBody)
+    const ok = await deps.store.verifyPassword(me.name, body.current)
+    if (!ok) throw new ApiError(403, 'current: wrong password')
+    // The store drops every session of the account; the caller gets a fresh one.
+    await deps.store.updateAccount(me.id, { password: body.new })
+    const session = await deps.store.createSession(me.id, deps.sessionTtlMs)
+    setSessionCookie(c, session.id, deps.sessionTtlMs, trusted)
+    await audit(c, deps, trusted, {
+      action: 'account.password',
+      accountId: me.id,
+      targetType: 'account',
+      targetId: me.id,
+    })
+    return c.json({ ok: true })
+  })
+  return app
+}
+
+export const authDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/login',
+    summary: 'Log in (form or JSON); sets session_token',
+    auth: 'public',
+    body: loginBody,
+  },
+  { method: 'post', path: '/logout', summary: 'Log out; clears session_token', auth: 'public' },
+  { method: 'get', path: '/admin/api/me', summary: 'The logged-in account', auth: 'session' },
+  {
+    method: 'post',
+    path: '/admin/api/me/password',
+    summary: "Change one's own password",
+    auth: 'session',
+    body: passwordBody,
+  },
+]

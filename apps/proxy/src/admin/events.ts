@@ -1,0 +1,79 @@
+import { Hono } from 'hono'
+import { streamSSE } from 'hono/streaming'
+import type { ConsoleEvent } from '../events/bus'
+import type { AdminDeps, AdminEnv } from './context'
+import type { RouteDoc } from './route-doc'
+
+/** How often an idle stream sends a comment (keeps proxies from closing it) and re-checks the session. */
+const KEEPALIVE_MS = 15_000
+/** Events queued for a slow client before it is dropped (it reconnects and refetches). */
+const MAX_QUEUE = 1000
+
+/**
+ * `GET /admin/api/events`: the live console stream as SSE. Admins get every account's events,
+ * tenants only their own. The stream ends when the session does (logout, password change,
+ * account disabled), checked at each keepalive.
+ */
+export function eventRoutes(deps: AdminDeps): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>()
+  app.get('/events', (c) => {
+    const me = c.get('account')
+    const sessionId = c.get('sessionId')
+    c.header('cache-control', 'no-cache')
+    c.header('x-accel-buffering', 'no')
+    return streamSSE(c, async (stream) => {
+      const queue: ConsoleEvent[] = []
+      let wake: (() => void) | undefined
+      let closed = false
+      const unsubscribe = deps.events.subscribe((event) => {
+        if (!me.isAdmin && event.accountId !== me.id) return
+        if (queue.length >= MAX_QUEUE) closed = true
+        else queue.push(event)
+        wake?.()
+      })
+      stream.onAbort(() => {
+        closed = true
+        wake?.()
+      })
+      const keepalive = setInterval(() => {
+        void deps.store
+          .getSession(sessionId)
+          .then((s) => {
+            if (!s) closed = true
+          })
+          .catch(() => {})
+          .finally(() => wake?.())
+      }, KEEPALIVE_MS)
+      try {
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ account_id: me.id }) })
+        while (!closed) {
+          const event = queue.shift()
+          if (event) {
+            await stream.writeSSE({ event: event.type, data: JSON.stringify(event.data) })
+            continue
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve
+            setTimeout(resolve, KEEPALIVE_MS).unref()
+          })
+          wake = undefined
+          if (!closed && queue.length === 0) await stream.write(': keepalive\n\n')
+        }
+      } finally {
+        clearInterval(keepalive)
+        unsubscribe()
+      }
+    })
+  })
+  return app
+}
+
+export const eventDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/admin/api/events',
+    summary: 'Live console events (node.state, request, health.check, config.changed) as SSE',
+    auth: 'session',
+    produces: 'text/event-stream',
+  },
+]

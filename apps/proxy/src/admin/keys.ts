@@ -1,0 +1,133 @@
+import { Hono, type Context } from 'hono'
+import type { ProxyKey } from '@qcc/store'
+import { z } from 'zod'
+import { audit } from './audit'
+import type { AdminDeps, AdminEnv } from './context'
+import { ApiError, notFound } from './errors'
+import type { TrustedProxies } from './request-meta'
+import { accountScope, targetAccount } from './roles'
+import type { RouteDoc } from './route-doc'
+import { jsonBody, queryOf } from './validate'
+
+export const keysQuery = z.object({ account_id: z.string().max(64).optional() })
+export const createKeyBody = z.object({
+  name: z.string().trim().min(1).max(128).optional(),
+  key: z.string().min(16).max(512).optional(),
+})
+export const keyIdBody = z.object({ id: z.string().min(1).max(64) })
+
+const view = (k: ProxyKey) => ({
+  id: k.id,
+  account_id: k.accountId,
+  name: k.name,
+  prefix: k.prefix,
+  created_at: k.createdAt.toISOString(),
+  revoked_at: k.revokedAt?.toISOString() ?? null,
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+})
+
+/**
+ * Proxy keys, several per account: listed by prefix only, the secret shown once at creation or
+ * rotation. Revocation reaches every replica through the store's change version within seconds.
+ */
+export function keyRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>()
+  const { store } = deps
+
+  const ownedKey = async (c: Context<AdminEnv>, id: string): Promise<ProxyKey> => {
+    const me = c.get('account')
+    const keys = await store.listProxyKeys(me.isAdmin ? undefined : me.id)
+    const key = keys.find((k) => k.id === id)
+    if (!key) throw notFound('key not found')
+    return key
+  }
+
+  app.get('/keys', async (c) => {
+    const q = queryOf(c, keysQuery)
+    const accountId = await accountScope(c, deps, q.account_id)
+    return c.json({ keys: (await store.listProxyKeys(accountId)).map(view) })
+  })
+
+  app.post('/keys', async (c) => {
+    const account = await targetAccount(c, deps, queryOf(c, keysQuery).account_id)
+    const body = await jsonBody(c, createKeyBody)
+    // A chosen key is an admin's privilege (SPEC 5); tenants get a generated, high-entropy one.
+    if (body.key !== undefined && !c.get('account').isAdmin) {
+      throw new ApiError(403, 'key: only an admin may choose a key')
+    }
+    const issued = await store.createProxyKey({
+      accountId: account.id,
+      name: body.name ?? null,
+      key: body.key,
+    })
+    await audit(c, deps, trusted, {
+      action: 'key.create',
+      accountId: account.id,
+      targetType: 'key',
+      targetId: issued.key.id,
+      detail: { prefix: issued.key.prefix },
+    })
+    return c.json({ ...view(issued.key), key: issued.secret }, 201)
+  })
+
+  app.post('/keys/revoke', async (c) => {
+    const key = await ownedKey(c, (await jsonBody(c, keyIdBody)).id)
+    const revoked = await store.revokeProxyKey(key.id)
+    await audit(c, deps, trusted, {
+      action: 'key.revoke',
+      accountId: key.accountId,
+      targetType: 'key',
+      targetId: key.id,
+    })
+    return c.json(view(revoked ?? key))
+  })
+
+  app.post('/keys/rotate', async (c) => {
+    const key = await ownedKey(c, (await jsonBody(c, keyIdBody)).id)
+    if (key.revokedAt) throw new ApiError(409, 'id: key is revoked')
+    const issued = await store.rotateProxyKey(key.id)
+    if (!issued) throw notFound('key not found')
+    await audit(c, deps, trusted, {
+      action: 'key.rotate',
+      accountId: key.accountId,
+      targetType: 'key',
+      targetId: issued.key.id,
+      detail: { replaces: key.id },
+    })
+    return c.json({ ...view(issued.key), key: issued.secret, replaces: key.id })
+  })
+  return app
+}
+
+export const keyDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/admin/api/keys',
+    summary: 'Proxy keys (prefix only)',
+    auth: 'session',
+    query: keysQuery,
+  },
+  {
+    method: 'post',
+    path: '/admin/api/keys',
+    summary: 'Create a proxy key; the key is shown in this answer only',
+    auth: 'session',
+    query: keysQuery,
+    body: createKeyBody,
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/admin/api/keys/revoke',
+    summary: 'Revoke a key',
+    auth: 'session',
+    body: keyIdBody,
+  },
+  {
+    method: 'post',
+    path: '/admin/api/keys/rotate',
+    summary: 'Revoke a key and issue its successor',
+    auth: 'session',
+    body: keyIdBody,
+  },
+]

@@ -1,0 +1,73 @@
+import { Hono } from 'hono'
+import { accountRoutes } from './accounts'
+import { auditRoutes } from './audit'
+import { loginRoutes, meRoutes } from './auth-routes'
+import { configRoutes } from './config'
+import type { AdminDeps, AdminEnv } from './context'
+import { csrfGuard } from './csrf'
+import { envRoutes } from './env-view'
+import { ApiError, renderAdminError } from './errors'
+import { eventRoutes } from './events'
+import { healthRoutes } from './health'
+import { keyRoutes } from './keys'
+import { nodeRoutes } from './nodes'
+import { openApiRoutes, ROUTE_DOCS } from './openapi'
+import { pricingRoutes } from './pricing'
+import { TrustedProxies } from './request-meta'
+import { requireSession } from './sessions'
+import { claudeConfigRoutes } from './settings-gen'
+import { publicShareRoutes, shareRoutes } from './share'
+import { usageRoutes } from './usage'
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
+
+/** `{id}` path templates as regular expressions, for the 405 fallback. */
+const KNOWN = ROUTE_DOCS.map((d) => ({
+  method: d.method.toUpperCase(),
+  re: new RegExp(`^${d.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+}))
+
+/**
+ * Mounts login, the admin API (behind the session guard and the CSRF guard) and the public
+ * helpers (shared monitor, settings download) on the app.
+ */
+export function mountAdmin(app: Hono, deps: AdminDeps, version: string): void {
+  const trusted = new TrustedProxies(deps.env.PROXY_TRUSTED_PROXIES)
+  app.use('/login', csrfGuard({ trusted, formTypes: FORM_TYPES }))
+  app.use('/logout', csrfGuard({ trusted, anyBody: () => true }))
+  app.route('/', loginRoutes(deps, trusted))
+
+  const claudeConfig = claudeConfigRoutes(deps, trusted)
+  app.route('/', publicShareRoutes(deps))
+  app.route('/', claudeConfig.download)
+
+  const api = new Hono<AdminEnv>()
+  // Session first: an anonymous caller learns nothing about a route, not even its rules.
+  api.use('*', requireSession(deps, trusted))
+  api.use('*', csrfGuard({ trusted }))
+  for (const routes of [
+    meRoutes(deps, trusted),
+    accountRoutes(deps, trusted),
+    nodeRoutes(deps, trusted),
+    keyRoutes(deps, trusted),
+    configRoutes(deps, trusted),
+    usageRoutes(deps),
+    healthRoutes(deps),
+    pricingRoutes(deps, trusted),
+    shareRoutes(deps, trusted),
+    claudeConfig.admin,
+    envRoutes(deps),
+    auditRoutes(deps),
+    eventRoutes(deps),
+    openApiRoutes(version),
+  ]) {
+    api.route('/', routes)
+  }
+  api.all('*', (c) => {
+    const allowed = KNOWN.filter((k) => k.re.test(c.req.path)).map((k) => k.method)
+    if (allowed.length === 0) throw new ApiError(404, 'not found')
+    throw new ApiError(405, 'method not allowed', { allow: [...new Set(allowed)].join(', ') })
+  })
+  api.onError((err, c) => renderAdminError(err, c, deps.logger))
+  app.route('/admin/api', api)
+}

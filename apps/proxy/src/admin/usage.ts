@@ -1,0 +1,151 @@
+import { Hono, type Context } from 'hono'
+import type { UsageTotals } from '@qcc/store'
+import { z } from 'zod'
+import type { AdminDeps, AdminEnv } from './context'
+import { ApiError } from './errors'
+import { accountScope, ownedNode } from './roles'
+import type { RouteDoc } from './route-doc'
+import { queryOf } from './validate'
+
+const time = z.iso.datetime({ offset: true })
+const scope = {
+  account_id: z.string().max(64).optional(),
+  node_id: z.string().max(64).optional(),
+  from: time.optional(),
+  to: time.optional(),
+}
+export const summaryQuery = z.object({
+  ...scope,
+  group_by: z.enum(['model', 'node', 'key']).optional(),
+})
+export const logsQuery = z.object({
+  ...scope,
+  model: z.string().max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export const seriesQuery = z.object({
+  ...scope,
+  bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
+})
+
+const totals = (t: UsageTotals) => ({
+  requests: t.requests,
+  errors: t.errors,
+  input_tokens: t.inputTokens,
+  output_tokens: t.outputTokens,
+  cache_creation_input_tokens: t.cacheCreationInputTokens,
+  cache_creation_5m_input_tokens: t.cacheCreation5mTokens,
+  cache_creation_1h_input_tokens: t.cacheCreation1hTokens,
+  cache_read_input_tokens: t.cacheReadInputTokens,
+  cost_usd: t.costUsd,
+  bytes: t.bytes,
+  avg_duration_ms: t.requests ? Math.round(t.durationMsSum / t.requests) : null,
+  avg_ttfb_ms: t.requests ? Math.round(t.ttfbMsSum / t.requests) : null,
+})
+
+/**
+ * The filter a usage query may use. Tenants are pinned to their own account whatever they
+ * pass; admins default to every account. A node filter must be a node the caller owns.
+ */
+async function usageScope(c: Context<AdminEnv>, deps: AdminDeps, q: z.infer<typeof summaryQuery>) {
+  const me = c.get('account')
+  const accountId = await accountScope(c, deps, q.account_id ?? (me.isAdmin ? '*' : undefined))
+  const nodeId = q.node_id ? (await ownedNode(c, deps, q.node_id)).id : undefined
+  const from = q.from ? new Date(q.from) : undefined
+  const to = q.to ? new Date(q.to) : undefined
+  if (from && to && from >= to) throw new ApiError(400, 'from: must be before to')
+  return { accountId, nodeId, from, to }
+}
+
+/** Usage summary, request logs and time series, all from the store's rollups and raw events. */
+export function usageRoutes(deps: AdminDeps): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>()
+  const { store } = deps
+
+  app.get('/usage/summary', async (c) => {
+    const q = queryOf(c, summaryQuery)
+    const summary = await store.usageSummary({
+      ...(await usageScope(c, deps, q)),
+      groupBy: q.group_by,
+    })
+    if (!q.group_by) return c.json(totals(summary.total))
+    return c.json({
+      groups: summary.groups.map((g) => ({ key: g.key, name: g.name, ...totals(g) })),
+    })
+  })
+
+  app.get('/usage/logs', async (c) => {
+    const q = queryOf(c, logsQuery)
+    const logs = await store.usageLogs({
+      ...(await usageScope(c, deps, q)),
+      model: q.model,
+      limit: q.limit,
+      offset: q.offset,
+    })
+    return c.json({
+      logs: logs.map((e) => ({
+        request_id: e.requestId,
+        account_id: e.accountId,
+        key_id: e.keyId,
+        node_id: e.nodeId,
+        model: e.model,
+        status: e.status,
+        success: e.status >= 200 && e.status < 300,
+        attempts: e.attempts,
+        input_tokens: e.inputTokens,
+        output_tokens: e.outputTokens,
+        cache_creation_input_tokens: e.cacheCreationInputTokens,
+        cache_read_input_tokens: e.cacheReadInputTokens,
+        cost_usd: e.costUsd,
+        ttfb_ms: e.ttfbMs,
+        duration_ms: e.durationMs,
+        bytes: e.bytes,
+        partial: e.partial,
+        at: e.at.toISOString(),
+      })),
+      limit: q.limit,
+      offset: q.offset,
+    })
+  })
+
+  app.get('/usage/series', async (c) => {
+    const q = queryOf(c, seriesQuery)
+    const s = await usageScope(c, deps, q)
+    const spanMs = { minute: 3_600_000, hour: 86_400_000, day: 30 * 86_400_000 }[q.bucket]
+    const to = s.to ?? new Date(deps.now())
+    const from = s.from ?? new Date(to.getTime() - spanMs)
+    const points = await store.usageSeries({ ...s, from, to, bucket: q.bucket })
+    return c.json({
+      bucket: q.bucket,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      points: points.map((p) => ({ at: p.at.toISOString(), ...totals(p) })),
+    })
+  })
+  return app
+}
+
+export const usageDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/admin/api/usage/summary',
+    summary: 'Usage totals, or groups by model, node or key',
+    auth: 'session',
+    query: summaryQuery,
+  },
+  {
+    method: 'get',
+    path: '/admin/api/usage/logs',
+    summary: 'One record per request, newest first',
+    auth: 'session',
+    query: logsQuery,
+  },
+  {
+    method: 'get',
+    path: '/admin/api/usage/series',
+    summary: 'Usage time series (minute, hour or day buckets)',
+    auth: 'session',
+    query: seriesQuery,
+  },
+]

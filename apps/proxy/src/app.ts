@@ -1,0 +1,56 @@
+import { Hono } from 'hono'
+import type { Store } from '@qcc/store'
+import { mountAdmin } from './admin/mount'
+import { renderAdminError } from './admin/errors'
+import type { Env } from './env'
+import { EventBus } from './events/bus'
+import { mountAdminAssets, type loadAdminAssets } from './http/admin-assets'
+import type { Logger } from './observability/logger'
+
+export interface AppDeps {
+  store: Store
+  logger: Logger
+  env: Env
+  /** The console's live events; a private bus when absent (nothing published then). */
+  eventBus?: EventBus
+  version: { version: string; commit: string; builtAt: string }
+  adminAssets: ReturnType<typeof loadAdminAssets>
+  /** Idle lifetime of a login session (default `PROXY_SESSION_TTL_SEC`). */
+  sessionTtlMs?: number
+  /** True once config is loaded and the store answered (for `/readyz`). */
+  isReady: () => Promise<boolean>
+  now?: () => number
+}
+
+/** Everything but the `/v1/*` data path: health, login, the admin API and the console. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono()
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.get('/readyz', async (c) =>
+    (await deps.isReady()) ? c.json({ status: 'ready' }) : c.json({ status: 'not ready' }, 503),
+  )
+  app.get('/version', (c) =>
+    c.json({
+      version: deps.version.version,
+      commit: deps.version.commit,
+      built_at: deps.version.builtAt,
+    }),
+  )
+  mountAdmin(
+    app,
+    {
+      store: deps.store,
+      env: deps.env,
+      logger: deps.logger,
+      events: deps.eventBus ?? new EventBus(),
+      sessionTtlMs: deps.sessionTtlMs ?? deps.env.PROXY_SESSION_TTL_SEC * 1000,
+      sessionMaxAgeMs: deps.env.PROXY_SESSION_MAX_AGE_SEC * 1000,
+      now: deps.now ?? Date.now,
+    },
+    deps.version.version,
+  )
+  mountAdminAssets(app, deps.adminAssets)
+  app.notFound((c) => c.json({ error: 'not found' }, 404))
+  app.onError((err, c) => renderAdminError(err, c, deps.logger))
+  return app
+}

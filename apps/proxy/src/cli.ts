@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * The `qcc` command: `qcc proxy` (the default), `qcc message <text...>`, `qcc migrate`,
+ * `qcc --version`. The only place with process-level side effects.
+ */
+import { EnvError, loadEnv, type Env } from './env'
+import { createLogger } from './observability/logger'
+import { startQcc } from './server'
+import { VERSION_INFO } from './version'
+
+const USAGE = `usage: qcc [proxy | message <text...> | migrate | --version]`
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'proxy', ...rest] = argv
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(
+      `qcc ${VERSION_INFO.version} (${VERSION_INFO.commit}, built ${VERSION_INFO.builtAt})\n`,
+    )
+    return 0
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n')
+    return 0
+  }
+  let env: Env
+  try {
+    env = loadEnv()
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`qcc: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+  switch (command) {
+    case 'proxy':
+      return runProxy(env)
+    case 'message': {
+      const { runMessageCommand } = await import('./commands/message')
+      const interrupted = new AbortController()
+      process.once('SIGINT', () => interrupted.abort())
+      return runMessageCommand({
+        signal: interrupted.signal,
+        platform: { os: process.platform, arch: process.arch, runtimeVersion: process.version },
+        args: rest,
+        env: {
+          ANTHROPIC_AUTH_TOKEN: env.ANTHROPIC_AUTH_TOKEN,
+          ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY,
+          ANTHROPIC_BASE_URL: env.ANTHROPIC_BASE_URL,
+          MODEL: env.MODEL,
+          WARMUP_MODEL: env.WARMUP_MODEL,
+          NO_WARMUP: env.NO_WARMUP,
+        },
+        stdout: process.stdout,
+        stderr: process.stderr,
+      })
+    }
+    case 'migrate': {
+      const { runMigrateCommand } = await import('./commands/migrate')
+      return runMigrateCommand(env, process.stderr)
+    }
+    default:
+      process.stderr.write(`qcc: unknown command "${command}"\n${USAGE}\n`)
+      return 2
+  }
+}
+
+async function runProxy(env: Env): Promise<number> {
+  const logger = createLogger(env.LOG_LEVEL)
+  const qcc = await startQcc(env, { logger })
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      logger.info({ signal }, 'shutting down')
+      qcc.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed')
+          resolve(1)
+        },
+      )
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+    // Open handles (keep-alive pools, timers) must not keep a finished command alive.
+    setTimeout(() => process.exit(code), 100).unref()
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `qcc: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    )
+    process.exit(1)
+  },
+)

@@ -1,0 +1,166 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RequestPlan, RouteTarget } from '../routing/types'
+import { anthropicErrorFrame, sendAnthropicError } from './anthropic-error'
+import { pickDownstreamHeaders } from './headers'
+import { relayBody } from './relay'
+import { attemptUpstream } from './upstream-attempt'
+import type { UpstreamResponse } from './upstream'
+import type { UsageRecorder, UsageResult } from './usage-tap'
+import type { V1HandlerDeps } from './v1-handler'
+
+export interface AttemptLoopInput {
+  req: IncomingMessage
+  res: ServerResponse
+  plan: RequestPlan
+  body: Buffer | undefined
+  json: unknown
+  /** Path and query as the client sent them. */
+  path: string
+  requestId: string
+  tenant: { accountId: string; keyId: string }
+}
+
+/**
+ * Tries nodes until one answers or the plan gives up. Before the commit point a failed attempt
+ * moves on; after it the response is the client's, and a failure ends it with one error frame.
+ * Every decision is the plan's (core's); this loop only moves bytes.
+ */
+export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput): Promise<void> {
+  const { res, plan } = input
+  const startedAt = deps.now()
+  const model = (input.json as { model?: unknown } | undefined)?.model
+  const recorder = deps.usage.begin({
+    requestId: input.requestId,
+    accountId: input.tenant.accountId,
+    keyId: input.tenant.keyId,
+    sessionId: plan.sessionId,
+    model: typeof model === 'string' ? model : undefined,
+    route: input.path,
+    startedAt,
+  })
+  const clientGone = new AbortController()
+  const onClientClose = () => {
+    if (!res.writableFinished) clientGone.abort()
+  }
+  res.on('close', onClientClose)
+  const outcome: UsageResult = {
+    status: 0,
+    nodeId: null,
+    attempts: 0,
+    ttfbMs: null,
+    bytes: 0,
+    partial: false,
+    isSse: false,
+  }
+  try {
+    for (;;) {
+      const target = await plan.next()
+      if (clientGone.signal.aborted) {
+        outcome.status = 499
+        outcome.partial = true
+        return
+      }
+      if (!target) {
+        const final = plan.finalError()
+        const headers: Record<string, string> = {}
+        if (final.retryAfterSec !== undefined) headers['retry-after'] = String(final.retryAfterSec)
+        sendAnthropicError(res, final.status, final.type, final.message, headers)
+        outcome.status = final.status
+        return
+      }
+      outcome.attempts++
+      outcome.nodeId = target.nodeId
+      const attempt = await attemptUpstream({
+        upstream: deps.upstream,
+        req: input.req,
+        body: input.body,
+        path: input.path,
+        target,
+        timeoutMs: Math.min(deps.limits.firstByteTimeoutMs, deadlineLeft(deps, startedAt)),
+        clientGone: clientGone.signal,
+      })
+      if (attempt.kind === 'ready') {
+        plan.report(target, {
+          kind: 'accepted',
+          status: attempt.response.statusCode,
+          eventType: attempt.eventType,
+        })
+        await commit(deps, input, target, attempt.response, attempt.first, recorder, outcome)
+        return
+      }
+      if (clientGone.signal.aborted) {
+        plan.report(target, { kind: 'client_abort' })
+        outcome.status = 499
+        outcome.partial = true
+        return
+      }
+      const verdict = plan.report(target, attempt.observation)
+      if (verdict.passThrough && attempt.observation.kind === 'response') {
+        const { status, headers, body } = attempt.observation
+        res.writeHead(status, { ...pickDownstreamHeaders(headers), ...nodeHeaders(target) })
+        res.end(body)
+        outcome.status = status
+        outcome.bytes = Buffer.byteLength(body)
+        return
+      }
+    }
+  } finally {
+    res.off('close', onClientClose)
+    recorder.finish(outcome)
+  }
+}
+
+function deadlineLeft(deps: V1HandlerDeps, startedAt: number): number {
+  return Math.max(1, startedAt + deps.limits.requestTimeoutMs - deps.now())
+}
+
+/** Sends the chosen answer: status and headers, the bytes already read, then the live body. */
+async function commit(
+  deps: V1HandlerDeps,
+  input: AttemptLoopInput,
+  target: RouteTarget,
+  response: UpstreamResponse,
+  first: Buffer[],
+  recorder: UsageRecorder,
+  outcome: UsageResult,
+): Promise<void> {
+  const { res, plan } = input
+  const isSse = first.length > 0
+  outcome.status = response.statusCode
+  outcome.isSse = isSse
+  recorder.onCommit(isSse)
+  res.writeHead(response.statusCode, {
+    ...pickDownstreamHeaders(response.headers),
+    ...nodeHeaders(target),
+  })
+  outcome.ttfbMs = deps.now() - recorder.startedAt
+  const onChunk = (chunk: Buffer) => {
+    outcome.bytes += chunk.length
+    recorder.onChunk(chunk)
+  }
+  for (const chunk of first) {
+    onChunk(chunk)
+    res.write(chunk)
+  }
+  const end = await relayBody(response.body, res, {
+    onChunk,
+    keepaliveMs: isSse ? deps.limits.keepaliveMs : undefined,
+    // The upstream's own `event: error` is forwarded as it is; ours only when it sent none.
+    errorFrame: () =>
+      isSse && !recorder.sawErrorEvent
+        ? anthropicErrorFrame('api_error', 'the upstream stream failed')
+        : undefined,
+  })
+  outcome.partial = end.kind !== 'complete'
+  // After the commit only a node's own failure is reported; a client leaving says nothing of it.
+  if (end.kind === 'upstream_failed') {
+    const idle = (end.error as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT'
+    plan.report(target, { kind: 'stream_failed', cause: idle ? 'idle_timeout' : 'reset' })
+  } else if (end.kind === 'complete' && recorder.sawErrorEvent) {
+    plan.report(target, { kind: 'stream_failed', cause: 'error_event' })
+  }
+}
+
+function nodeHeaders(target: RouteTarget): Record<string, string> {
+  return { 'x-qcc-node': target.name, 'x-proxy-node': target.name }
+}

@@ -1,0 +1,75 @@
+import type { IncomingHttpHeaders } from 'node:http'
+
+/**
+ * Headers never sent upstream: the tenant's credentials, our own transport framing, hop-by-hop
+ * headers (RFC 9110 7.6.1) and anything that would leak the client's network identity.
+ */
+const DROP_UPSTREAM = new Set([
+  'x-api-key',
+  'authorization',
+  'cookie',
+  'host',
+  'content-length',
+  'accept-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'forwarded',
+  'x-real-ip',
+])
+
+/** Builds the upstream request headers: end-to-end headers kept, the node's key set. */
+export function buildUpstreamHeaders(
+  incoming: IncomingHttpHeaders,
+  nodeApiKey: string | null,
+  bodyLength: number | undefined,
+): Record<string, string> {
+  const connectionListed = listedInConnection(incoming.connection)
+  const out: Record<string, string> = {}
+  for (const name in incoming) {
+    if (DROP_UPSTREAM.has(name) || name.startsWith('x-forwarded-')) continue
+    if (connectionListed?.has(name)) continue
+    const value = incoming[name]
+    if (value === undefined) continue
+    out[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  // Compressed bodies would have to be decompressed to read usage; identity keeps the tap cheap.
+  out['accept-encoding'] = 'identity'
+  if (nodeApiKey) out['x-api-key'] = nodeApiKey
+  if (bodyLength !== undefined) out['content-length'] = String(bodyLength)
+  return out
+}
+
+function listedInConnection(value: string | string[] | undefined): Set<string> | undefined {
+  if (!value) return undefined
+  const joined = Array.isArray(value) ? value.join(',') : value
+  return new Set(joined.split(',').map((s) => s.trim().toLowerCase()))
+}
+
+/** Headers that may come back to the client: an allowlist (SPEC 6.3). */
+export function pickDownstreamHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const name in upstream) {
+    const value = upstream[name]
+    if (value === undefined) continue
+    if (
+      name === 'content-type' ||
+      name === 'request-id' ||
+      name === 'retry-after' ||
+      name === 'x-should-retry' ||
+      name.startsWith('anthropic-')
+    ) {
+      out[name] = value
+    }
+  }
+  return out
+}

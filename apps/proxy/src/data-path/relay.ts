@@ -1,0 +1,85 @@
+import type { ServerResponse } from 'node:http'
+import type { Readable } from 'node:stream'
+
+/** How a committed body ended. */
+export type RelayEnd =
+  { kind: 'complete' } | { kind: 'upstream_failed'; error: Error } | { kind: 'client_closed' }
+
+export interface RelayOptions {
+  /** Sees every byte forwarded, in order (the usage tap). Must not hold on to the chunk. */
+  onChunk?: (chunk: Buffer) => void
+  /** For SSE: after this much upstream silence, a `ping` frame keeps clients and middleboxes awake. */
+  keepaliveMs?: number
+  /** Called on a committed stream's failure when no error frame has been forwarded yet. */
+  errorFrame?: () => string | undefined
+}
+
+const PING_FRAME = 'event: ping\ndata: {"type": "ping"}\n\n'
+
+/**
+ * Forwards an upstream body to the client as it arrives: no buffering beyond the socket's own,
+ * backpressure respected, keepalive pings only between whole frames.
+ */
+export function relayBody(
+  body: Readable,
+  res: ServerResponse,
+  options: RelayOptions,
+): Promise<RelayEnd> {
+  const { onChunk, keepaliveMs, errorFrame } = options
+  return new Promise((resolve) => {
+    let done = false
+    let atFrameBoundary = true
+    let keepalive: NodeJS.Timeout | undefined
+    const armKeepalive = () => {
+      if (!keepaliveMs) return
+      if (keepalive) keepalive.refresh()
+      else
+        keepalive = setTimeout(function ping() {
+          // Never split a frame: a ping goes out only after a blank line.
+          if (atFrameBoundary && !res.writableEnded) res.write(PING_FRAME)
+          keepalive?.refresh()
+        }, keepaliveMs)
+    }
+    const finish = (end: RelayEnd) => {
+      if (done) return
+      done = true
+      if (keepalive) clearTimeout(keepalive)
+      body.off('data', onData)
+      body.off('end', onEnd)
+      body.off('error', onError)
+      res.off('close', onClose)
+      res.off('drain', onDrain)
+      resolve(end)
+    }
+    function onData(chunk: Buffer): void {
+      onChunk?.(chunk)
+      const n = chunk.length
+      atFrameBoundary = n >= 2 && chunk[n - 1] === 0x0a && chunk[n - 2] === 0x0a
+      armKeepalive()
+      if (!res.write(chunk)) body.pause()
+    }
+    const onDrain = () => body.resume()
+    const onEnd = () => {
+      res.end()
+      finish({ kind: 'complete' })
+    }
+    const onError = (error: Error) => {
+      const frame = errorFrame?.()
+      if (frame && !res.writableEnded) res.end(atFrameBoundary ? frame : `\n\n${frame}`)
+      else res.end()
+      finish({ kind: 'upstream_failed', error })
+    }
+    const onClose = () => {
+      if (res.writableFinished) return
+      body.destroy()
+      finish({ kind: 'client_closed' })
+    }
+    body.on('data', onData)
+    body.on('end', onEnd)
+    body.on('error', onError)
+    res.on('drain', onDrain)
+    res.on('close', onClose)
+    armKeepalive()
+    body.resume()
+  })
+}

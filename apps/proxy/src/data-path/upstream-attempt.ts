@@ -1,0 +1,115 @@
+import type { IncomingMessage } from 'node:http'
+import type { Readable } from 'node:stream'
+import type { AttemptObservation, RouteTarget } from '../routing/types'
+import { buildUpstreamHeaders } from './headers'
+import { FirstEventTimeoutError, readFirstEvent } from './sse-first-event'
+import type { UpstreamClient, UpstreamResponse } from './upstream'
+import { joinUpstreamUrl } from './upstream-url'
+
+/** Upstream error bodies are read for classification only; more than this is not needed. */
+const ERROR_BODY_CAP = 64 * 1024
+
+/** How one attempt went up to the commit point. */
+export type AttemptResult =
+  | { kind: 'failed'; observation: AttemptObservation }
+  | {
+      kind: 'ready'
+      response: UpstreamResponse
+      /** Bytes already read (the first SSE frame); they go to the client first. */
+      first: Buffer[]
+      /** The first SSE event's name; undefined for a non-stream answer. */
+      eventType: string | undefined
+    }
+
+export interface AttemptRequest {
+  upstream: UpstreamClient
+  req: IncomingMessage
+  body: Buffer | undefined
+  /** Path and query as the client sent them. */
+  path: string
+  target: RouteTarget
+  /** Time allowed for headers and, for a stream, its first event. */
+  timeoutMs: number
+  /** Aborted when the client goes away: the upstream call is cancelled with it. */
+  clientGone: AbortSignal
+}
+
+/**
+ * Calls one node and reads as far as the commit point: the status for a plain answer, the first
+ * whole SSE event for a stream (so an `event: error` that comes first is a failed attempt).
+ */
+export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult> {
+  const controller = new AbortController()
+  const abort = () => controller.abort()
+  a.clientGone.addEventListener('abort', abort, { once: true })
+  let response: UpstreamResponse
+  try {
+    response = await a.upstream.send({
+      url: joinUpstreamUrl(a.target.baseUrl, a.path),
+      method: a.req.method === 'POST' ? 'POST' : 'GET',
+      headers: buildUpstreamHeaders(a.req.headers, a.target.apiKey, a.body?.length),
+      body: a.body,
+      signal: controller.signal,
+      headersTimeoutMs: a.timeoutMs,
+    })
+  } catch (err) {
+    a.clientGone.removeEventListener('abort', abort)
+    return { kind: 'failed', observation: transportFailure(err) }
+  }
+  // The upstream call stays linked to the client until its body is done.
+  response.body.once('close', () => a.clientGone.removeEventListener('abort', abort))
+  const status = response.statusCode
+  const headers = response.headers
+  if (status < 200 || status >= 300) {
+    const text = await readCapped(response.body, ERROR_BODY_CAP).catch(() => '')
+    return { kind: 'failed', observation: { kind: 'response', status, headers, body: text } }
+  }
+  if (!String(headers['content-type'] ?? '').includes('text/event-stream')) {
+    return { kind: 'ready', response, first: [], eventType: undefined }
+  }
+  try {
+    const first = await readFirstEvent(response.body, a.timeoutMs)
+    if (first.event === 'error') {
+      response.body.destroy()
+      const data = first.data ?? ''
+      return { kind: 'failed', observation: { kind: 'first_event_error', status, headers, data } }
+    }
+    if (first.event === undefined) {
+      response.body.destroy()
+      const observation: AttemptObservation = {
+        kind: 'response',
+        status,
+        headers,
+        body: '',
+        unparsable: true,
+      }
+      return { kind: 'failed', observation }
+    }
+    return { kind: 'ready', response, first: first.chunks, eventType: first.event }
+  } catch (err) {
+    response.body.destroy()
+    if (err instanceof FirstEventTimeoutError) {
+      return { kind: 'failed', observation: { kind: 'timeout', phase: 'first_event' } }
+    }
+    return { kind: 'failed', observation: transportFailure(err) }
+  }
+}
+
+function transportFailure(err: unknown): AttemptObservation {
+  const code = (err as { code?: string }).code
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', phase: 'headers' }
+  return { kind: 'connect_error', code }
+}
+
+function readCapped(body: Readable, cap: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    body.on('data', (chunk: Buffer) => {
+      if (size < cap) chunks.push(chunk)
+      size += chunk.length
+    })
+    body.on('end', () => resolve(Buffer.concat(chunks).subarray(0, cap).toString('utf8')))
+    body.on('error', reject)
+  })
+}

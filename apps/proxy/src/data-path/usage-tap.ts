@@ -1,0 +1,37 @@
+/** Where the data path reports usage: one recorder per request, fed the forwarded bytes. */
+export interface UsageTap {
+  begin(info: UsageRequestInfo): UsageRecorder
+}
+
+export interface UsageRequestInfo {
+  requestId: string
+  accountId: string
+  keyId: string
+  sessionId: string | undefined
+  model: string | undefined
+  route: string
+  startedAt: number
+}
+
+export interface UsageRecorder {
+  readonly startedAt: number
+  /** The commit point: a stream (SSE) or a plain JSON answer is going to the client. */
+  onCommit(isSse: boolean): void
+  /** Every byte of the committed body, in order, as it is forwarded. */
+  onChunk(chunk: Buffer): void
+  /** True once an upstream `event: error` frame has gone to the client. */
+  readonly sawErrorEvent: boolean
+  /** Called exactly once when the request is over (the recorder may read `result` then). */
+  finish(result: UsageResult): void
+}
+
+export interface UsageResult {
+  status: number
+  nodeId: string | null
+  attempts: number
+  ttfbMs: number | null
+  bytes: number
+  /** The stream was cut or cancelled: the usage is what arrived. */
+  partial: boolean
+  isSse: boolean
+}

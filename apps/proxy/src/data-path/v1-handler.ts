@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { RequestPlan, Router } from '../routing/types'
+import { sendAnthropicError } from './anthropic-error'
+import { BodyTooLargeError, readBody } from './body'
+import { runAttempts } from './attempt-loop'
+import type { UpstreamClient } from './upstream'
+import type { UsageTap } from './usage-tap'
+
+/** Resolves a tenant's proxy key to its account; synchronous (an in-memory index). */
+export type ResolveProxyKey = (secret: string) => { accountId: string; keyId: string } | null
+
+export interface V1HandlerDeps {
+  resolveProxyKey: ResolveProxyKey
+  router: Router
+  upstream: UpstreamClient
+  usage: UsageTap
+  newRequestId: () => string
+  now: () => number
+  limits: {
+    maxBodyBytes: number
+    firstByteTimeoutMs: number
+    requestTimeoutMs: number
+    keepaliveMs: number
+  }
+}
+
+type Route = 'messages' | 'count_tokens' | 'models' | 'model'
+
+function matchRoute(method: string, path: string): Route | undefined {
+  if (method === 'POST') {
+    if (path === '/v1/messages') return 'messages'
+    if (path === '/v1/messages/count_tokens') return 'count_tokens'
+  } else if (method === 'GET') {
+    if (path === '/v1/models') return 'models'
+    if (/^\/v1\/models\/[^/]+$/.test(path)) return 'model'
+  }
+  return undefined
+}
+
+function tenantSecret(req: IncomingMessage): string | undefined {
+  const key = req.headers['x-api-key']
+  if (typeof key === 'string' && key) return key
+  const auth = req.headers.authorization
+  if (auth && /^bearer /i.test(auth)) return auth.slice(7).trim() || undefined
+  return undefined
+}
+
+/** The `/v1/*` data path on the raw Node request: route, authenticate, read, attempt. */
+export function createV1Handler(deps: V1HandlerDeps) {
+  return async function handleV1(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/'
+    const q = url.indexOf('?')
+    const path = q === -1 ? url : url.slice(0, q)
+    const route = matchRoute(req.method ?? 'GET', path)
+    const requestId = deps.newRequestId()
+    res.setHeader('x-qcc-request-id', requestId)
+    if (!route) {
+      req.resume()
+      return sendAnthropicError(res, 404, 'not_found_error', `no route for ${req.method} ${path}`)
+    }
+    const secret = tenantSecret(req)
+    const tenant = secret ? deps.resolveProxyKey(secret) : null
+    if (!tenant) {
+      req.resume()
+      return sendAnthropicError(res, 401, 'authentication_error', 'invalid x-api-key')
+    }
+    let body: Buffer | undefined
+    let json: unknown
+    if (req.method === 'POST') {
+      try {
+        body = await readBody(req, deps.limits.maxBodyBytes)
+      } catch (err) {
+        if (err instanceof BodyTooLargeError) {
+          return sendAnthropicError(res, 413, 'request_too_large', err.message, {
+            connection: 'close',
+          })
+        }
+        return sendAnthropicError(
+          res,
+          400,
+          'invalid_request_error',
+          'could not read the request body',
+        )
+      }
+      try {
+        json = JSON.parse(body.toString('utf8'))
+      } catch {
+        return sendAnthropicError(
+          res,
+          400,
+          'invalid_request_error',
+          'request body is not valid JSON',
+        )
+      }
+      if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        return sendAnthropicError(
+          res,
+          400,
+          'invalid_request_error',
+          'request body must be a JSON object',
+        )
+      }
+    }
+    let plan: RequestPlan | undefined
+    try {
+      plan = deps.router.plan({
+        accountId: tenant.accountId,
+        requestId,
+        headers: req.headers,
+        body: json,
+      })
+      await runAttempts(deps, { req, res, plan, body, json, path: url, requestId, tenant })
+    } finally {
+      plan?.done()
+    }
+  }
+}

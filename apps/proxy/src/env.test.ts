@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { EnvError, loadEnv } from './env'
+
+describe('loadEnv', () => {
+  it('applies the seed README defaults', () => {
+    const env = loadEnv({}, '/srv/qcc')
+    expect(env.LISTEN_ADDR).toEqual({ host: undefined, port: 8000 })
+    expect(env.UPSTREAM_BASE_URL).toBe('https://api.anthropic.com')
+    expect(env.UPSTREAM_NAME).toBe('default')
+    expect(env.PROXY_RETRY_MAX).toBe(3)
+    expect(env.PROXY_FAIL_THRESHOLD).toBe(3)
+    expect(env.PROXY_HEALTH_INTERVAL_SEC).toBe(30)
+    expect(env.ADMIN_API_KEY).toBe('admin')
+    expect(env.DEFAULT_ACCOUNT_NAME).toBe('default')
+    expect(env.DEFAULT_PROXY_API_KEY).toBe('default-proxy-key')
+    expect(env.TUNNEL_ENABLED).toBe(false)
+    expect(env.PROXY_MAX_BODY_BYTES).toBe(33_554_432)
+    expect(env.QCC_DATA_DIR).toBe('/srv/qcc/data')
+  })
+
+  it('resolves the data dir against INIT_CWD (where pnpm was started)', () => {
+    expect(loadEnv({ INIT_CWD: '/home/me', QCC_DATA_DIR: 'state' }, '/x').QCC_DATA_DIR).toBe(
+      '/home/me/state',
+    )
+  })
+
+  it('names the variable of a bad value', () => {
+    expect(() => loadEnv({ PROXY_RETRY_MAX: 'lots' })).toThrow(EnvError)
+    expect(() => loadEnv({ PROXY_RETRY_MAX: 'lots' })).toThrow(/PROXY_RETRY_MAX/)
+    expect(() => loadEnv({ LISTEN_ADDR: 'nope' })).toThrow(/LISTEN_ADDR/)
+    expect(() => loadEnv({ UPSTREAM_BASE_URL: 'ftp://x' })).toThrow(/UPSTREAM_BASE_URL/)
+    expect(() => loadEnv({ PROXY_HEALTH_INTERVAL_SEC: '0' })).toThrow(/PROXY_HEALTH_INTERVAL_SEC/)
+    expect(() => loadEnv({ TUNNEL_ENABLED: 'maybe' })).toThrow(/TUNNEL_ENABLED/)
+  })
+})

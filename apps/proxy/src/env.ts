@@ -1,0 +1,132 @@
+/**
+ * The only module that reads `process.env`. Every variable is validated here once, at start-up;
+ * a bad value stops the start with a message that names the variable.
+ */
+import { isAbsolute, resolve } from 'node:path'
+import { z } from 'zod'
+import { parseListenAddr, type ListenAddr } from './listen-addr'
+
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def)
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v))
+
+const envSchema = z.object({
+  LISTEN_ADDR: z.string().default(':8000'),
+  UPSTREAM_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.anthropic.com'),
+  UPSTREAM_API_KEY: optionalString,
+  UPSTREAM_NAME: z.string().min(1).default('default'),
+  PROXY_RETRY_MAX: int(3, 1, 20),
+  PROXY_FAIL_THRESHOLD: int(3, 1, 100),
+  PROXY_HEALTH_INTERVAL_SEC: int(30, 1, 3600),
+  PROXY_HEALTH_SWEEP_SEC: int(300, 1, 86_400),
+  PROXY_MYSQL_DSN: optionalString,
+  ADMIN_API_KEY: z.string().min(1).default('admin'),
+  ADMIN_PASSWORD: z.string().min(1).default('admin123'),
+  DEFAULT_ACCOUNT_NAME: z.string().min(1).default('default'),
+  DEFAULT_PROXY_API_KEY: z.string().min(1).default('default-proxy-key'),
+  CF_API_TOKEN: optionalString,
+  TUNNEL_SUBDOMAIN: optionalString,
+  TUNNEL_ZONE: optionalString,
+  TUNNEL_ENABLED: bool(false),
+  PROXY_STREAM_KEEPALIVE_SEC: int(15, 1, 3600),
+  PROXY_FIRST_BYTE_TIMEOUT_SEC: int(60, 1, 3600),
+  PROXY_CONNECT_TIMEOUT_SEC: int(10, 1, 600),
+  PROXY_REQUEST_TIMEOUT_SEC: int(600, 1, 86_400),
+  PROXY_STREAM_IDLE_TIMEOUT_SEC: int(300, 1, 86_400),
+  PROXY_MAX_BODY_BYTES: int(33_554_432, 1024, 1024 * 1024 * 1024),
+  PROXY_COOLDOWN_MAX_SEC: int(600, 1, 86_400),
+  PROXY_STICKY_TTL_SEC: int(3600, 0, 7 * 86_400),
+  PROXY_DRAIN_TIMEOUT_SEC: int(30, 0, 3600),
+  PROXY_ALLOW_PRIVATE_UPSTREAMS: bool(false),
+  PROXY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  PROXY_METRICS_TOKEN: optionalString,
+  // Admin login sessions: idle lifetime (renewed while used) and hard maximum age.
+  PROXY_SESSION_TTL_SEC: int(86_400, 1, 30 * 86_400),
+  PROXY_SESSION_MAX_AGE_SEC: int(7 * 86_400, 1, 365 * 86_400),
+  QCC_SECRET_KEY: optionalString,
+  QCC_DATA_DIR: z.string().default('./data'),
+  QCC_ADMIN_DIR: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INIT_CWD: optionalString,
+  // `qcc message` (SPEC 6.2)
+  ANTHROPIC_AUTH_TOKEN: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString,
+  MODEL: optionalString,
+  WARMUP_MODEL: optionalString,
+  NO_WARMUP: optionalString,
+})
+
+export type RawEnv = z.infer<typeof envSchema>
+export type Env = Omit<RawEnv, 'LISTEN_ADDR' | 'QCC_DATA_DIR' | 'INIT_CWD'> & {
+  LISTEN_ADDR: ListenAddr
+  /** Absolute; relative values are resolved against the directory qcc was started from. */
+  QCC_DATA_DIR: string
+}
+
+export class EnvError extends Error {
+  override name = 'EnvError'
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`invalid environment variable ${variable}: ${message}`)
+  }
+}
+
+/**
+ * Parses and validates an environment (by default `process.env`).
+ * @throws {EnvError} naming the first bad variable
+ */
+export function loadEnv(
+  source: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): Env {
+  const parsed = envSchema.safeParse(source)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const variable = String(issue?.path[0] ?? 'environment')
+    throw new EnvError(variable, issue?.message ?? 'invalid value')
+  }
+  const raw = parsed.data
+  let listen: ListenAddr
+  try {
+    listen = parseListenAddr(raw.LISTEN_ADDR)
+  } catch (err) {
+    throw new EnvError('LISTEN_ADDR', (err as Error).message)
+  }
+  const base = raw.INIT_CWD ?? cwd
+  const dataDir = isAbsolute(raw.QCC_DATA_DIR) ? raw.QCC_DATA_DIR : resolve(base, raw.QCC_DATA_DIR)
+  const { INIT_CWD: _ignored, ...rest } = raw
+  return { ...rest, LISTEN_ADDR: listen, QCC_DATA_DIR: dataDir }
+}
+
+/** Names of variables whose values are secrets (masked by the env viewer and logs). */
+export const SECRET_ENV_NAMES = new Set([
+  'UPSTREAM_API_KEY',
+  'PROXY_MYSQL_DSN',
+  'ADMIN_API_KEY',
+  'ADMIN_PASSWORD',
+  'DEFAULT_PROXY_API_KEY',
+  'CF_API_TOKEN',
+  'PROXY_METRICS_TOKEN',
+  'QCC_SECRET_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_API_KEY',
+])

@@ -1,0 +1,129 @@
+import type {
+  NodeConfig,
+  NodeHealth,
+  NodeHealthMachine,
+  PersistedHealth,
+  TransitionEvent,
+} from '@qcc/core'
+import type { NodeRecord, NodeStateInput, NodeStateRecord, Store } from '@qcc/store'
+import type { Logger } from '../observability/logger'
+
+/**
+ * Keeps core's health machine and the store in step. A transition is persisted with a
+ * compare-and-set, so across replicas exactly one announces it; the others catch up from the
+ * store without an event. Node state therefore survives restarts.
+ */
+export class NodeHealthSync {
+  private readonly versions = new Map<string, number>()
+  private readonly queues = new Map<string, Promise<void>>()
+
+  constructor(
+    private readonly store: Store,
+    private readonly machine: NodeHealthMachine,
+    /** Called once per transition this replica won. */
+    private readonly announce: (event: TransitionEvent) => void,
+    private readonly log: Logger,
+  ) {}
+
+  /** Brings the machine in line with the configured nodes and their stored states. */
+  async sync(nodes: readonly NodeRecord[]): Promise<void> {
+    const states = new Map((await this.store.getNodeStates()).map((s) => [s.nodeId, s]))
+    const seen = new Set<string>()
+    for (const node of nodes) {
+      seen.add(node.id)
+      const stored = states.get(node.id)
+      if (!this.machine.get(node.id)) {
+        this.machine.upsert(toNodeConfig(node), stored ? toPersisted(stored) : undefined)
+        this.versions.set(node.id, stored?.version ?? 0)
+        continue
+      }
+      if (stored && stored.version > (this.versions.get(node.id) ?? 0)) {
+        this.machine.restore(node.id, toPersisted(stored))
+        this.versions.set(node.id, stored.version)
+      }
+      // Enabling or disabling a node in the config is itself a transition.
+      const event = this.machine.upsert(toNodeConfig(node))
+      if (event) this.onTransition(event)
+    }
+    for (const entry of [...this.machine.entries()]) {
+      if (!seen.has(entry.node.id)) {
+        this.machine.remove(entry.node.id)
+        this.versions.delete(entry.node.id)
+      }
+    }
+  }
+
+  /** Persists a transition (in order per node) and announces it when this replica won. */
+  onTransition(event: TransitionEvent): Promise<void> {
+    const previous = this.queues.get(event.nodeId) ?? Promise.resolve()
+    const next = previous
+      .then(() => this.persist(event))
+      .catch((err: unknown) => this.log.warn({ err, node: event.nodeId }, 'node state not saved'))
+    this.queues.set(event.nodeId, next)
+    return next
+  }
+
+  /** Waits for every pending write (shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all(this.queues.values())
+  }
+
+  private async persist(event: TransitionEvent): Promise<void> {
+    const entry = this.machine.get(event.nodeId)
+    if (!entry) return
+    const expected = this.versions.get(event.nodeId) ?? 0
+    if (
+      await this.store.compareAndSetNodeState(event.nodeId, expected, toStateInput(entry.health))
+    ) {
+      this.versions.set(event.nodeId, expected + 1)
+      this.announce(event)
+      return
+    }
+    // Another replica wrote first: take its state, announce nothing.
+    const stored = (await this.store.getNodeStates()).find((s) => s.nodeId === event.nodeId)
+    if (stored) {
+      this.machine.restore(event.nodeId, toPersisted(stored))
+      this.versions.set(event.nodeId, stored.version)
+    }
+  }
+}
+
+export function toNodeConfig(node: NodeRecord): NodeConfig {
+  return {
+    id: node.id,
+    accountId: node.accountId,
+    name: node.name,
+    baseUrl: node.baseUrl,
+    weight: node.weight,
+    disabled: node.disabled,
+    healthCheckMethod: node.healthCheckMethod,
+    healthCheckModel: node.healthCheckModel,
+  }
+}
+
+const ms = (d: Date | null) => (d ? d.getTime() : null)
+const date = (t: number | null) => (t === null ? null : new Date(t))
+
+function toPersisted(s: NodeStateRecord): PersistedHealth {
+  return {
+    status: s.status,
+    coolingUntil: ms(s.coolingUntil),
+    failReason: s.failReason,
+    consecutiveFailures: s.consecutiveFailures,
+    lastFailureAt: ms(s.lastFailureAt),
+    lastSuccessAt: ms(s.lastSuccessAt),
+    lastProbeAt: ms(s.lastProbeAt),
+  }
+}
+
+function toStateInput(h: NodeHealth): NodeStateInput {
+  return {
+    status: h.status,
+    coolingUntil: date(h.coolingUntil),
+    failReason: h.failReason,
+    consecutiveFailures: h.consecutiveFailures,
+    lastFailureAt: date(h.lastFailureAt),
+    lastSuccessAt: date(h.lastSuccessAt),
+    lastProbeAt: date(h.lastProbeAt),
+  }
+}

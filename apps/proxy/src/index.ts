@@ -1,0 +1,2 @@
+export { startQcc, type RunningQcc, type StartOptions } from './server'
+export { loadEnv, EnvError, type Env } from './env'

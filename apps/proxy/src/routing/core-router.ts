@@ -1,0 +1,113 @@
+import type { AttemptPlanner } from '@qcc/core'
+import {
+  extractSessionId,
+  type Attempt,
+  type AttemptOutcome,
+  type NodeHealthMachine,
+  type StickyBindings,
+} from '@qcc/core'
+import type { NodeDirectory } from './node-directory'
+import type {
+  AttemptObservation,
+  FinalError,
+  PlanInput,
+  RequestPlan,
+  Router,
+  RouteTarget,
+} from './types'
+
+export interface CoreRouterDeps {
+  directory: NodeDirectory
+  planner: AttemptPlanner
+  health: NodeHealthMachine
+  sticky: StickyBindings
+  /** Persists and announces a node transition that an attempt caused. */
+  onTransition: (event: NonNullable<ReturnType<NodeHealthMachine['apply']>>) => void
+}
+
+/**
+ * The router the data path uses: every decision (which node, retry or not, what the client gets
+ * when all failed, node health) is @qcc/core's; this file only translates between the two.
+ */
+export function createCoreRouter(deps: CoreRouterDeps): Router {
+  const { directory, planner } = deps
+  return {
+    plan(input: PlanInput): RequestPlan {
+      const sessionId = extractSessionId(input.headers, input.body)
+      const account = directory.account(input.accountId)
+      const attempts = planner.begin({
+        accountId: input.accountId,
+        sessionId,
+        activeNodeId: account?.activeNodeId ?? null,
+      })
+      return {
+        sessionId,
+        async next(): Promise<RouteTarget | undefined> {
+          const attempt = attempts.next()
+          if (!attempt) return undefined
+          const node = directory.node(attempt.node.id)
+          return {
+            nodeId: attempt.node.id,
+            name: attempt.node.name,
+            baseUrl: attempt.node.baseUrl,
+            apiKey: node?.hasApiKey ? await directory.apiKey(attempt.node.id) : null,
+            lastResort: attempt.lastResort,
+            handle: attempt,
+          }
+        },
+        report(target, observation) {
+          const { decision, transition } = attempts.report(
+            target.handle as Attempt,
+            toOutcome(observation),
+          )
+          if (transition) deps.onTransition(transition)
+          return { passThrough: decision.result === 'pass_through' }
+        },
+        finalError(): FinalError {
+          const final = attempts.finalError()
+          return {
+            status: final.status,
+            type: final.errorType,
+            message: final.message,
+            retryAfterSec: final.retryAfterSec,
+          }
+        },
+        done: () => attempts.done(),
+      }
+    },
+  }
+}
+
+/** The data path's observation in core's vocabulary. */
+export function toOutcome(observation: AttemptObservation): AttemptOutcome {
+  switch (observation.kind) {
+    case 'connect_error':
+      return { kind: 'connect_error', code: observation.code }
+    case 'timeout':
+      return { kind: 'timeout_first_byte', phase: observation.phase }
+    case 'response':
+      return {
+        kind: 'response',
+        status: observation.status,
+        headers: observation.headers,
+        bodySnippet: observation.body,
+        unparsable: observation.unparsable,
+      }
+    case 'first_event_error':
+      return {
+        kind: 'first_event',
+        status: observation.status,
+        headers: observation.headers,
+        eventType: 'error',
+        data: observation.data,
+      }
+    case 'accepted':
+      return observation.eventType === undefined
+        ? { kind: 'response', status: observation.status }
+        : { kind: 'first_event', status: observation.status, eventType: observation.eventType }
+    case 'stream_failed':
+      return { kind: 'after_commit_failure', cause: observation.cause }
+    case 'client_abort':
+      return { kind: 'client_abort' }
+  }
+}

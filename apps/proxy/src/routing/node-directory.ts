@@ -1,0 +1,59 @@
+import type { Account, NodeRecord, Store } from '@qcc/store'
+
+/**
+ * The nodes and accounts of every tenant, held in memory so the data path makes no database round trip.
+ * Reloaded when the store's change version moves (this replica's changes or another's).
+ */
+export class NodeDirectory {
+  private byAccount = new Map<string, NodeRecord[]>()
+  private byId = new Map<string, NodeRecord>()
+  private accounts = new Map<string, Account>()
+  private keys = new Map<string, Promise<string | null>>()
+  private version = -1
+
+  constructor(private readonly store: Store) {}
+
+  /** Loads everything once; then cheap to call: reloads only when the version moved. */
+  async refresh(): Promise<boolean> {
+    const version = await this.store.changeVersion()
+    if (version === this.version) return false
+    const [nodes, accounts] = await Promise.all([this.store.listNodes(), this.store.listAccounts()])
+    const byAccount = new Map<string, NodeRecord[]>()
+    for (const node of nodes) {
+      const list = byAccount.get(node.accountId)
+      if (list) list.push(node)
+      else byAccount.set(node.accountId, [node])
+    }
+    this.byAccount = byAccount
+    this.byId = new Map(nodes.map((n) => [n.id, n]))
+    this.accounts = new Map(accounts.map((a) => [a.id, a]))
+    this.keys.clear()
+    this.version = version
+    return true
+  }
+
+  nodesOf(accountId: string): readonly NodeRecord[] {
+    return this.byAccount.get(accountId) ?? []
+  }
+
+  node(id: string): NodeRecord | undefined {
+    return this.byId.get(id)
+  }
+
+  account(id: string): Account | undefined {
+    return this.accounts.get(id)
+  }
+
+  all(): NodeRecord[] {
+    return [...this.byAccount.values()].flat()
+  }
+
+  /** The node's upstream key, decrypted on first use and kept until the next reload. */
+  apiKey(nodeId: string): Promise<string | null> {
+    const cached = this.keys.get(nodeId)
+    if (cached) return cached
+    const key = this.store.getNodeApiKey(nodeId)
+    this.keys.set(nodeId, key)
+    return key
+  }
+}

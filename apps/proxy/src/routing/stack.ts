@@ -1,0 +1,137 @@
+import {
+  AttemptPlanner,
+  NodeHealthMachine,
+  ProbeSchedule,
+  StickyBindings,
+  type Clock,
+  type RandomSource,
+} from '@qcc/core'
+import type { AccountSettings, Store } from '@qcc/store'
+import type { Env } from '../env'
+import type { EventBus } from '../events/bus'
+import { NodeHealthSync } from '../health/node-health-sync'
+import { probeNode } from '../health/probes'
+import { HealthScheduler } from '../health/scheduler'
+import type { Logger } from '../observability/logger'
+import { PriceTable } from '../usage/price-table'
+import { createCoreRouter } from './core-router'
+import { NodeDirectory } from './node-directory'
+import type { Router } from './types'
+
+export interface RoutingStack {
+  router: Router
+  directory: NodeDirectory
+  health: NodeHealthMachine
+  sync: NodeHealthSync
+  scheduler: HealthScheduler
+  prices: PriceTable
+  /** Picks up config, price and node-state changes (this replica's or another's). */
+  refresh(): Promise<void>
+  stop(): Promise<void>
+}
+
+export interface RoutingStackDeps {
+  env: Env
+  store: Store
+  bus: EventBus
+  log: Logger
+  clock: Clock
+  random: RandomSource
+  fetch: typeof fetch
+}
+
+/**
+ * Wires core's decision makers (health machine, planner, sticky bindings, probe schedule) to the
+ * store and the clock. Per-account settings are overrides read live; unset means the env value.
+ */
+export async function createRoutingStack(deps: RoutingStackDeps): Promise<RoutingStack> {
+  const { env, store, bus, log, clock } = deps
+  const directory = new NodeDirectory(store)
+  const settings = (accountId: string): AccountSettings | undefined =>
+    directory.account(accountId)?.settings
+  const health = new NodeHealthMachine({
+    clock,
+    failThreshold: (id) => settings(id)?.failLimit ?? env.PROXY_FAIL_THRESHOLD,
+  })
+  const sync = new NodeHealthSync(
+    store,
+    health,
+    (event) =>
+      bus.publish({
+        type: 'node.state',
+        accountId: event.accountId,
+        data: {
+          node_id: event.nodeId,
+          account_id: event.accountId,
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+          at: new Date(event.at).toISOString(),
+        },
+      }),
+    log,
+  )
+  const onTransition = (event: Parameters<NodeHealthSync['onTransition']>[0]) => {
+    log.info(
+      { node: event.nodeId, from: event.from, to: event.to, reason: event.reason },
+      'node state changed',
+    )
+    void sync.onTransition(event)
+  }
+  const sticky = new StickyBindings({ ttlMs: env.PROXY_STICKY_TTL_SEC * 1000 })
+  const cooldownMaxMs = env.PROXY_COOLDOWN_MAX_SEC * 1000
+  const planner = new AttemptPlanner({
+    health,
+    clock,
+    random: deps.random,
+    sticky,
+    retryMax: (id) => settings(id)?.retries ?? env.PROXY_RETRY_MAX,
+    requestTimeoutMs: env.PROXY_REQUEST_TIMEOUT_SEC * 1000,
+    stickyTtlMs: (id) => {
+      const sec = settings(id)?.stickyTtlSec
+      return sec === null || sec === undefined ? undefined : sec * 1000
+    },
+    poolDownRetryAfterMs: env.PROXY_HEALTH_INTERVAL_SEC * 1000,
+    classify: { cooldownMaxMs },
+  })
+  const schedule = new ProbeSchedule({
+    startedAt: clock.now(),
+    random: deps.random,
+    intervalMs: (id) => (settings(id)?.healthIntervalSec ?? env.PROXY_HEALTH_INTERVAL_SEC) * 1000,
+    sweepMs: env.PROXY_HEALTH_SWEEP_SEC * 1000,
+  })
+  const scheduler = new HealthScheduler({
+    machine: health,
+    schedule,
+    directory,
+    store,
+    bus,
+    clock,
+    log,
+    probe: (node, apiKey) => probeNode(node, apiKey, { fetch: deps.fetch, timeoutMs: 15_000 }),
+    onTransition,
+    cooldownMaxMs,
+  })
+  const prices = new PriceTable(store)
+  const refresh = async () => {
+    const changed = await directory.refresh()
+    if (changed) await prices.refresh()
+    // Node state moves without a config change (another replica's transitions): always sync.
+    await sync.sync(directory.all())
+  }
+  await refresh()
+  const router = createCoreRouter({ directory, planner, health, sticky, onTransition })
+  return {
+    router,
+    directory,
+    health,
+    sync,
+    scheduler,
+    prices,
+    refresh,
+    stop: async () => {
+      scheduler.stop()
+      await sync.flush()
+    },
+  }
+}

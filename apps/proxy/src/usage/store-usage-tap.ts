@@ -1,0 +1,117 @@
+import {
+  computeCostUsd,
+  createUsageAccumulator,
+  usageFromJson,
+  type Usage,
+  type UsageAccumulator,
+} from '@qcc/core'
+import type { UsageEvent } from '@qcc/store'
+import type { EventBus } from '../events/bus'
+import type { UsageRecorder, UsageRequestInfo, UsageResult, UsageTap } from '../data-path/usage-tap'
+import type { PriceTable } from './price-table'
+
+/** A plain JSON answer larger than this is not parsed for usage (Messages answers are small). */
+const JSON_BODY_CAP = 4 * 1024 * 1024
+
+export interface StoreUsageTapDeps {
+  /** The store's batching writer: enqueue never blocks the request. */
+  writer: { enqueue(event: UsageEvent): void }
+  prices: PriceTable
+  bus: EventBus
+  now: () => number
+}
+
+/**
+ * One usage record per request, read from the bytes as they are forwarded: SSE goes through
+ * core's incremental accumulator (nothing is held back); a JSON answer is collected and parsed
+ * once at the end. Cut and cancelled streams keep what arrived.
+ */
+export function createStoreUsageTap(deps: StoreUsageTapDeps): UsageTap {
+  return {
+    begin: (info) => new RequestUsage(info, deps),
+  }
+}
+
+class RequestUsage implements UsageRecorder {
+  private sse: UsageAccumulator | undefined
+  private json: Buffer[] | undefined
+  private jsonBytes = 0
+  readonly startedAt: number
+
+  constructor(
+    private readonly info: UsageRequestInfo,
+    private readonly deps: StoreUsageTapDeps,
+  ) {
+    this.startedAt = info.startedAt
+  }
+
+  get sawErrorEvent(): boolean {
+    return this.sse?.usage.sawError ?? false
+  }
+
+  onCommit(isSse: boolean): void {
+    if (isSse) this.sse = createUsageAccumulator()
+    else this.json = []
+  }
+
+  onChunk(chunk: Buffer): void {
+    if (this.sse) this.sse.push(chunk)
+    else if (this.json && this.jsonBytes + chunk.length <= JSON_BODY_CAP) {
+      this.json.push(chunk)
+      this.jsonBytes += chunk.length
+    }
+  }
+
+  finish(result: UsageResult): void {
+    const usage = this.usage()
+    const model = usage?.model ?? this.info.model ?? 'unknown'
+    const price = this.deps.prices.find(model)
+    const now = this.deps.now()
+    const event: UsageEvent = {
+      requestId: this.info.requestId,
+      accountId: this.info.accountId,
+      keyId: this.info.keyId,
+      nodeId: result.nodeId,
+      model,
+      status: result.status,
+      attempts: result.attempts,
+      inputTokens: usage?.inputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      cacheCreationInputTokens: usage?.cacheCreationInputTokens ?? 0,
+      cacheCreation5mTokens: usage?.cacheCreation5mTokens ?? 0,
+      cacheCreation1hTokens: usage?.cacheCreation1hTokens ?? 0,
+      cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
+      costUsd: usage && price ? computeCostUsd(usage, price) : 0,
+      ttfbMs: result.ttfbMs,
+      durationMs: now - this.startedAt,
+      bytes: result.bytes,
+      sessionId: this.info.sessionId ?? null,
+      partial: result.partial,
+      at: new Date(now),
+    }
+    this.deps.writer.enqueue(event)
+    this.deps.bus.publish({
+      type: 'request',
+      accountId: event.accountId,
+      data: {
+        request_id: event.requestId,
+        account_id: event.accountId,
+        node_id: event.nodeId,
+        model: event.model,
+        status: event.status,
+        duration_ms: event.durationMs,
+        at: event.at.toISOString(),
+      },
+    })
+  }
+
+  private usage(): Usage | undefined {
+    if (this.sse) return this.sse.end()
+    if (!this.json || this.json.length === 0) return undefined
+    try {
+      return usageFromJson(JSON.parse(Buffer.concat(this.json).toString('utf8')))
+    } catch {
+      return undefined
+    }
+  }
+}

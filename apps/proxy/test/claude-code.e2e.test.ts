@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
+import type { RunningQcc } from '../src/index'
+import { startTestQcc } from './start-qcc'
+
+const CLAUDE = fileURLToPath(new URL('../node_modules/.bin/claude', import.meta.url))
+const NODE_KEY = 'sk-ant-claude-code-node-key'
+
+let upstream: FakeUpstream
+let qcc: RunningQcc
+let home: string
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream()
+  qcc = await startTestQcc({ UPSTREAM_BASE_URL: upstream.url, UPSTREAM_API_KEY: NODE_KEY })
+  home = mkdtempSync(join(tmpdir(), 'qcc-claude-home-'))
+})
+afterAll(async () => {
+  await qcc?.close()
+  await upstream?.close()
+  if (home) rmSync(home, { recursive: true, force: true })
+})
+
+function runClaude(args: string[], env: Record<string, string>, timeoutMs: number) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(CLAUDE, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+describe('the real Claude Code CLI through qcc', () => {
+  it('completes `claude -p` with the tenant key, reaching the node with the node key', async () => {
+    upstream.setDefault({ kind: 'ok', events: 20, text: 'Hi from qcc via the fake upstream!' })
+    const result = await runClaude(
+      ['-p', 'say hi', '--model', 'claude-sonnet-4-5-20250929'],
+      {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        ANTHROPIC_BASE_URL: qcc.url,
+        ANTHROPIC_API_KEY: 'default-proxy-key',
+        DISABLE_TELEMETRY: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+      },
+      90_000,
+    )
+    expect(result.stderr).not.toMatch(/API Error/)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Hi from qcc via the fake upstream!')
+    const messages = upstream.requests.filter((r) => r.path.startsWith('/v1/messages'))
+    expect(messages.length).toBeGreaterThanOrEqual(1)
+    for (const r of messages) {
+      expect(r.headers['x-api-key']).toBe(NODE_KEY)
+      expect(JSON.stringify(r.headers)).not.toContain('default-proxy-key')
+    }
+    const main = messages.find((r) => (r.json as { stream?: boolean } | undefined)?.stream === true)
+    expect(main?.headers['x-claude-code-session-id']).toMatch(/^[0-9a-f-]{36}$/)
+    expect(main?.bodySize).toBeGreaterThan(10_000)
+  })
+})

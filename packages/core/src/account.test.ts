@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { effectiveSettings, extractTenantKey } from './account'
+import { DEFAULTS } from './config'
+
+describe('effectiveSettings', () => {
+  it('uses overrides, else the process values', () => {
+    expect(effectiveSettings(undefined)).toEqual({
+      retryMax: DEFAULTS.retryMax,
+      failThreshold: DEFAULTS.failThreshold,
+      healthIntervalMs: DEFAULTS.healthIntervalMs,
+      stickyTtlMs: DEFAULTS.stickyTtlMs,
+    })
+    const base = { retryMax: 4, failThreshold: 5, healthIntervalMs: 10_000, stickyTtlMs: 60_000 }
+    expect(effectiveSettings({ retryMax: 2, failThreshold: null }, base)).toEqual({
+      ...base,
+      retryMax: 2,
+    })
+  })
+  it('ignores out-of-bounds overrides', () => {
+    const s = effectiveSettings({
+      retryMax: 0,
+      failThreshold: Number.NaN,
+      healthIntervalMs: 999,
+      stickyTtlMs: -1,
+    })
+    expect(s).toEqual(effectiveSettings(undefined))
+    expect(effectiveSettings({ healthIntervalMs: 3_600_001 }).healthIntervalMs).toBe(
+      DEFAULTS.healthIntervalMs,
+    )
+  })
+})
+
+describe('extractTenantKey', () => {
+  it('reads x-api-key, else a bearer token', () => {
+    expect(extractTenantKey({ 'x-api-key': ' k1 ', authorization: 'Bearer k2' })).toBe('k1')
+    expect(extractTenantKey({ authorization: 'bearer k2' })).toBe('k2')
+    expect(extractTenantKey({ 'x-api-key': '', authorization: 'Bearer k2' })).toBe('k2')
+  })
+  it('gives undefined without a usable key', () => {
+    expect(extractTenantKey({})).toBeUndefined()
+    expect(extractTenantKey(undefined)).toBeUndefined()
+    expect(extractTenantKey({ authorization: 'Basic abc' })).toBeUndefined()
+    expect(extractTenantKey({ authorization: 'Bearer ' })).toBeUndefined()
+  })
+})

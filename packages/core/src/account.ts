@@ -1,0 +1,94 @@
+import { headerValue } from './classify/retry-after'
+import { DEFAULTS } from './config'
+import type { HeaderBag } from './types'
+
+/**
+ * A tenant's own overrides of the routing knobs (account settings). Unset means the process value
+ * (the env var), read live, so changing the env default changes every tenant without an override.
+ */
+export interface AccountSettings {
+  /** Attempts per request (`retries` in the admin API). */
+  readonly retryMax?: number | null | undefined
+  /** Consecutive failures before a node fails (`fail_limit`). */
+  readonly failThreshold?: number | null | undefined
+  /** Recovery probe interval, ms (`health_interval_sec` x 1000, 1 s to 1 h). */
+  readonly healthIntervalMs?: number | null | undefined
+  /** Sticky session TTL, ms. */
+  readonly stickyTtlMs?: number | null | undefined
+}
+
+/** A tenant, as routing sees it. Credentials live in the store, never here. */
+export interface Account {
+  readonly id: string
+  readonly name: string
+  readonly isAdmin: boolean
+  /** A disabled tenant's requests are refused (401) before any routing. */
+  readonly disabled: boolean
+  /** The operator-activated node of the tenant, preferred over every tier. */
+  readonly activeNodeId?: string | null | undefined
+  readonly settings?: AccountSettings | undefined
+}
+
+/** The knobs in force for one tenant. */
+export interface EffectiveSettings {
+  readonly retryMax: number
+  readonly failThreshold: number
+  readonly healthIntervalMs: number
+  readonly stickyTtlMs: number
+}
+
+const DEFAULT_SETTINGS: EffectiveSettings = {
+  retryMax: DEFAULTS.retryMax,
+  failThreshold: DEFAULTS.failThreshold,
+  healthIntervalMs: DEFAULTS.healthIntervalMs,
+  stickyTtlMs: DEFAULTS.stickyTtlMs,
+}
+
+// A stored override outside its bounds (hand-edited row) falls back rather than breaking routing.
+const pick = (value: number | null | undefined, fallback: number, min: number, max = Infinity) =>
+  typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max
+    ? value
+    : fallback
+
+/**
+ * The settings in force for a tenant: its overrides, else the process values (`base`, built from
+ * env; default {@link DEFAULTS}). Feed the result to the planner, health machine and schedule
+ * through their per-tenant function options.
+ *
+ * @example
+ * ```ts
+ * const s = effectiveSettings({ retryMax: 5 }, { ...envSettings })
+ * new AttemptPlanner({ ...opts, retryMax: (id) => effectiveSettings(accounts.get(id)?.settings).retryMax })
+ * ```
+ */
+export function effectiveSettings(
+  overrides: AccountSettings | undefined,
+  base: EffectiveSettings = DEFAULT_SETTINGS,
+): EffectiveSettings {
+  if (overrides === undefined) return base
+  return {
+    retryMax: pick(overrides.retryMax, base.retryMax, 1),
+    failThreshold: pick(overrides.failThreshold, base.failThreshold, 1),
+    healthIntervalMs: pick(overrides.healthIntervalMs, base.healthIntervalMs, 1000, 3_600_000),
+    stickyTtlMs: pick(overrides.stickyTtlMs, base.stickyTtlMs, 1),
+  }
+}
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i
+
+/**
+ * The tenant's proxy key of a request: `x-api-key`, else `Authorization: Bearer <key>` (SPEC 3).
+ * `undefined` when neither is usable; the proxy answers 401 `authentication_error` then, with no
+ * fallback to another account.
+ *
+ * @example
+ * ```ts
+ * extractTenantKey({ authorization: 'Bearer sk-qcc-123' }) // 'sk-qcc-123'
+ * ```
+ */
+export function extractTenantKey(headers: HeaderBag | undefined): string | undefined {
+  const apiKey = headerValue(headers, 'x-api-key')?.trim()
+  if (apiKey !== undefined && apiKey !== '') return apiKey
+  const auth = headerValue(headers, 'authorization')
+  return auth === undefined ? undefined : BEARER.exec(auth)?.[1]
+}

@@ -1,0 +1,295 @@
+import {
+  classifyUpstreamOutcome,
+  type ClassifyOptions,
+  type OutcomeDecision,
+} from '../classify/classify'
+import { finalErrorForFailedAttempts, type FinalError } from '../classify/final-error'
+import { DEFAULTS } from '../config'
+import { CoreError } from '../errors'
+import { soonestCoolingEnd } from '../health/availability'
+import type { NodeHealthMachine } from '../health/state-machine'
+import { selectNode, type SelectionReason } from '../select/select'
+import type { StickyBindings } from '../select/sticky'
+import type {
+  AttemptOutcome,
+  Clock,
+  EpochMs,
+  NodeConfig,
+  RandomSource,
+  TransitionEvent,
+} from '../types'
+import { RetryBudget } from './retry-budget'
+
+/** Options of {@link AttemptPlanner}; one planner serves the whole process. */
+export interface PlannerOptions {
+  readonly health: NodeHealthMachine
+  readonly clock: Clock
+  readonly random: RandomSource
+  /** Session bindings; without it sessions still follow rendezvous hashing. */
+  readonly sticky?: StickyBindings | undefined
+  /** Shared retry budget; default a fresh one (20 %, at least 3). */
+  readonly budget?: RetryBudget | undefined
+  /** Attempts per request on distinct nodes (`PROXY_RETRY_MAX`), or a tenant's own; default 3. */
+  readonly retryMax?: number | ((accountId: string) => number) | undefined
+  /** Time allowed for the attempts before the commit (`PROXY_REQUEST_TIMEOUT_SEC`); default 600 000. */
+  readonly requestTimeoutMs?: number | undefined
+  /** A tenant's sticky TTL, when it overrides the bindings' default. */
+  readonly stickyTtlMs?: ((accountId: string) => number | undefined) | undefined
+  /**
+   * `retry-after` of the 503 given when the whole pool is down and no cooldown end is known: about
+   * when the next recovery probe may bring a node back. Default 30 000 (`PROXY_HEALTH_INTERVAL_SEC`).
+   */
+  readonly poolDownRetryAfterMs?: number | undefined
+  /** Cooldown knobs passed to `classifyUpstreamOutcome`. */
+  readonly classify?: Omit<ClassifyOptions, 'now' | 'firstByteTimeoutsBefore'> | undefined
+}
+
+/** One request as the planner needs it. */
+export interface PlanRequest {
+  readonly accountId: string
+  /** From `extractSessionId`. */
+  readonly sessionId?: string | undefined
+  /** The tenant's operator-activated node, if any. */
+  readonly activeNodeId?: string | null | undefined
+}
+
+/** One attempt handed to the data path. */
+export interface Attempt {
+  /** 0 for the first attempt of the request. */
+  readonly index: number
+  readonly node: NodeConfig
+  readonly reason: SelectionReason
+  /** The whole-pool-down attempt, outside `retryMax`. */
+  readonly lastResort: boolean
+  readonly startedAt: EpochMs
+}
+
+/** What reporting an attempt gave. */
+export interface AttemptReport {
+  readonly decision: OutcomeDecision
+  /** The node transition it caused, to persist (compare-and-set) and announce. */
+  readonly transition: TransitionEvent | undefined
+}
+
+/** Why a request has no further attempt. */
+export type StopReason =
+  'committed' | 'not_retryable' | 'retry_max' | 'deadline' | 'budget' | 'no_node' | 'done'
+
+interface Held {
+  attempt: Attempt
+  retrySlot: boolean
+  released: boolean
+}
+
+/**
+ * Plans the attempts of requests: picks nodes through `selectNode`, caps attempts by count
+ * (`retryMax`, distinct nodes) and by deadline, spends the shared {@link RetryBudget} on retries,
+ * applies each outcome to node health, keeps sessions sticky, and says what the client gets when
+ * everything failed. The proxy only moves bytes.
+ *
+ * @example
+ * ```ts
+ * const planner = new AttemptPlanner({ health, clock, random: Math.random, sticky })
+ * const req = planner.begin({ accountId: 'acme', sessionId })
+ * try {
+ *   for (let a = req.next(); a; a = req.next()) {
+ *     const { decision } = req.report(a, await callUpstream(a.node))
+ *     if (decision.result !== 'failed') break // success, pass_through or aborted
+ *   }
+ *   if (!req.committed) render(req.finalError())
+ * } finally { req.done() }
+ * ```
+ */
+export class AttemptPlanner {
+  /** The options it was built with. */
+  readonly options: PlannerOptions
+  /** The retry budget shared by every request of this planner. */
+  readonly budget: RetryBudget
+  /** Time allowed for the attempts of a request before the commit, ms. */
+  readonly requestTimeoutMs: number
+  private readonly retryMax: (accountId: string) => number
+
+  /** @throws CoreError `invalid_config` for `retryMax` < 1 or a non-positive timeout */
+  constructor(options: PlannerOptions) {
+    const retryMax = options.retryMax ?? DEFAULTS.retryMax
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs
+    if ((typeof retryMax === 'number' && !(retryMax >= 1)) || !(this.requestTimeoutMs > 0)) {
+      throw new CoreError(
+        'invalid_config',
+        'retryMax must be at least 1 and requestTimeoutMs positive',
+      )
+    }
+    this.options = options
+    this.budget = options.budget ?? new RetryBudget()
+    this.retryMax =
+      typeof retryMax === 'number' ? () => retryMax : (id) => Math.max(1, retryMax(id))
+  }
+
+  /** Starts planning one request; call `done()` on the result exactly once, when it is over. */
+  begin(request: PlanRequest): RequestAttempts {
+    return new RequestAttempts(this, request, this.retryMax(request.accountId))
+  }
+}
+
+/**
+ * The attempts of one request. Obtain it from {@link AttemptPlanner.begin}.
+ */
+export class RequestAttempts {
+  /** The tenant of the request. */
+  readonly accountId: string
+  /** The Claude Code session, when the request carried one. */
+  readonly sessionId: string | undefined
+  /** Epoch ms after which no new attempt starts. */
+  readonly deadline: EpochMs
+  private readonly planner: AttemptPlanner
+  private readonly request: PlanRequest
+  private readonly retryMax: number
+  private readonly tried = new Set<string>()
+  private readonly held: Held[] = []
+  private readonly failures: OutcomeDecision[] = []
+  private normalAttempts = 0
+  private usedLastResort = false
+  private firstByteTimeouts = 0
+  private stop: StopReason | undefined
+  private isDone = false
+
+  /** Use {@link AttemptPlanner.begin} rather than this constructor. */
+  constructor(planner: AttemptPlanner, request: PlanRequest, retryMax: number) {
+    this.planner = planner
+    this.request = request
+    this.retryMax = retryMax
+    this.accountId = request.accountId
+    this.sessionId = request.sessionId
+    this.deadline = planner.options.clock.now() + planner.requestTimeoutMs
+    planner.budget.startRequest()
+  }
+
+  /** True once an attempt succeeded (the response may go to the client). */
+  get committed(): boolean {
+    return this.stop === 'committed'
+  }
+
+  /** Why no further attempt will be planned, once that is known. */
+  get stopReason(): StopReason | undefined {
+    return this.stop
+  }
+
+  /** Attempts planned so far. */
+  get attempts(): number {
+    return this.held.length
+  }
+
+  /** Milliseconds left before the deadline (never negative): bound each attempt's timeouts by it. */
+  remainingMs(): number {
+    return Math.max(0, this.deadline - this.planner.options.clock.now())
+  }
+
+  /** The next attempt, or `undefined` when the request must stop (see {@link stopReason}). */
+  next(): Attempt | undefined {
+    if (this.stop !== undefined) return undefined
+    const { options, budget } = this.planner
+    const now = options.clock.now()
+    if (this.isDone) return this.halt('done')
+    if (now >= this.deadline) return this.halt('deadline')
+    const pool = options.health.pool(this.accountId)
+    const pick = selectNode(pool, {
+      accountId: this.accountId,
+      now,
+      random: options.random,
+      exclude: this.tried,
+      sessionId: this.sessionId,
+      sticky: options.sticky,
+      activeNodeId: this.request.activeNodeId,
+      allowLastResort: !this.usedLastResort,
+    })
+    if (pick === undefined) return this.halt('no_node')
+    const lastResort = pick.reason === 'last_resort'
+    if (!lastResort && this.normalAttempts >= this.retryMax) return this.halt('retry_max')
+    const retrySlot = this.held.length > 0
+    if (retrySlot && !budget.tryAcquire()) return this.halt('budget')
+    if (lastResort) this.usedLastResort = true
+    else this.normalAttempts++
+    const node = pick.entry.node
+    const attempt: Attempt = {
+      index: this.held.length,
+      node,
+      reason: pick.reason,
+      lastResort,
+      startedAt: now,
+    }
+    this.tried.add(node.id)
+    this.held.push({ attempt, retrySlot, released: false })
+    options.health.acquire(node.id)
+    return attempt
+  }
+
+  /**
+   * Reports what an attempt saw: classifies it, applies it to the node's health, binds the session
+   * on success and frees the attempt's counters when it failed. Report a committed attempt again
+   * with `after_commit_failure` if its stream breaks later.
+   */
+  report(attempt: Attempt, outcome: AttemptOutcome): AttemptReport {
+    const { options } = this.planner
+    const now = options.clock.now()
+    const decision = classifyUpstreamOutcome(outcome, {
+      ...options.classify,
+      now,
+      firstByteTimeoutsBefore: this.firstByteTimeouts,
+    })
+    if (outcome.kind === 'timeout_first_byte') this.firstByteTimeouts++
+    const transition = options.health.apply(attempt.node.id, decision, attempt.startedAt)
+    if (outcome.kind === 'after_commit_failure') return { decision, transition }
+    if (decision.result === 'success') {
+      this.stop = 'committed'
+      if (this.sessionId !== undefined && options.sticky !== undefined) {
+        const ttl = options.stickyTtlMs?.(this.accountId)
+        options.sticky.bind(this.accountId, this.sessionId, attempt.node.id, now, ttl)
+      }
+    } else {
+      this.releaseAttempt(attempt.index)
+      if (decision.result === 'failed') this.failures.push(decision)
+      if (!decision.retry) this.stop ??= 'not_retryable'
+    }
+    return { decision, transition }
+  }
+
+  /** The client's answer when no attempt succeeded (SPEC 6.2). */
+  finalError(): FinalError {
+    const { options } = this.planner
+    const now = options.clock.now()
+    const pool = options.health.pool(this.accountId)
+    // Down means only failed nodes were left: the last resort ran, or nothing could be tried.
+    const poolDown =
+      this.usedLastResort ||
+      (this.held.length === 0 && pool.some((e) => !e.node.disabled && e.health.status === 'failed'))
+    const cooling = soonestCoolingEnd(pool, this.accountId, now)
+    const fallback = now + (options.poolDownRetryAfterMs ?? DEFAULTS.healthIntervalMs)
+    return finalErrorForFailedAttempts(this.failures, {
+      now,
+      poolRetryAt: cooling ?? (poolDown ? fallback : undefined),
+      deadlineExceeded: this.stop === 'deadline',
+      poolDown,
+    })
+  }
+
+  /** Ends the request: frees in-flight counts and retry slots. Safe to call twice. */
+  done(): void {
+    if (this.isDone) return
+    this.isDone = true
+    for (let i = 0; i < this.held.length; i++) this.releaseAttempt(i)
+    this.planner.budget.endRequest()
+  }
+
+  private halt(reason: StopReason): undefined {
+    this.stop = reason
+    return undefined
+  }
+
+  private releaseAttempt(index: number): void {
+    const held = this.held[index]
+    if (held === undefined || held.released) return
+    held.released = true
+    this.planner.options.health.release(held.attempt.node.id)
+    if (held.retrySlot) this.planner.budget.release()
+  }
+}

@@ -1,0 +1,114 @@
+import { CoreError } from '../errors'
+import { DEFAULTS } from '../config'
+import type { EpochMs } from '../types'
+
+/** Options of {@link StickyBindings}. */
+export interface StickyOptions {
+  /** How long a binding lasts after the node last served the session; default 3 600 000 (1 h). */
+  readonly ttlMs?: number | undefined
+  /** Bindings kept per tenant; the least recently used go first. Default 10 000. */
+  readonly maxPerAccount?: number | undefined
+}
+
+interface Binding {
+  nodeId: string
+  expiresAt: number
+}
+
+/**
+ * Session-to-node bindings, per tenant, bounded (LRU) and expiring (TTL), so a Claude Code session
+ * keeps hitting the node that holds its prompt cache. Keys are per tenant: the same session id
+ * from two tenants never shares a binding (T4). The clock is passed in, so tests never sleep.
+ *
+ * @example
+ * ```ts
+ * const sticky = new StickyBindings({ ttlMs: 3_600_000 })
+ * sticky.bind('acme', 'session-1', 'node-a', Date.now())
+ * sticky.get('acme', 'session-1', Date.now()) // 'node-a'
+ * ```
+ */
+export class StickyBindings {
+  /** Default lifetime of a binding after its last serve, ms. */
+  readonly ttlMs: number
+  /** Bindings kept per tenant before the least recently used is dropped. */
+  readonly maxPerAccount: number
+  private readonly accounts = new Map<string, Map<string, Binding>>()
+
+  /** @throws CoreError `invalid_config` for a non-positive TTL or bound */
+  constructor(options: StickyOptions = {}) {
+    this.ttlMs = options.ttlMs ?? DEFAULTS.stickyTtlMs
+    this.maxPerAccount = options.maxPerAccount ?? DEFAULTS.stickyMaxPerAccount
+    if (!(this.ttlMs > 0) || !(this.maxPerAccount >= 1)) {
+      throw new CoreError('invalid_config', 'sticky ttlMs and maxPerAccount must be positive')
+    }
+  }
+
+  /** The node bound to a session, if the binding has not expired. Marks it recently used. */
+  get(accountId: string, sessionId: string, now: EpochMs): string | undefined {
+    const sessions = this.accounts.get(accountId)
+    const binding = sessions?.get(sessionId)
+    if (sessions === undefined || binding === undefined) return undefined
+    if (binding.expiresAt <= now) {
+      sessions.delete(sessionId)
+      return undefined
+    }
+    // Map iteration order is insertion order: re-inserting makes this the most recent entry.
+    sessions.delete(sessionId)
+    sessions.set(sessionId, binding)
+    return binding.nodeId
+  }
+
+  /**
+   * Binds (or re-binds) a session to the node that just served it, for `ttlMs` from `now`
+   * (or the tenant's own TTL when given).
+   */
+  bind(
+    accountId: string,
+    sessionId: string,
+    nodeId: string,
+    now: EpochMs,
+    ttlMs = this.ttlMs,
+  ): void {
+    let sessions = this.accounts.get(accountId)
+    if (sessions === undefined) {
+      sessions = new Map()
+      this.accounts.set(accountId, sessions)
+    }
+    sessions.delete(sessionId)
+    sessions.set(sessionId, { nodeId, expiresAt: now + ttlMs })
+    if (sessions.size > this.maxPerAccount) {
+      const oldest = sessions.keys().next()
+      if (oldest.done !== true) sessions.delete(oldest.value)
+    }
+  }
+
+  /** Drops one binding. */
+  delete(accountId: string, sessionId: string): void {
+    this.accounts.get(accountId)?.delete(sessionId)
+  }
+
+  /** Drops every binding to a node (it was deleted or moved). */
+  forgetNode(nodeId: string): void {
+    for (const sessions of this.accounts.values()) {
+      for (const [session, binding] of sessions)
+        if (binding.nodeId === nodeId) sessions.delete(session)
+    }
+  }
+
+  /** Drops expired bindings; call now and then to return memory early (reads expire lazily). */
+  prune(now: EpochMs): void {
+    for (const [account, sessions] of this.accounts) {
+      for (const [session, binding] of sessions)
+        if (binding.expiresAt <= now) sessions.delete(session)
+      if (sessions.size === 0) this.accounts.delete(account)
+    }
+  }
+
+  /** Number of bindings held for a tenant, or for all tenants. */
+  size(accountId?: string): number {
+    if (accountId !== undefined) return this.accounts.get(accountId)?.size ?? 0
+    let n = 0
+    for (const sessions of this.accounts.values()) n += sessions.size
+    return n
+  }
+}

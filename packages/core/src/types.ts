@@ -1,0 +1,142 @@
+/**
+ * Domain types shared by every part of `@qcc/core`. Configuration (what an operator saved) is kept
+ * apart from health (what the proxy learned at run time), as Caddy keeps `Upstream` apart from
+ * `Host`: selection reads both, but only the health machine writes health.
+ */
+
+/** Milliseconds since the epoch, as `Date.now()` returns. */
+export type EpochMs = number
+
+/**
+ * Time source. Everything in core that needs "now" takes a clock (or a `now` argument), so tests
+ * advance a fake clock instead of sleeping.
+ *
+ * @example
+ * ```ts
+ * const clock: Clock = { now: () => Date.now() }
+ * ```
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): EpochMs
+}
+
+/** Random source returning a float in [0, 1), like `Math.random`. Injected so tests are exact. */
+export type RandomSource = () => number
+
+/** How the health checker probes a node (SPEC section 4). */
+export type HealthCheckMethod = 'api' | 'count_tokens' | 'head' | 'cli'
+
+/**
+ * A configured upstream node of one tenant. Immutable from core's point of view.
+ *
+ * @example
+ * ```ts
+ * const node: NodeConfig = {
+ *   id: 'n1', accountId: 'acme', name: 'relay-a', baseUrl: 'https://relay-a.example',
+ *   weight: 1, disabled: false, healthCheckMethod: 'api', healthCheckModel: 'claude-haiku-5-5',
+ * }
+ * ```
+ */
+export interface NodeConfig {
+  readonly id: string
+  /** The tenant owning the node; selection never crosses tenants. */
+  readonly accountId: string
+  /** Unique within the account; sent back as `x-qcc-node`. */
+  readonly name: string
+  readonly baseUrl: string
+  /** Priority tier, integer >= 1. **Lower weight = higher priority** (as in qcc_plus). */
+  readonly weight: number
+  /** Disabled by an operator: never selected, never probed. */
+  readonly disabled: boolean
+  readonly healthCheckMethod: HealthCheckMethod
+  /** Model used by `api` and `count_tokens` probes; null means the default probe model. */
+  readonly healthCheckModel?: string | null | undefined
+}
+
+/** Runtime status of a node, as persisted and shown in the admin API. */
+export type NodeStatus = 'healthy' | 'cooling' | 'failed' | 'disabled'
+
+/**
+ * Runtime health of one node. Field names match the store's `NodeStateRecord` (times are epoch ms
+ * here, `Date` there), plus `inFlight`, which is per replica and never persisted.
+ */
+export interface NodeHealth {
+  status: NodeStatus
+  /** End of the current cooldown; only meaningful while `status` is `cooling`. */
+  coolingUntil: EpochMs | null
+  /** Why the node is failed or cooling (a reason code plus detail, never an upstream secret). */
+  failReason: string | null
+  /** Failures since the last success; reaching the threshold makes the node `failed`. */
+  consecutiveFailures: number
+  lastFailureAt: EpochMs | null
+  lastSuccessAt: EpochMs | null
+  lastProbeAt: EpochMs | null
+  /** Attempts currently running on this node in this replica (least-in-flight selection). */
+  inFlight: number
+}
+
+/** One node as selection sees it: its configuration and its current health. */
+export interface PoolEntry {
+  readonly node: NodeConfig
+  readonly health: NodeHealth
+}
+
+/** Header bag as Node, undici or fetch give it; keys are expected in lower case. */
+export type HeaderBag =
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | { get(name: string): string | null }
+
+/**
+ * What one attempt on a node saw. The proxy builds one of these per attempt and hands it to
+ * `classifyUpstreamOutcome` (or to `RequestAttempts.report`).
+ *
+ * - `connect_error`: DNS failure, refused, TLS failure, reset before response headers.
+ * - `timeout_first_byte`: no headers, or no first SSE event, within `PROXY_FIRST_BYTE_TIMEOUT_SEC`.
+ * - `response`: a complete non-SSE answer (any status), or the head of an error answer.
+ *   Set `unparsable` when a 2xx body could not be read as the expected JSON or SSE.
+ * - `first_event`: a 2xx `text/event-stream` answer and its first SSE event (the commit gate).
+ * - `after_commit_failure`: the stream broke after bytes went to the client (never retried).
+ * - `client_abort`: the client went away; the upstream call was aborted.
+ */
+export type AttemptOutcome =
+  | { readonly kind: 'connect_error'; readonly code?: string | undefined }
+  | { readonly kind: 'timeout_first_byte'; readonly phase?: 'headers' | 'first_event' | undefined }
+  | {
+      readonly kind: 'response'
+      readonly status: number
+      readonly headers?: HeaderBag | undefined
+      /** The start of the body (a few KB is plenty) to recognise error types. */
+      readonly bodySnippet?: string | undefined
+      readonly unparsable?: boolean | undefined
+    }
+  | {
+      readonly kind: 'first_event'
+      readonly status: number
+      readonly headers?: HeaderBag | undefined
+      /** The SSE `event:` name (`message_start`, `error`, `ping`, ...). */
+      readonly eventType: string
+      /** The SSE `data:` payload of that event. */
+      readonly data?: string | undefined
+    }
+  | {
+      readonly kind: 'after_commit_failure'
+      readonly cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed'
+      /** The Anthropic error type of an `event: error` frame, when that was the cause. */
+      readonly errorType?: string | undefined
+    }
+  | { readonly kind: 'client_abort' }
+
+/**
+ * One real change of a node's status. Emitted once per transition, however many failures race
+ * (SPEC section 4); the admin API streams it as `event: node.state`.
+ */
+export interface TransitionEvent {
+  readonly nodeId: string
+  readonly accountId: string
+  readonly from: NodeStatus
+  readonly to: NodeStatus
+  /** Reason code plus detail, for example `auth_failed: upstream 401 authentication_error`. */
+  readonly reason: string
+  readonly at: EpochMs
+}

@@ -1,0 +1,83 @@
+import { PRICES } from '@qcc/core'
+import { PasswordHasher, type ScryptParams } from './crypto/password'
+import { SecretBox } from './crypto/secret-box'
+import { ProxyKeyIndex } from './key-index'
+import type { PriceInput } from './types/extras'
+import type { UsageWriterOptions } from './usage/writer'
+
+/** Time source; the memory adapter takes the same clock as `@qcc/core`. */
+export interface StoreClock {
+  /** Milliseconds since the epoch. */
+  now(): number
+}
+
+/** The system clock. */
+export const systemClock: StoreClock = { now: () => Date.now() }
+
+/** Options common to both adapters. */
+export interface CommonStoreConfig {
+  /** 32 bytes (`QCC_SECRET_KEY` or the generated key file) sealing upstream keys at rest. */
+  secretKey: Uint8Array
+  /** Default: the system clock. */
+  clock?: StoreClock
+  /** Server pepper for proxy-key, session and share-token hashes (HMAC-SHA-256). Default none. */
+  keyPepper?: string
+  /**
+   * Prices written once into a new database (later edits and deletions stick). Default: `PRICES`
+   * from `@qcc/core` (base rates only); `[]` seeds nothing.
+   */
+  seedPrices?: readonly PriceInput[]
+  /** scrypt cost for new password hashes. Default OWASP (N=2^17, r=8, p=1). */
+  passwordHash?: ScryptParams
+  /** Usage writer tuning (cap, batch size, intervals). */
+  usage?: UsageWriterOptions
+}
+
+/** Config of the memory adapter: nothing persists. */
+export interface MemoryStoreConfig extends CommonStoreConfig {
+  kind: 'memory'
+}
+
+/** Config of the MySQL/MariaDB adapter. */
+export interface MysqlStoreConfig extends CommonStoreConfig {
+  kind: 'mysql'
+  /** `mysql://user:pass@host:3306/db` or Go's `user:pass@tcp(host:3306)/db?parseTime=true`. */
+  url: string
+  pool?: {
+    /** Default 10. */
+    connectionLimit?: number
+  }
+  /** How often the change version is polled to refresh the proxy-key index. Default 2000 ms. */
+  pollIntervalMs?: number
+  /** Apply pending migrations at open (under GET_LOCK). Default true. */
+  migrate?: boolean
+}
+
+/** What `createStore` takes: a discriminated union on `kind`. */
+export type StoreConfig = MemoryStoreConfig | MysqlStoreConfig
+
+/** Shared machinery both adapters build from their config. */
+export interface StoreContext {
+  clock: StoreClock
+  box: SecretBox
+  passwords: PasswordHasher
+  keys: ProxyKeyIndex
+  pepper: string | undefined
+  /** The price seed (config or core's table). */
+  seedPrices: readonly PriceInput[]
+  now(): Date
+}
+
+/** Builds the shared machinery. @throws StoreError `invalid` for a bad secret key */
+export function makeContext(config: CommonStoreConfig): StoreContext {
+  const clock = config.clock ?? systemClock
+  return {
+    clock,
+    box: new SecretBox(config.secretKey),
+    passwords: new PasswordHasher(config.passwordHash),
+    keys: new ProxyKeyIndex(config.keyPepper),
+    pepper: config.keyPepper,
+    seedPrices: config.seedPrices ?? PRICES,
+    now: () => new Date(clock.now()),
+  }
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto'
+import type { StoreClock } from '../config'
+import type { PriceInput } from '../types/extras'
+import type { Store } from '../interface'
+import type { UsageEvent } from '../types/usage'
+import type { UsageWriterOptions } from '../usage/writer'
+
+/** Options a contract test may ask a harness for. */
+export interface OpenOptions {
+  clock?: StoreClock
+  usage?: UsageWriterOptions
+  seedPrices?: readonly PriceInput[]
+}
+
+/**
+ * How the contract suite drives one adapter. `open` gives an empty store; the optional parts
+ * are what only a shared database can do.
+ */
+export interface ContractHarness {
+  /** An empty store (previous data wiped). */
+  open(options?: OpenOptions): Promise<Store>
+  /** A second store on the same data as the last `open` (MySQL only). */
+  reopen?(options: { secretKey?: Uint8Array; pollIntervalMs?: number }): Promise<Store>
+  /** Everything the store holds, as text (to look for leaked secrets). */
+  dump(store: Store): Promise<string>
+  /** Makes usage writes of `store` fail (true) or work again (false). */
+  setDown(store: Store, down: boolean): Promise<void>
+}
+
+/** The secret key every harness opens with. */
+export const TEST_SECRET_KEY = new Uint8Array(randomBytes(32))
+
+/** Cheap scrypt cost for tests (the default stays OWASP). */
+export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 }
+
+/** A clock tests move by hand. */
+export class ManualClock implements StoreClock {
+  ms: number
+  constructor(start = Date.UTC(2026, 0, 15, 10, 30, 0)) {
+    this.ms = start
+  }
+  now(): number {
+    return this.ms
+  }
+  advance(ms: number): void {
+    this.ms += ms
+  }
+}
+
+let seq = 0
+
+/** A usage event with every field filled; override what the test cares about. */
+export function usageEvent(over: Partial<UsageEvent> & Pick<UsageEvent, 'accountId'>): UsageEvent {
+  return {
+    requestId: `req-${process.pid}-${++seq}-${randomBytes(4).toString('hex')}`,
+    keyId: 'key-1',
+    nodeId: null,
+    model: 'claude-sonnet-4-5',
+    status: 200,
+    attempts: 1,
+    inputTokens: 10,
+    outputTokens: 20,
+    cacheCreationInputTokens: 3,
+    cacheCreation5mTokens: 2,
+    cacheCreation1hTokens: 1,
+    cacheReadInputTokens: 4,
+    costUsd: 0.000123,
+    ttfbMs: 100,
+    durationMs: 500,
+    bytes: 1000,
+    sessionId: null,
+    partial: false,
+    at: new Date(Date.UTC(2026, 0, 15, 10, 30, 0)),
+    ...over,
+  }
+}
+
+/** Polls `check` every 50 ms until it is true or `timeoutMs` passes. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`)
+}

@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { isStoreError } from '../errors'
+import type { Store } from '../interface'
+import { healthy } from './accounts'
+import type { ContractHarness } from './harness'
+
+/** Nodes, node state and the change version. */
+export function nodeContract(h: ContractHarness): void {
+  let store: Store | undefined
+  afterEach(async () => {
+    await store?.close()
+    store = undefined
+  })
+
+  describe('nodes', () => {
+    it('creates, lists, updates and deletes; never returns the upstream key', async () => {
+      store = await h.open()
+      const a = await store.createAccount({ name: 'a', password: 'pw' })
+      const b = await store.createAccount({ name: 'b', password: 'pw' })
+      const apiKey = 'sk-ant-api03-abcdefghijklmnop-WXYZ'
+      const n = await store.createNode({
+        accountId: a.id,
+        name: 'n1',
+        baseUrl: 'https://r.test/x',
+        apiKey,
+      })
+      expect(n).toMatchObject({
+        accountId: a.id,
+        name: 'n1',
+        baseUrl: 'https://r.test/x',
+        hasApiKey: true,
+        apiKeyHint: 'WXYZ',
+        weight: 1,
+        disabled: false,
+        healthCheckMethod: 'api',
+        healthCheckModel: null,
+        allowPrivate: false,
+      })
+      expect(JSON.stringify(n)).not.toContain(apiKey)
+      expect(await store.getNodeApiKey(n.id)).toBe(apiKey)
+      const n2 = await store.createNode({
+        accountId: a.id,
+        name: 'n2',
+        baseUrl: 'http://127.0.0.1:9',
+        weight: 3,
+        allowPrivate: true,
+      })
+      expect(n2).toMatchObject({
+        hasApiKey: false,
+        healthCheckMethod: 'head',
+        weight: 3,
+        allowPrivate: true,
+      })
+      expect(await store.getNodeApiKey(n2.id)).toBeNull()
+      await store.createNode({ accountId: b.id, name: 'n1', baseUrl: 'https://r.test' })
+      expect((await store.listNodes({ accountId: a.id })).map((x) => x.name)).toEqual(['n1', 'n2'])
+      expect((await store.listNodes()).length).toBe(3)
+      const u = await store.updateNode(n.id, { weight: 7, disabled: true, healthCheckModel: 'm' })
+      expect(u).toMatchObject({ weight: 7, disabled: true, healthCheckModel: 'm', hasApiKey: true })
+      expect(await store.getNodeApiKey(n.id)).toBe(apiKey)
+      await store.updateNode(n.id, { apiKey: 'sk-new-key-0000000001' })
+      expect(await store.getNodeApiKey(n.id)).toBe('sk-new-key-0000000001')
+      expect((await store.updateNode(n.id, { apiKey: null }))?.hasApiKey).toBe(false)
+      expect(await store.getNodeApiKey(n.id)).toBeNull()
+      expect(await store.updateNode('nope', { weight: 2 })).toBeNull()
+      expect(await store.deleteNode(n.id)).toBe(true)
+      expect(await store.deleteNode(n.id)).toBe(false)
+      expect(await store.getNode(n.id)).toBeNull()
+    })
+
+    it('validates input and refuses a duplicate name in one account', async () => {
+      store = await h.open()
+      const a = await store.createAccount({ name: 'a', password: 'pw' })
+      const s = store
+      await s.createNode({ accountId: a.id, name: 'n', baseUrl: 'https://r.test' })
+      const errors = await Promise.all([
+        s.createNode({ accountId: a.id, name: 'n', baseUrl: 'https://r.test' }).catch((e) => e),
+        s.createNode({ accountId: a.id, name: 'm', baseUrl: 'ftp://r.test' }).catch((e) => e),
+        s
+          .createNode({ accountId: a.id, name: 'm', baseUrl: 'https://r.test', weight: 0 })
+          .catch((e) => e),
+        s.createNode({ accountId: 'nope', name: 'm', baseUrl: 'https://r.test' }).catch((e) => e),
+      ])
+      expect(errors.map((e) => isStoreError(e) && e.code)).toEqual([
+        'conflict',
+        'invalid',
+        'invalid',
+        'not_found',
+      ])
+    })
+  })
+
+  describe('node state', () => {
+    it('compare-and-set moves versions', async () => {
+      store = await h.open()
+      const a = await store.createAccount({ name: 'a', password: 'pw' })
+      const n = await store.createNode({ accountId: a.id, name: 'n', baseUrl: 'https://r.test' })
+      expect(await store.getNodeStates()).toEqual([])
+      expect(await store.compareAndSetNodeState(n.id, 1, healthy())).toBe(false)
+      expect(await store.compareAndSetNodeState(n.id, 0, healthy())).toBe(true)
+      const until = new Date(Date.UTC(2026, 0, 1, 0, 0, 30))
+      const cooling = {
+        ...healthy(),
+        status: 'cooling' as const,
+        coolingUntil: until,
+        failReason: '529',
+        consecutiveFailures: 2,
+        lastFailureAt: until,
+      }
+      expect(await store.compareAndSetNodeState(n.id, 0, cooling)).toBe(false)
+      expect(await store.compareAndSetNodeState(n.id, 1, cooling)).toBe(true)
+      expect(await store.getNodeStates()).toEqual([{ ...cooling, nodeId: n.id, version: 2 }])
+      expect(await store.compareAndSetNodeState('nope', 0, healthy())).toBe(false)
+    })
+
+    it('has exactly one winner under concurrency', async () => {
+      store = await h.open()
+      const s = store
+      const a = await s.createAccount({ name: 'a', password: 'pw' })
+      const n = await s.createNode({ accountId: a.id, name: 'n', baseUrl: 'https://r.test' })
+      for (const version of [0, 1, 2]) {
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            s.compareAndSetNodeState(n.id, version, { ...healthy(), consecutiveFailures: i }),
+          ),
+        )
+        expect(results.filter(Boolean).length).toBe(1)
+      }
+      expect((await s.getNodeStates())[0]?.version).toBe(3)
+    })
+  })
+
+  describe('lifecycle', () => {
+    it('pings, and refuses mutations after close', async () => {
+      const s = await h.open()
+      await s.ping()
+      await s.close()
+      await s.close()
+      const err = await s.createAccount({ name: 'late', password: 'pw' }).catch((e) => e)
+      expect(isStoreError(err, 'closed')).toBe(true)
+    })
+  })
+
+  describe('change version', () => {
+    it('moves on every config mutation', async () => {
+      store = await h.open()
+      const s = store
+      let last = await s.changeVersion()
+      const moved = async () => {
+        const v = await s.changeVersion()
+        const ok = v > last
+        last = v
+        return ok
+      }
+      const a = await s.createAccount({ name: 'a', password: 'pw' })
+      expect(await moved()).toBe(true)
+      await s.updateAccount(a.id, { settings: { retries: 2 } })
+      expect(await moved()).toBe(true)
+      const { key } = await s.createProxyKey({ accountId: a.id })
+      expect(await moved()).toBe(true)
+      await s.revokeProxyKey(key.id)
+      expect(await moved()).toBe(true)
+      const n = await s.createNode({ accountId: a.id, name: 'n', baseUrl: 'https://r.test' })
+      expect(await moved()).toBe(true)
+      await s.updateNode(n.id, { weight: 2 })
+      expect(await moved()).toBe(true)
+      await s.compareAndSetNodeState(n.id, 0, healthy())
+      expect(await moved()).toBe(true)
+      await s.deleteNode(n.id)
+      expect(await moved()).toBe(true)
+      await s.getAccount(a.id)
+      expect(await moved()).toBe(false)
+    })
+  })
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { isStoreError } from '../errors'
+import type { Store } from '../interface'
+import { healthy } from './accounts'
+import { type ContractHarness, eventually, usageEvent } from './harness'
+
+/** Secrets at rest, the secret-key check, replicas and concurrent writers. */
+export function securityContract(h: ContractHarness): void {
+  let stores: Store[] = []
+  afterEach(async () => {
+    await Promise.all(stores.map((s) => s.close().catch(() => undefined)))
+    stores = []
+  })
+
+  describe('secrets and replicas', () => {
+    it('stores no plaintext password, proxy key, upstream key or token', async () => {
+      const s = await h.open()
+      stores.push(s)
+      const canary = (what: string) => `CANARY-${what}-${randomBytes(8).toString('hex')}`
+      const secrets = {
+        password: canary('password'),
+        proxyKey: canary('proxykey'),
+        upstream: canary('upstream'),
+        webhook: canary('webhook'),
+        tunnel: canary('tunnel'),
+      }
+      const a = await s.createAccount({ name: 'canary', password: secrets.password })
+      const { secret: generated } = await s.createProxyKey({ accountId: a.id })
+      await s.createProxyKey({ accountId: a.id, key: secrets.proxyKey })
+      const n = await s.createNode({
+        accountId: a.id,
+        name: 'n',
+        baseUrl: 'https://r.test',
+        apiKey: secrets.upstream,
+      })
+      await s.updateNode(n.id, { apiKey: secrets.upstream })
+      const session = await s.createSession(a.id, 60_000)
+      const share = await s.createShareLink({ accountId: a.id })
+      await s.createNotificationChannel({
+        accountId: a.id,
+        name: 'c',
+        kind: 'webhook',
+        config: { url: secrets.webhook },
+      })
+      await s.setTunnelConfig({ apiToken: secrets.tunnel })
+      const dump = await h.dump(s)
+      expect(dump).toContain('canary')
+      for (const secret of [...Object.values(secrets), generated, session.id, share.token]) {
+        expect(dump).not.toContain(secret)
+        expect(dump).not.toContain(secret.slice(-16))
+      }
+      expect(await s.getNodeApiKey(n.id)).toBe(secrets.upstream)
+    })
+
+    it('refuses a store opened with another secret key', async () => {
+      if (!h.reopen) return
+      const s = await h.open()
+      stores.push(s)
+      const err = await h.reopen({ secretKey: new Uint8Array(randomBytes(32)) }).catch((e) => e)
+      expect(isStoreError(err, 'secret_key_mismatch')).toBe(true)
+      expect(String(err.message)).toMatch(/QCC_SECRET_KEY/)
+    })
+
+    it('shows a change made through one store on another within 5 s', async () => {
+      if (!h.reopen) return
+      const a = await h.open()
+      stores.push(a)
+      const b = await h.reopen({ pollIntervalMs: 200 })
+      stores.push(b)
+      const acc = await a.createAccount({ name: 'r', password: 'pw' })
+      const { key, secret } = await a.createProxyKey({ accountId: acc.id })
+      await eventually(() => b.resolveProxyKey(secret)?.keyId === key.id, 5000)
+      await a.revokeProxyKey(key.id)
+      await eventually(() => b.resolveProxyKey(secret) === null, 5000)
+      expect(await b.changeVersion()).toBe(await a.changeVersion())
+    })
+
+    it('lets exactly one of two stores win each node-state version', async () => {
+      if (!h.reopen) return
+      const a = await h.open()
+      stores.push(a)
+      const b = await h.reopen({})
+      stores.push(b)
+      const acc = await a.createAccount({ name: 'cas', password: 'pw' })
+      const n = await a.createNode({ accountId: acc.id, name: 'n', baseUrl: 'https://r.test' })
+      for (const version of [0, 1, 2, 3]) {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 ? a : b).compareAndSetNodeState(n.id, version, {
+              ...healthy(),
+              consecutiveFailures: i,
+            }),
+          ),
+        )
+        expect(results.filter(Boolean).length).toBe(1)
+      }
+      expect((await b.getNodeStates())[0]?.version).toBe(4)
+    })
+
+    it('counts 10,000 events through two writers with duplicates exactly', async () => {
+      const a = await h.open()
+      stores.push(a)
+      const b = h.reopen ? await h.reopen({}) : a
+      if (b !== a) stores.push(b)
+      const acc = await a.createAccount({ name: 'w', password: 'pw' })
+      const events = Array.from({ length: 10_000 }, (_, i) =>
+        usageEvent({
+          accountId: acc.id,
+          inputTokens: i % 97,
+          model: `m${i % 3}`,
+          at: new Date(Date.UTC(2026, 0, 1) + i * 1000),
+        }),
+      )
+      const feed = (s: Store, from: number, to: number) => {
+        for (let i = from; i < to; i++) s.usageWriter.enqueue(events[i] as (typeof events)[number])
+      }
+      feed(a, 0, 6000)
+      feed(b, 4000, 10_000)
+      feed(a, 9000, 10_000)
+      await Promise.all([a.usageWriter.flush(), b.usageWriter.flush()])
+      const { total, groups } = await a.usageSummary({ accountId: acc.id, groupBy: 'model' })
+      expect(total.requests).toBe(10_000)
+      expect(total.inputTokens).toBe(events.reduce((n, e) => n + e.inputTokens, 0))
+      expect(groups.map((g) => g.requests).sort()).toEqual([3333, 3333, 3334])
+    }, 120_000)
+  })
+}

@@ -1,0 +1,90 @@
+import type { Store } from '../interface'
+import type { UsageEvent } from '../types/usage'
+import { accumulateRollups, addCounters, rollupKeyString, splitRange } from '../usage/rollup'
+import { buildSeries, buildSummary, seriesRange, summaryRange } from '../usage/query'
+import type { UsageSink } from '../usage/writer'
+import { clampLimit } from '../validate'
+import type { Mem } from './state'
+
+/** The memory sink: applies a batch at once; idempotent by batch id and request id. */
+export function memoryUsageSink(m: Mem, isFailing: () => boolean = () => false): UsageSink {
+  const { state } = m
+  return {
+    async writeBatch(batch) {
+      if (isFailing()) throw new Error('memory usage sink is failing (test switch)')
+      if (state.batches.has(batch.id)) return
+      state.batches.add(batch.id)
+      const fresh: UsageEvent[] = []
+      for (const e of batch.events) {
+        if (state.usage.has(e.requestId)) continue
+        state.usage.set(e.requestId, { ...e })
+        fresh.push(e)
+      }
+      const deltas = accumulateRollups(new Map(), fresh)
+      for (const d of batch.overflow) deltas.set(`o${deltas.size}`, d)
+      for (const d of deltas.values()) {
+        const id = rollupKeyString(d)
+        const row = state.rollups.get(id)
+        if (row) addCounters(row.counters, d.counters)
+        else state.rollups.set(id, { ...d, counters: { ...d.counters } })
+      }
+      for (const e of fresh) {
+        const k = state.keys.get(e.keyId)
+        if (k && (!k.lastUsedAt || k.lastUsedAt < e.at)) k.lastUsedAt = e.at
+      }
+    },
+  }
+}
+
+type UsageQueries = Pick<Store, 'usageSummary' | 'usageLogs' | 'usageSeries'>
+
+/** Usage queries of the memory adapter. */
+export function memoryUsageQueries(m: Mem): UsageQueries {
+  const { state } = m
+  const rollupRows = () => [...state.rollups.values()]
+  const names = (id: string) => state.nodes.get(id)?.name ?? state.keys.get(id)?.name ?? null
+
+  return {
+    async usageSummary(f) {
+      const [from, to] = summaryRange(f)
+      const segments = splitRange(from, to)
+      const rows = rollupRows().filter(
+        (r) =>
+          (f.accountId === undefined || r.accountId === f.accountId) &&
+          (f.nodeId === undefined || r.nodeId === f.nodeId) &&
+          segments.some((s) => s.bucket === r.bucket && r.start >= s.from && r.start < s.to),
+      )
+      return buildSummary(rows, f.groupBy, names)
+    },
+    async usageLogs(f) {
+      const from = f.from?.getTime() ?? -Infinity
+      const to = f.to?.getTime() ?? Infinity
+      const limit = clampLimit(f.limit, 100, 1000)
+      const offset = Math.max(0, Math.floor(f.offset ?? 0))
+      return [...state.usage.values()]
+        .filter(
+          (e) =>
+            (f.accountId === undefined || e.accountId === f.accountId) &&
+            (f.nodeId === undefined || e.nodeId === f.nodeId) &&
+            (f.model === undefined || e.model === f.model) &&
+            e.at.getTime() >= from &&
+            e.at.getTime() < to,
+        )
+        .sort((a, b) => b.at.getTime() - a.at.getTime() || b.requestId.localeCompare(a.requestId))
+        .slice(offset, offset + limit)
+        .map((e) => ({ ...e, at: new Date(e.at) }))
+    },
+    async usageSeries(f) {
+      const { first, end } = seriesRange(f)
+      const rows = rollupRows().filter(
+        (r) =>
+          r.bucket === f.bucket &&
+          r.start >= first &&
+          r.start < end &&
+          (f.accountId === undefined || r.accountId === f.accountId) &&
+          (f.nodeId === undefined || r.nodeId === f.nodeId),
+      )
+      return buildSeries(f, rows)
+    },
+  }
+}

@@ -1,0 +1,14 @@
+import { int, mysqlTable } from 'drizzle-orm/mysql-core'
+import { idColumn, timestamp } from './columns'
+
+/** Per-account overrides of env settings; NULL means "use the env value". One row per account. */
+export const accountSettings = mysqlTable('qcc_account_settings', {
+  accountId: idColumn('account_id').primaryKey(),
+  retries: int('retries'),
+  failLimit: int('fail_limit'),
+  healthIntervalSec: int('health_interval_sec'),
+  stickyTtlSec: int('sticky_ttl_sec'),
+  updatedAt: timestamp('updated_at').notNull(),
+})
+
+export type AccountSettingsRow = typeof accountSettings.$inferSelect

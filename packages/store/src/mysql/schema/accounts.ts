@@ -1,0 +1,21 @@
+import { boolean, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { idColumn, timestamp } from './columns'
+
+/** Tenants and admins. The password is an scrypt hash string (`scrypt$N$r$p$salt$hash`). */
+export const accounts = mysqlTable(
+  'qcc_accounts',
+  {
+    id: idColumn('id').primaryKey(),
+    name: varchar('name', { length: 128 }).notNull(),
+    passwordHash: varchar('password_hash', { length: 255 }).notNull(),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    disabled: boolean('disabled').notNull().default(false),
+    /** The operator-activated node (cleared when that node is deleted). */
+    activeNodeId: idColumn('active_node_id'),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('qcc_accounts_name_uq').on(t.name)],
+)
+
+export type AccountDbRow = typeof accounts.$inferSelect

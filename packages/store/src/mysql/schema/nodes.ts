@@ -1,0 +1,25 @@
+import { boolean, int, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { idColumn, timestamp } from './columns'
+
+/** Upstream nodes. `api_key_enc` is AES-256-GCM sealed (`v1.<keyId>.<iv>.<ct>.<tag>`). */
+export const nodes = mysqlTable(
+  'qcc_nodes',
+  {
+    id: idColumn('id').primaryKey(),
+    accountId: idColumn('account_id').notNull(),
+    name: varchar('name', { length: 128 }).notNull(),
+    baseUrl: varchar('base_url', { length: 2048 }).notNull(),
+    apiKeyEnc: text('api_key_enc'),
+    apiKeyHint: varchar('api_key_hint', { length: 4 }),
+    weight: int('weight').notNull().default(1),
+    disabled: boolean('disabled').notNull().default(false),
+    healthCheckMethod: varchar('health_check_method', { length: 10 }).notNull(),
+    healthCheckModel: varchar('health_check_model', { length: 128 }),
+    allowPrivate: boolean('allow_private').notNull().default(false),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('qcc_nodes_account_name_uq').on(t.accountId, t.name)],
+)
+
+export type NodeDbRow = typeof nodes.$inferSelect

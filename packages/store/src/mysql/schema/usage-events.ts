@@ -1,0 +1,42 @@
+import { bigint, boolean, decimal, index, int, mysqlTable, varchar } from 'drizzle-orm/mysql-core'
+import { idColumn, timestamp } from './columns'
+
+/**
+ * One row per request, unique by request id (INSERT IGNORE makes retried batches harmless).
+ * `batch_id` marks the batch that inserted the row, so rollups are derived from rows actually
+ * inserted by that batch.
+ */
+export const usageEvents = mysqlTable(
+  'qcc_usage_events',
+  {
+    requestId: varchar('request_id', { length: 128 }).primaryKey(),
+    batchId: idColumn('batch_id').notNull(),
+    accountId: idColumn('account_id').notNull(),
+    keyId: idColumn('key_id').notNull(),
+    nodeId: idColumn('node_id'),
+    model: varchar('model', { length: 128 }).notNull(),
+    status: int('status').notNull(),
+    attempts: int('attempts').notNull(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull(),
+    cacheCreationInputTokens: bigint('cache_creation_input_tokens', { mode: 'number' }).notNull(),
+    cacheCreation5mTokens: bigint('cache_creation_5m_tokens', { mode: 'number' }).notNull(),
+    cacheCreation1hTokens: bigint('cache_creation_1h_tokens', { mode: 'number' }).notNull(),
+    cacheReadInputTokens: bigint('cache_read_input_tokens', { mode: 'number' }).notNull(),
+    costUsd: decimal('cost_usd', { precision: 20, scale: 9 }).notNull(),
+    ttfbMs: int('ttfb_ms'),
+    durationMs: int('duration_ms').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    sessionId: varchar('session_id', { length: 128 }),
+    partial: boolean('partial').notNull(),
+    at: timestamp('at').notNull(),
+  },
+  (t) => [
+    index('qcc_usage_events_batch_idx').on(t.batchId),
+    index('qcc_usage_events_at_idx').on(t.at),
+    index('qcc_usage_events_account_at_idx').on(t.accountId, t.at),
+    index('qcc_usage_events_node_at_idx').on(t.nodeId, t.at),
+  ],
+)
+
+export type UsageEventDbRow = typeof usageEvents.$inferSelect

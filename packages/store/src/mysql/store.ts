@@ -1,0 +1,162 @@
+import { eq, sql } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/mysql2'
+import { makeContext, type MysqlStoreConfig, type StoreContext } from '../config'
+import { StoreError } from '../errors'
+import type { Store } from '../interface'
+import { BatchingUsageWriter, type UsageSink } from '../usage/writer'
+import { mysqlAccounts } from './accounts'
+import { createPool, describeDsn } from './connection'
+import { dbErrorCode, type Db, guard, type My, toStoreError } from './db'
+import { parseMysqlDsn } from './dsn'
+import { mysqlExtras, priceRow } from './extras'
+import { loadKeyIndex, mysqlKeys } from './keys'
+import { migrateDatabase } from './migrate'
+import { mysqlNodes } from './nodes'
+import { mysqlNotify } from './notify'
+import { mysqlRetention } from './retention'
+import * as schema from './schema'
+import { meta, prices } from './schema'
+import { mysqlUsageQueries, mysqlUsageSink } from './usage'
+
+const hooks = new WeakMap<Store, { sink: UsageSink }>()
+
+/** Test hooks of a MySQL store (not part of the public API). */
+export function mysqlTestHooks(store: Store): { sink: UsageSink } | undefined {
+  return hooks.get(store)
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
+
+const BUMP = sql`UPDATE qcc_meta SET num = num + 1 WHERE name = 'change_version'`
+
+async function readVersion(db: Db): Promise<number> {
+  const [row] = await db.select({ num: meta.num }).from(meta).where(eq(meta.name, 'change_version'))
+  return Number(row?.num ?? 0)
+}
+
+/** Stores the check value on first open; afterwards proves the configured key is the same. */
+async function checkSecretKey(db: Db, ctx: StoreContext): Promise<void> {
+  await db.insert(meta).ignore().values({ name: 'secret_check', value: ctx.box.checkValue() })
+  const [row] = await db.select().from(meta).where(eq(meta.name, 'secret_check'))
+  ctx.box.verifyCheck(row?.value ?? '')
+}
+
+/** Writes the price seed once per database (later admin edits and deletions stick). */
+async function seedPrices(db: Db, ctx: StoreContext) {
+  const seed = ctx.seedPrices
+  if (seed.length === 0) return
+  await db.transaction(async (tx) => {
+    const [res] = await tx.insert(meta).ignore().values({ name: 'prices_seeded', value: 'yes' })
+    if (res.affectedRows === 0) return
+    await tx
+      .insert(prices)
+      .ignore()
+      .values(seed.map((p) => priceRow(p, ctx.now())))
+  })
+}
+
+/**
+ * The MySQL/MariaDB adapter: applies migrations (under GET_LOCK), checks the secret key, loads
+ * the proxy-key index and polls the change version so changes from other replicas arrive
+ * within `pollIntervalMs`.
+ */
+export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store> {
+  const ctx = makeContext(config)
+  const dsn = parseMysqlDsn(config.url)
+  if (!dsn.database) throw new StoreError('invalid', 'PROXY_MYSQL_DSN names no database')
+  if (config.migrate !== false) await migrateDatabase(dsn)
+  const pool = createPool(dsn, config.pool?.connectionLimit ?? 10)
+  const db = drizzle(pool, { schema, mode: 'default' })
+  let version = 0
+  try {
+    await checkSecretKey(db, ctx)
+    await seedPrices(db, ctx)
+    ctx.keys.replace(await loadKeyIndex(db))
+    version = await readVersion(db)
+  } catch (error) {
+    await pool.end().catch(() => undefined)
+    if (dbErrorCode(error) === 'ER_NO_SUCH_TABLE') {
+      throw new StoreError('invalid', `no qcc schema in ${describeDsn(dsn)}: run "qcc migrate"`)
+    }
+    throw toStoreError(error)
+  }
+
+  let closed = false
+  let refreshing: Promise<void> = Promise.resolve()
+  // Refreshes run one after another, so the last one applied is the last one started.
+  const refreshKeys = () => {
+    refreshing = refreshing.then(async () => ctx.keys.replace(await loadKeyIndex(db)))
+    return refreshing
+  }
+  const m: My = {
+    ctx,
+    db,
+    async mutate(fn, options) {
+      const result = await db.transaction(async (tx) => {
+        const r = await fn(tx)
+        if (!options?.bumpIf || options.bumpIf(r)) await tx.execute(BUMP)
+        return r
+      })
+      if (options?.keys) await refreshKeys()
+      return result
+    },
+    live() {
+      if (closed) throw new StoreError('closed', 'store is closed')
+    },
+  }
+
+  let polling = false
+  const poll = setInterval(async () => {
+    if (polling || closed) return
+    polling = true
+    try {
+      const v = await readVersion(db)
+      if (v !== version) {
+        version = v
+        await refreshKeys()
+      }
+    } catch {
+      // The database is down: keep serving from the last index; the next poll retries.
+    } finally {
+      polling = false
+    }
+  }, config.pollIntervalMs ?? 2000)
+  poll.unref()
+
+  const sink = mysqlUsageSink(m)
+  const usageWriter = new BatchingUsageWriter(sink, config.usage)
+  const methods = guard({
+    ...mysqlAccounts(m),
+    ...mysqlKeys(m),
+    ...mysqlNodes(m),
+    ...mysqlUsageQueries(m),
+    ...mysqlExtras(m),
+    ...mysqlNotify(m),
+    ...mysqlRetention(m),
+    changeVersion: () => readVersion(db),
+    async ping() {
+      m.live()
+      await db.execute(sql`SELECT 1`)
+    },
+  })
+  const store: Store = {
+    kind: 'mysql',
+    ...methods,
+    resolveProxyKey: (secret) => ctx.keys.resolve(secret),
+    usageWriter,
+    async close() {
+      if (closed) return
+      closed = true
+      clearInterval(poll)
+      try {
+        await usageWriter.close()
+      } finally {
+        await refreshing.catch(() => undefined)
+        // A pool whose server vanished can hang on QUIT: bound the wait.
+        await Promise.race([pool.end().catch(() => undefined), sleep(5000)])
+      }
+    },
+  }
+  hooks.set(store, { sink })
+  return store
+}

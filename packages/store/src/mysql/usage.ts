@@ -1,0 +1,149 @@
+import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
+import type { Store } from '../interface'
+import type { UsageEvent } from '../types/usage'
+import { BUCKETS, splitRange } from '../usage/rollup'
+import { buildSeries, buildSummary, groupColumn, seriesRange, summaryRange } from '../usage/query'
+import type { UsageSink } from '../usage/writer'
+import { clampLimit } from '../validate'
+import type { My } from './db'
+import { nodes, proxyKeys, usageBatches, usageEvents, usageRollups } from './schema'
+import {
+  decimalToNano,
+  eventRow,
+  parseSums,
+  rollupFromBatch,
+  rollupSums,
+  touchKeys,
+  upsertDeltas,
+} from './usage-sql'
+
+/**
+ * The MySQL sink: one transaction per batch. The batch id goes in first (INSERT IGNORE): when
+ * it is already there the batch was committed before (an ambiguous failure) and nothing more is
+ * done. Raw rows go in with INSERT IGNORE (request ids seen before, from any writer, are
+ * skipped); rollups are derived from the rows this batch inserted.
+ */
+export function mysqlUsageSink(m: My): UsageSink {
+  return {
+    async writeBatch(batch) {
+      await m.db.transaction(async (tx) => {
+        const [token] = await tx
+          .insert(usageBatches)
+          .ignore()
+          .values({ id: batch.id, createdAt: m.ctx.now() })
+        if (token.affectedRows === 0) return
+        if (batch.events.length > 0) {
+          await tx
+            .insert(usageEvents)
+            .ignore()
+            .values(batch.events.map((e) => eventRow(e, batch.id)))
+          for (const bucket of BUCKETS) await tx.execute(rollupFromBatch(bucket, batch.id))
+          await tx.execute(touchKeys(batch.id))
+        }
+        if (batch.overflow.length > 0) await tx.execute(upsertDeltas(batch.overflow))
+      })
+    },
+  }
+}
+
+type UsageQueries = Pick<Store, 'usageSummary' | 'usageLogs' | 'usageSeries'>
+
+const finite = (n: number) => Number.isFinite(n)
+
+/** Usage queries of the MySQL adapter (summaries and series from the rollups). */
+export function mysqlUsageQueries(m: My): UsageQueries {
+  const { db } = m
+  const r = usageRollups
+
+  const names = async (groupBy: string | undefined, ids: string[]) => {
+    const map = new Map<string, string | null>()
+    const wanted = ids.filter((id) => id !== '')
+    if (wanted.length === 0 || (groupBy !== 'node' && groupBy !== 'key')) return map
+    const t = groupBy === 'node' ? nodes : proxyKeys
+    const rows = await db.select({ id: t.id, name: t.name }).from(t).where(inArray(t.id, wanted))
+    for (const row of rows) map.set(row.id, row.name)
+    return map
+  }
+
+  return {
+    async usageSummary(f) {
+      const [from, to] = summaryRange(f)
+      const segments = splitRange(from, to)
+      if (segments.length === 0) return buildSummary([], f.groupBy, () => null)
+      const range = or(
+        ...segments.map((s) =>
+          and(
+            eq(r.bucket, s.bucket),
+            finite(s.from) ? gte(r.bucketStart, new Date(s.from)) : undefined,
+            finite(s.to) ? lt(r.bucketStart, new Date(s.to)) : undefined,
+          ),
+        ),
+      )
+      const where = and(
+        range,
+        f.accountId === undefined ? undefined : eq(r.accountId, f.accountId),
+        f.nodeId === undefined ? undefined : eq(r.nodeId, f.nodeId),
+      )
+      const col = f.groupBy ? r[groupColumn(f.groupBy)] : undefined
+      const rows = col
+        ? await db
+            .select({ g: col, ...rollupSums() })
+            .from(r)
+            .where(where)
+            .groupBy(col)
+        : (await db.select(rollupSums()).from(r).where(where)).map((x) => ({ ...x, g: '' }))
+      const lookup = await names(
+        f.groupBy,
+        rows.map((x) => x.g),
+      )
+      const parsed = rows.map(({ g, ...sums }) => ({
+        model: g,
+        nodeId: g,
+        keyId: g,
+        counters: parseSums(sums),
+      }))
+      return buildSummary(parsed, f.groupBy, (id) => lookup.get(id) ?? null)
+    },
+    async usageLogs(f) {
+      const e = usageEvents
+      const conds: (SQL | undefined)[] = [
+        f.accountId === undefined ? undefined : eq(e.accountId, f.accountId),
+        f.nodeId === undefined ? undefined : eq(e.nodeId, f.nodeId),
+        f.model === undefined ? undefined : eq(e.model, f.model),
+        f.from ? gte(e.at, f.from) : undefined,
+        f.to ? lt(e.at, f.to) : undefined,
+      ]
+      const rows = await db
+        .select()
+        .from(e)
+        .where(and(...conds))
+        .orderBy(desc(e.at), desc(e.requestId))
+        .limit(clampLimit(f.limit, 100, 1000))
+        .offset(Math.max(0, Math.floor(f.offset ?? 0)))
+      return rows.map(({ batchId: _, costUsd, ...row }): UsageEvent => ({
+        ...row,
+        costUsd: decimalToNano(costUsd) / 1e9,
+      }))
+    },
+    async usageSeries(f) {
+      const { first, end } = seriesRange(f)
+      const rows = await db
+        .select({ start: r.bucketStart, ...rollupSums() })
+        .from(r)
+        .where(
+          and(
+            eq(r.bucket, f.bucket),
+            gte(r.bucketStart, new Date(first)),
+            lt(r.bucketStart, new Date(end)),
+            f.accountId === undefined ? undefined : eq(r.accountId, f.accountId),
+            f.nodeId === undefined ? undefined : eq(r.nodeId, f.nodeId),
+          ),
+        )
+        .groupBy(r.bucketStart)
+      return buildSeries(
+        f,
+        rows.map(({ start, ...sums }) => ({ start: start.getTime(), counters: parseSums(sums) })),
+      )
+    },
+  }
+}

@@ -1,0 +1,65 @@
+/** How the health checker probes a node. */
+export type HealthCheckMethod = 'api' | 'head' | 'cli'
+
+/** A configured upstream node. The upstream key is never part of it (see `getNodeApiKey`). */
+export interface NodeRecord {
+  id: string
+  accountId: string
+  /** Unique within the account; sent back as `x-qcc-node`. */
+  name: string
+  baseUrl: string
+  hasApiKey: boolean
+  /** Last 4 characters of the upstream key when it is at least 16 long, else null. */
+  apiKeyHint: string | null
+  /** Priority tier; higher is tried first. Default 1. */
+  weight: number
+  disabled: boolean
+  /** Default `api` with a key, `head` without. */
+  healthCheckMethod: HealthCheckMethod
+  healthCheckModel: string | null
+  /** May use loopback/private addresses (saved by an admin or from env). */
+  allowPrivate: boolean
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** Input of `createNode`. */
+export interface CreateNodeInput {
+  accountId: string
+  name: string
+  baseUrl: string
+  apiKey?: string | null
+  weight?: number
+  disabled?: boolean
+  healthCheckMethod?: HealthCheckMethod
+  healthCheckModel?: string | null
+  allowPrivate?: boolean
+}
+
+/** Patch of `updateNode`; absent fields are kept, `apiKey: null` clears the key. */
+export type UpdateNodeInput = Partial<Omit<CreateNodeInput, 'accountId'>>
+
+/** Filter of `listNodes`. */
+export interface NodeFilter {
+  accountId?: string
+}
+
+/** Runtime status of a node as persisted. */
+export type NodeStatus = 'healthy' | 'cooling' | 'failed' | 'disabled'
+
+/** Persisted runtime state of a node, versioned for compare-and-set. */
+export interface NodeStateRecord {
+  nodeId: string
+  status: NodeStatus
+  coolingUntil: Date | null
+  failReason: string | null
+  consecutiveFailures: number
+  lastFailureAt: Date | null
+  lastSuccessAt: Date | null
+  lastProbeAt: Date | null
+  /** Starts at 0 for a node without stored state; each successful CAS adds 1. */
+  version: number
+}
+
+/** The fields a compare-and-set writes. */
+export type NodeStateInput = Omit<NodeStateRecord, 'nodeId' | 'version'>

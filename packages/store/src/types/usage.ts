@@ -1,0 +1,135 @@
+/** One record per proxied request (not per attempt). */
+export interface UsageEvent {
+  /** Unique per request; events are idempotent by it. */
+  requestId: string
+  accountId: string
+  keyId: string
+  /** The node that served (or last tried) the request; null when none was reached. */
+  nodeId: string | null
+  model: string
+  /** Final HTTP status sent to the client (0 when none was sent). Non-2xx counts as an error. */
+  status: number
+  attempts: number
+  inputTokens: number
+  outputTokens: number
+  cacheCreationInputTokens: number
+  cacheCreation5mTokens: number
+  cacheCreation1hTokens: number
+  cacheReadInputTokens: number
+  /** Rounded to 1e-9 USD when stored. */
+  costUsd: number
+  ttfbMs: number | null
+  durationMs: number
+  bytes: number
+  sessionId: string | null
+  /** The stream ended early (client abort, upstream error, shutdown). */
+  partial: boolean
+  at: Date
+}
+
+/** Summed counters, as in the admin API's usage summary (SPEC 6.1/6.2). */
+export interface UsageTotals {
+  /** Every authenticated request, failed ones included. */
+  requests: number
+  /** Requests that did not end in 2xx. */
+  errors: number
+  inputTokens: number
+  outputTokens: number
+  cacheCreationInputTokens: number
+  cacheCreation5mTokens: number
+  cacheCreation1hTokens: number
+  cacheReadInputTokens: number
+  costUsd: number
+  bytes: number
+  durationMsSum: number
+  /** Sum of the non-null `ttfbMs` values. */
+  ttfbMsSum: number
+}
+
+/** Dimension a usage summary can be grouped by. */
+export type UsageGroupBy = 'model' | 'node' | 'key'
+
+/**
+ * Filter of `usageSummary`; `from` inclusive, `to` exclusive, widened to whole minutes (`from`
+ * rounded down, `to` up). No `from`/`to` means all time.
+ */
+export interface UsageSummaryFilter {
+  accountId?: string
+  nodeId?: string
+  from?: Date
+  to?: Date
+  groupBy?: UsageGroupBy
+}
+
+/** One group of a grouped summary: keyed by id (model name for `model`), with a display name. */
+export interface UsageGroup extends UsageTotals {
+  key: string
+  /** Node or key name (null when it was deleted), or the model. */
+  name: string | null
+}
+
+/** Result of `usageSummary`: totals, and the groups when `groupBy` was given (else empty). */
+export interface UsageSummary {
+  total: UsageTotals
+  groups: UsageGroup[]
+}
+
+/** Filter of `usageLogs`, newest first. `limit` is capped at 1000. */
+export interface UsageLogFilter {
+  accountId?: string
+  nodeId?: string
+  model?: string
+  from?: Date
+  to?: Date
+  limit: number
+  offset?: number
+}
+
+/** Rollup granularity. */
+export type UsageBucket = 'minute' | 'hour' | 'day'
+
+/** Filter of `usageSeries`. At most 10,000 buckets per call. */
+export interface UsageSeriesFilter {
+  accountId?: string
+  nodeId?: string
+  from: Date
+  to: Date
+  bucket: UsageBucket
+}
+
+/** One point of a series; buckets without traffic are present with zeros. */
+export interface UsagePoint extends UsageTotals {
+  at: Date
+}
+
+/** Counters of the usage writer. */
+export interface UsageWriterStats {
+  /** Raw events buffered and not yet committed. */
+  pending: number
+  /** Raw detail rows dropped because the buffer was full (their totals were kept). */
+  dropped: number
+  /** Events ignored because the same request id was seen recently. */
+  duplicates: number
+  /** Events refused after close (not counted anywhere). */
+  rejectedAfterClose: number
+  /** Events committed by this writer. */
+  written: number
+  /** Failed flush attempts since start. */
+  failedFlushes: number
+  /** Message of the last flush failure, cleared by a successful flush. */
+  lastError: string | null
+}
+
+/**
+ * Batches usage off the request path. `enqueue` never waits and never throws for a full buffer.
+ */
+export interface UsageWriter {
+  /** Buffers one event; returns at once. */
+  enqueue(event: UsageEvent): void
+  /**
+   * Writes everything buffered so far.
+   * @throws StoreError `unavailable` when the database keeps failing until the flush deadline.
+   */
+  flush(): Promise<void>
+  stats(): UsageWriterStats
+}

@@ -1,0 +1,173 @@
+import type { UsageBucket, UsageEvent, UsageTotals } from '../types/usage'
+
+/** Length of each rollup bucket in ms (UTC; days start at 00:00 UTC). */
+export const BUCKET_MS: Record<UsageBucket, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+}
+
+/** Every rollup granularity, finest first. */
+export const BUCKETS: readonly UsageBucket[] = ['minute', 'hour', 'day']
+
+/** Counters kept per rollup row; cost is in integer nano-USD so sums stay exact. */
+export interface Counters {
+  requests: number
+  errors: number
+  inputTokens: number
+  outputTokens: number
+  cacheCreationInputTokens: number
+  cacheCreation5mTokens: number
+  cacheCreation1hTokens: number
+  cacheReadInputTokens: number
+  costNanoUsd: number
+  bytes: number
+  durationMsSum: number
+  ttfbMsSum: number
+}
+
+/** Names of the counter fields, in a fixed order. */
+export const COUNTER_FIELDS = [
+  'requests',
+  'errors',
+  'inputTokens',
+  'outputTokens',
+  'cacheCreationInputTokens',
+  'cacheCreation5mTokens',
+  'cacheCreation1hTokens',
+  'cacheReadInputTokens',
+  'costNanoUsd',
+  'bytes',
+  'durationMsSum',
+  'ttfbMsSum',
+] as const satisfies readonly (keyof Counters)[]
+
+/** Dimensions of one rollup row. `nodeId` is '' for requests that reached no node. */
+export interface RollupKey {
+  bucket: UsageBucket
+  start: number
+  accountId: string
+  nodeId: string
+  model: string
+  keyId: string
+}
+
+/** A rollup row (or a delta to add to one). */
+export interface RollupDelta extends RollupKey {
+  counters: Counters
+}
+
+/** All-zero counters. */
+export function zeroCounters(): Counters {
+  return Object.fromEntries(COUNTER_FIELDS.map((f) => [f, 0])) as unknown as Counters
+}
+
+/** Adds `b` into `a` (mutates `a`). */
+export function addCounters(a: Counters, b: Counters): Counters {
+  for (const f of COUNTER_FIELDS) a[f] += b[f]
+  return a
+}
+
+/** USD to integer nano-USD. */
+export function toNanoUsd(usd: number): number {
+  return Number.isFinite(usd) ? Math.round(usd * 1e9) : 0
+}
+
+/** The counters one event contributes. */
+export function eventCounters(e: UsageEvent): Counters {
+  return {
+    requests: 1,
+    errors: e.status >= 200 && e.status < 300 ? 0 : 1,
+    inputTokens: e.inputTokens,
+    outputTokens: e.outputTokens,
+    cacheCreationInputTokens: e.cacheCreationInputTokens,
+    cacheCreation5mTokens: e.cacheCreation5mTokens,
+    cacheCreation1hTokens: e.cacheCreation1hTokens,
+    cacheReadInputTokens: e.cacheReadInputTokens,
+    costNanoUsd: toNanoUsd(e.costUsd),
+    bytes: e.bytes,
+    durationMsSum: e.durationMs,
+    ttfbMsSum: e.ttfbMs ?? 0,
+  }
+}
+
+/** Public totals from counters. */
+export function toTotals(c: Counters): UsageTotals {
+  const { costNanoUsd, ...rest } = c
+  return { ...rest, costUsd: costNanoUsd / 1e9 }
+}
+
+/** Start of the bucket holding `ms`. */
+export function bucketStart(ms: number, bucket: UsageBucket): number {
+  const size = BUCKET_MS[bucket]
+  return Math.floor(ms / size) * size
+}
+
+/** Stable string form of a rollup key, for maps. */
+export function rollupKeyString(k: RollupKey): string {
+  return [k.bucket, k.start, k.accountId, k.nodeId, k.model, k.keyId].join('\u0000')
+}
+
+/** Adds the rollup rows of `events` (every granularity) into `into`. */
+export function accumulateRollups(
+  into: Map<string, RollupDelta>,
+  events: Iterable<UsageEvent>,
+): Map<string, RollupDelta> {
+  for (const e of events) {
+    const counters = eventCounters(e)
+    for (const bucket of BUCKETS) {
+      const key: RollupKey = {
+        bucket,
+        start: bucketStart(e.at.getTime(), bucket),
+        accountId: e.accountId,
+        nodeId: e.nodeId ?? '',
+        model: e.model,
+        keyId: e.keyId,
+      }
+      const id = rollupKeyString(key)
+      const row = into.get(id)
+      if (row) addCounters(row.counters, counters)
+      else into.set(id, { ...key, counters: { ...counters } })
+    }
+  }
+  return into
+}
+
+/** A part of a time range read from one granularity: [from, to) over bucket starts. */
+export interface RangeSegment {
+  bucket: UsageBucket
+  from: number
+  to: number
+}
+
+function floorTo(ms: number, size: number): number {
+  return Number.isFinite(ms) ? Math.floor(ms / size) * size : ms
+}
+
+function ceilTo(ms: number, size: number): number {
+  return Number.isFinite(ms) ? Math.ceil(ms / size) * size : ms
+}
+
+/**
+ * Covers [from, to) widened to whole minutes (`from` rounded down, `to` up, so "until now"
+ * includes the current minute; infinite ends allowed) with as few rollup rows as possible: whole days from the day rollup, edge hours from the hour rollup, edge minutes from
+ * the minute rollup. Summing the segments gives exact totals.
+ */
+export function splitRange(from: number, to: number): RangeSegment[] {
+  const a = floorTo(from, BUCKET_MS.minute)
+  const b = ceilTo(to, BUCKET_MS.minute)
+  const out: RangeSegment[] = []
+  const emit = (bucket: UsageBucket, x: number, y: number): void => {
+    if (x < y) out.push({ bucket, from: x, to: y })
+  }
+  const h0 = Math.min(ceilTo(a, BUCKET_MS.hour), b)
+  const h1 = Math.max(floorTo(b, BUCKET_MS.hour), h0)
+  const d0 = Math.min(ceilTo(h0, BUCKET_MS.day), h1)
+  const d1 = Math.max(floorTo(h1, BUCKET_MS.day), d0)
+  emit('minute', a, h0)
+  emit('hour', h0, d0)
+  emit('day', d0, d1)
+  emit('hour', d1, h1)
+  emit('minute', h1, b)
+  return out
+}

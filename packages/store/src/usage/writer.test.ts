@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { eventually, usageEvent } from '../contract/harness'
+import { isStoreError } from '../errors'
+import { normalizeEvent } from './normalize'
+import {
+  BatchingUsageWriter,
+  type UsageBatch,
+  type UsageSink,
+  type UsageWriterOptions,
+} from './writer'
+
+/** A sink that dedupes by batch id like the real ones, and can fail or hang on demand. */
+class FakeSink implements UsageSink {
+  calls: UsageBatch[] = []
+  applied = new Map<string, UsageBatch>()
+  mode: 'ok' | 'fail' | 'hang' | 'commit-then-fail' = 'ok'
+
+  async writeBatch(batch: UsageBatch): Promise<void> {
+    this.calls.push(batch)
+    if (this.mode === 'fail') throw new Error('db down')
+    if (this.mode === 'hang') return new Promise(() => undefined)
+    if (!this.applied.has(batch.id)) this.applied.set(batch.id, batch)
+    if (this.mode === 'commit-then-fail') {
+      this.mode = 'ok'
+      throw new Error('connection lost after COMMIT')
+    }
+  }
+
+  requests(): number {
+    let n = 0
+    for (const b of this.applied.values()) {
+      n += b.events.length
+      n += b.overflow
+        .filter((d) => d.bucket === 'minute')
+        .reduce((s, d) => s + d.counters.requests, 0)
+    }
+    return n
+  }
+}
+
+const writers: BatchingUsageWriter[] = []
+function make(sink: UsageSink, o: UsageWriterOptions = {}) {
+  const w = new BatchingUsageWriter(sink, {
+    flushIntervalMs: 60_000,
+    retryMinMs: 5,
+    retryMaxMs: 20,
+    ...o,
+  })
+  writers.push(w)
+  return w
+}
+afterEach(async () => {
+  for (const w of writers.splice(0)) await w.close().catch(() => undefined)
+})
+const ev = () => usageEvent({ accountId: 'a' })
+
+describe('BatchingUsageWriter', () => {
+  it('writes in batches of batchSize', async () => {
+    const sink = new FakeSink()
+    const w = make(sink, { batchSize: 3 })
+    for (let i = 0; i < 7; i++) w.enqueue(ev())
+    await w.flush()
+    expect(sink.calls.map((b) => b.events.length)).toEqual([3, 3, 1])
+    expect(w.stats()).toMatchObject({ pending: 0, written: 7 })
+  })
+
+  it('flushes in the background on a full batch and on the timer', async () => {
+    const sink = new FakeSink()
+    const w = make(sink, { batchSize: 4 })
+    for (let i = 0; i < 4; i++) w.enqueue(ev())
+    await eventually(() => sink.requests() === 4, 2000)
+    const timed = make(sink, { flushIntervalMs: 10 })
+    timed.enqueue(ev())
+    await eventually(() => sink.requests() === 5, 2000)
+  })
+
+  it('drops duplicate request ids and refuses events without one', () => {
+    const w = make(new FakeSink())
+    const e = ev()
+    w.enqueue(e)
+    w.enqueue({ ...e })
+    expect(w.stats()).toMatchObject({ pending: 1, duplicates: 1 })
+    expect(
+      isStoreError(
+        (() => {
+          try {
+            w.enqueue({ ...e, requestId: '' })
+          } catch (x) {
+            return x
+          }
+        })(),
+        'invalid',
+      ),
+    ).toBe(true)
+  })
+
+  it('retries the same batch after an ambiguous failure, counting it once', async () => {
+    const sink = new FakeSink()
+    sink.mode = 'commit-then-fail'
+    const w = make(sink)
+    w.enqueue(ev())
+    w.enqueue(ev())
+    await w.flush()
+    expect(sink.calls.length).toBe(2)
+    expect(sink.calls[0]?.id).toBe(sink.calls[1]?.id)
+    expect(sink.requests()).toBe(2)
+    expect(w.stats()).toMatchObject({ written: 2, failedFlushes: 1, lastError: null })
+  })
+
+  it('never blocks enqueue while the database is down, and retries', async () => {
+    const sink = new FakeSink()
+    sink.mode = 'hang'
+    const w = make(sink, { writeTimeoutMs: 30, flushTimeoutMs: 100, batchSize: 10 })
+    const t0 = performance.now()
+    for (let i = 0; i < 1000; i++) w.enqueue(ev())
+    expect(performance.now() - t0).toBeLessThan(200)
+    const err = await w.flush().catch((e) => e)
+    expect(isStoreError(err, 'unavailable')).toBe(true)
+    expect(w.stats().pending).toBe(1000)
+    expect(w.stats().lastError).toMatch(/timed out/)
+    sink.mode = 'ok'
+    await w.flush()
+    expect(sink.requests()).toBe(1000)
+  })
+
+  it('keeps exact totals beyond the cap while dropping raw rows', async () => {
+    const sink = new FakeSink()
+    sink.mode = 'fail'
+    const w = make(sink, { maxPending: 5, batchSize: 2 })
+    const events = Array.from({ length: 30 }, () => ({ ...ev(), inputTokens: 3 }))
+    for (const e of events) w.enqueue(e)
+    expect(w.stats()).toMatchObject({ pending: 5, dropped: 25 })
+    sink.mode = 'ok'
+    await w.flush()
+    expect(sink.requests()).toBe(30)
+    const rawRows = [...sink.applied.values()].reduce((n, b) => n + b.events.length, 0)
+    expect(rawRows).toBe(5)
+    const overflowTokens = [...sink.applied.values()]
+      .flatMap((b) => b.overflow)
+      .filter((d) => d.bucket === 'day')
+      .reduce((n, d) => n + d.counters.inputTokens, 0)
+    expect(overflowTokens).toBe(75)
+  })
+
+  it('flushes on close and refuses events afterwards', async () => {
+    const sink = new FakeSink()
+    const w = make(sink)
+    w.enqueue(ev())
+    await w.close()
+    w.enqueue(ev())
+    expect(sink.requests()).toBe(1)
+    expect(w.stats()).toMatchObject({ written: 1, rejectedAfterClose: 1 })
+  })
+
+  it('normalizes counts and rounds cost to nano-dollars', async () => {
+    const sink = new FakeSink()
+    const w = make(sink)
+    w.enqueue({
+      ...ev(),
+      inputTokens: -5,
+      outputTokens: Number.NaN,
+      costUsd: 0.1234567891234,
+      ttfbMs: 12.6,
+    })
+    await w.flush()
+    const e = sink.calls[0]?.events[0]
+    expect(e).toMatchObject({ inputTokens: 0, outputTokens: 0, costUsd: 0.123456789, ttfbMs: 13 })
+  })
+})
+
+describe('normalizeEvent', () => {
+  it('makes any event storable', () => {
+    const e = normalizeEvent({
+      ...ev(),
+      accountId: 'x'.repeat(50),
+      model: '',
+      status: 1e6,
+      durationMs: 1e12,
+      costUsd: Number.POSITIVE_INFINITY,
+      nodeId: '',
+      at: new Date(Number.NaN),
+    })
+    expect(e).toMatchObject({
+      model: 'unknown',
+      status: 999,
+      durationMs: 2 ** 31 - 1,
+      costUsd: 0,
+      nodeId: null,
+    })
+    expect(e.accountId.length).toBe(36)
+    expect(Number.isNaN(e.at.getTime())).toBe(false)
+  })
+})
