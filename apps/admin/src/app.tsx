@@ -1,18 +1,52 @@
-import type { SessionModel } from './models/session'
+import { useEffect } from 'preact/hooks'
+import { Layout } from './components/layout'
+import { Loading } from './components/ui'
+import { t } from './i18n'
 import { LoginPage } from './pages/login'
+import { navigate, path } from './router'
+import { findRoute, SHARE_PREFIX, SharedMonitor } from './routes'
+import { ServicesContext, useServices, type Services } from './services'
 
-export function App({ session }: { session: SessionModel }) {
-  if (session.loading.value) return <p class="muted">Loading…</p>
+function Routed() {
+  const { session, events, nodes, usage } = useServices()
   const me = session.me.value
-  if (!me) return <LoginPage session={session} />
+  const current = path.value
+  // The live stream belongs to a session: open it on login, close it on logout.
+  useEffect(() => {
+    if (me) {
+      // Admins look at every account by default; tenants only ever have their own.
+      nodes.accountId.value = me.is_admin ? '*' : ''
+      usage.accountId.value = nodes.accountId.value
+      events.start()
+    } else events.stop()
+  }, [me, events, nodes, usage])
+  useEffect(() => {
+    if (me && (current === '/' || current === '/login')) navigate('/admin', true)
+  }, [me, current])
+
+  if (current.startsWith(SHARE_PREFIX)) return <SharedMonitor />
+  if (session.loading.value && !me) return <Loading />
+  if (!me) return <LoginPage />
+  const route = findRoute(current)
+  if (!route || (route.admin && !me.is_admin)) {
+    return (
+      <Layout>
+        <p class="state">{t('Page not found.')}</p>
+      </Layout>
+    )
+  }
+  const Page = route.page
   return (
-    <main class="card">
-      <h1>qcc console</h1>
-      <p data-testid="whoami">
-        Signed in as <strong>{me.name}</strong>
-        {me.is_admin ? ' (admin)' : ''}
-      </p>
-      <button onClick={() => void session.logout()}>Log out</button>
-    </main>
+    <Layout>
+      <Page />
+    </Layout>
+  )
+}
+
+export function App({ services }: { services: Services }) {
+  return (
+    <ServicesContext.Provider value={services}>
+      <Routed />
+    </ServicesContext.Provider>
   )
 }

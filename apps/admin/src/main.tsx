@@ -1,10 +1,15 @@
 import { render } from 'preact'
-import { createAdminApi } from './api/client'
 import { App } from './app'
-import { createSessionModel } from './models/session'
-import './styles.css'
+import './prefs'
+import { createServices } from './services'
+import './styles/base.css'
+import './styles/components.css'
+import './styles/nodes-forms.css'
+import './styles/shell.css'
 
-const session = createSessionModel(createAdminApi())
-void session.refresh()
+const services = createServices()
+// The public shared monitor needs no session; skip the /me round trip there.
+if (location.pathname.startsWith('/admin/monitor/share/')) services.session.loading.value = false
+else void services.session.refresh()
 const root = document.getElementById('app')
-if (root) render(<App session={session} />, root)
+if (root) render(<App services={services} />, root)

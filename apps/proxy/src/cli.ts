@@ -94,9 +94,16 @@ main(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), 100).unref()
   },
   (err: unknown) => {
-    process.stderr.write(
-      `qcc: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    )
+    // Configuration and store refusals (bad env, wrong secret key, foreign schema) are the
+    // operator's to fix: say what is wrong, without a stack trace.
+    if (err instanceof EnvError) {
+      process.stderr.write(`qcc: ${err.message}\n`)
+      process.exit(2)
+    }
+    const known = err instanceof Error && err.name === 'StoreError'
+    const text =
+      err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err)
+    process.stderr.write(`qcc: ${text}\n`)
     process.exit(1)
   },
 )

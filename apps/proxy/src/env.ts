@@ -2,6 +2,7 @@
  * The only module that reads `process.env`. Every variable is validated here once, at start-up;
  * a bad value stops the start with a message that names the variable.
  */
+import { isIP } from 'node:net'
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import { parseListenAddr, type ListenAddr } from './listen-addr'
@@ -17,6 +18,16 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v))
+
+/** `10.0.0.1`, `::1`, `10.0.0.0/8`, `fd00::/8`. */
+function isAddressOrCidr(entry: string): boolean {
+  const [addr = '', bits, extra] = entry.split('/')
+  const family = isIP(addr)
+  if (family === 0 || extra !== undefined) return false
+  if (bits === undefined) return true
+  const n = Number(bits)
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128)
+}
 
 const envSchema = z.object({
   LISTEN_ADDR: z.string().default(':8000'),
@@ -36,11 +47,20 @@ const envSchema = z.object({
   TUNNEL_SUBDOMAIN: optionalString,
   TUNNEL_ZONE: optionalString,
   TUNNEL_ENABLED: bool(false),
+  // The cloudflared binary the tunnel runs (the Docker image has it on PATH).
+  TUNNEL_CLOUDFLARED_PATH: z.string().min(1).default('cloudflared'),
+  // Only tests point this elsewhere (a fake Cloudflare API).
+  CF_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.cloudflare.com/client/v4'),
+  // Notifications: the same event for the same node and channel is sent once per window.
+  NOTIFY_DEDUP_SEC: int(300, 0, 86_400),
   PROXY_STREAM_KEEPALIVE_SEC: int(15, 1, 3600),
   PROXY_FIRST_BYTE_TIMEOUT_SEC: int(60, 1, 3600),
   PROXY_CONNECT_TIMEOUT_SEC: int(10, 1, 600),
   PROXY_REQUEST_TIMEOUT_SEC: int(600, 1, 86_400),
   PROXY_STREAM_IDLE_TIMEOUT_SEC: int(300, 1, 86_400),
+  PROXY_CLIENT_HEADERS_TIMEOUT_SEC: int(30, 1, 3600),
+  PROXY_USAGE_RETENTION_DAYS: int(90, 1, 36_500),
+  PROXY_HEALTH_RETENTION_DAYS: int(30, 1, 36_500),
   PROXY_MAX_BODY_BYTES: int(33_554_432, 1024, 1024 * 1024 * 1024),
   PROXY_COOLDOWN_MAX_SEC: int(600, 1, 86_400),
   PROXY_STICKY_TTL_SEC: int(3600, 0, 7 * 86_400),
@@ -54,7 +74,8 @@ const envSchema = z.object({
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
-    ),
+    )
+    .refine((list) => list.every(isAddressOrCidr), 'expected IP addresses or CIDR ranges'),
   PROXY_METRICS_TOKEN: optionalString,
   // Admin login sessions: idle lifetime (renewed while used) and hard maximum age.
   PROXY_SESSION_TTL_SEC: int(86_400, 1, 30 * 86_400),

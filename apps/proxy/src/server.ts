@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { setMaxListeners } from 'node:events'
 import { getRequestListener } from '@hono/node-server'
+import type { NodeHealthMachine } from '@qcc/core'
 import { createStore, type Store } from '@qcc/store'
+import { checkUpstreamAddress } from './admin/upstream-policy'
 import { createApp } from './app'
 import { bootstrapAccounts } from './bootstrap'
 import { createV1Handler } from './data-path/v1-handler'
@@ -13,6 +16,9 @@ import { loadAdminAssets } from './http/admin-assets'
 import { resolveAdminDir } from './http/admin-dir'
 import { createLogger, type Logger } from './observability/logger'
 import { createRoutingStack } from './routing/stack'
+import { startNotifier } from './notify/notifier'
+import { createTunnelSupervisor } from './tunnel/supervisor'
+import { scheduleRetention } from './usage/retention'
 import { createStoreUsageTap } from './usage/store-usage-tap'
 import { resolveSecretKey } from './secret-key'
 import { VERSION_INFO } from './version'
@@ -22,6 +28,9 @@ export interface RunningQcc {
   url: string
   port: number
   store: Store
+  /** Live node health (core's machine) and the event bus, for operators' tools and tests. */
+  health: NodeHealthMachine
+  events: EventBus
   /** Picks up config and node-state changes now (otherwise within 2 s). */
   refresh(): Promise<void>
   /** Stops accepting, lets live requests finish within the drain time, closes everything. */
@@ -36,7 +45,7 @@ export interface StartOptions {
 export async function startQcc(env: Env, options: StartOptions = {}): Promise<RunningQcc> {
   const logger = options.logger ?? createLogger(env.LOG_LEVEL)
   const persistent = env.PROXY_MYSQL_DSN !== undefined
-  const secretKey = resolveSecretKey({
+  const secretKey = await resolveSecretKey({
     configured: env.QCC_SECRET_KEY,
     dataDir: env.QCC_DATA_DIR,
     persistent,
@@ -76,12 +85,57 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
   }, 2000)
   refreshTimer.unref()
   routing.scheduler.start()
+  // A change made through this replica's admin API is in force here at once (others poll).
+  eventBus.subscribe((event) => {
+    if (event.type !== 'config.changed') return
+    routing.refresh().catch((err: unknown) => logger.warn({ err }, 'config refresh failed'))
+  })
+  const retention = scheduleRetention(
+    store,
+    { usageRawDays: env.PROXY_USAGE_RETENTION_DAYS, healthDays: env.PROXY_HEALTH_RETENTION_DAYS },
+    logger,
+  )
+
+  // --- notifications and the Cloudflare Tunnel (issue 9; src/notify, src/tunnel) ---
+  // The notifier only queues on the bus (never blocks a request); the tunnel starts after listen.
+  const notifier = startNotifier({
+    store,
+    bus: eventBus,
+    logger,
+    dedupMs: env.NOTIFY_DEDUP_SEC * 1000,
+  })
+  const tunnel = createTunnelSupervisor({
+    store,
+    logger,
+    bus: eventBus,
+    env: {
+      enabled: env.TUNNEL_ENABLED,
+      apiToken: env.CF_API_TOKEN,
+      subdomain: env.TUNNEL_SUBDOMAIN,
+      zone: env.TUNNEL_ZONE,
+      cloudflaredPath: env.TUNNEL_CLOUDFLARED_PATH,
+      apiBaseUrl: env.CF_API_BASE_URL,
+    },
+  })
+  // --- end of issue 9 block ---
 
   const upstream = createUpstreamClient({
     connectTimeoutMs: env.PROXY_CONNECT_TIMEOUT_SEC * 1000,
     idleTimeoutMs: env.PROXY_STREAM_IDLE_TIMEOUT_SEC * 1000,
+    addressPolicy: (ip, allowPrivate) => {
+      const verdict = checkUpstreamAddress(ip, { allowPrivate })
+      return verdict.ok ? null : verdict.reason
+    },
   })
+  // Aborted at the drain deadline; live streams then end with one error frame.
+  const shutdown = new AbortController()
+  // Aborted when draining starts: console event streams end at once instead of holding it.
+  const drainStart = new AbortController()
+  // One listener per live stream; the count is bounded by connections, not a leak.
+  setMaxListeners(0, shutdown.signal)
+  let draining = false
   const handleV1 = createV1Handler({
+    shutdown: shutdown.signal,
     resolveProxyKey: (secret) => store.resolveProxyKey(secret),
     router: routing.router,
     upstream,
@@ -90,6 +144,8 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
       prices: routing.prices,
       bus: eventBus,
       now: Date.now,
+      metrics: routing.metrics,
+      nodeName: (id) => routing.directory.node(id)?.name,
     }),
     newRequestId: () => `req_qcc_${randomUUID().replaceAll('-', '')}`,
     now: Date.now,
@@ -107,7 +163,12 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     adminAssets: loadAdminAssets(env.QCC_ADMIN_DIR ?? resolveAdminDir()),
     env,
     eventBus,
+    metricsRegistry: routing.metrics.registry,
+    shutdown: drainStart.signal,
+    tunnel,
+    notifier,
     isReady: async () => {
+      if (draining) return false
       try {
         await store.ping()
         return true
@@ -117,18 +178,44 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     },
   })
   const handleOther = getRequestListener(app.fetch)
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/'
-    if (url.startsWith('/v1/') || url === '/v1') {
-      handleV1(req, res).catch((err: unknown) => {
-        logger.error({ err }, 'data path failed')
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
-        res.end()
-      })
-      return
-    }
-    void handleOther(req, res)
-  })
+  // Requests still finishing (their usage is recorded in their last step); shutdown waits for them.
+  let activeV1 = 0
+  const idleWaiters: Array<() => void> = []
+  const v1Idle = (timeoutMs: number) =>
+    activeV1 === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          idleWaiters.push(resolve)
+          setTimeout(resolve, timeoutMs).unref()
+        })
+  // Slow clients are cut off: headers within the limit, the whole request within 5 minutes,
+  // checked every second (Node checks every 30 s by default).
+  const serverOptions = {
+    headersTimeout: env.PROXY_CLIENT_HEADERS_TIMEOUT_SEC * 1000,
+    requestTimeout: Math.max(300_000, env.PROXY_CLIENT_HEADERS_TIMEOUT_SEC * 1000 + 1000),
+    connectionsCheckingInterval: 1000,
+  }
+  const server: Server = createServer(
+    serverOptions,
+    (req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? '/'
+      if (url.startsWith('/v1/') || url === '/v1') {
+        activeV1++
+        handleV1(req, res)
+          .catch((err: unknown) => {
+            logger.error({ err }, 'data path failed')
+            if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+            res.end()
+          })
+          .finally(() => {
+            activeV1--
+            if (activeV1 === 0) idleWaiters.splice(0).forEach((wake) => wake())
+          })
+        return
+      }
+      void handleOther(req, res)
+    },
+  )
   server.keepAliveTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -141,25 +228,41 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     { url, mode: persistent ? 'mysql' : 'memory', version: VERSION_INFO.version },
     'qcc is listening',
   )
+  void tunnel.autoStart(url) // issue 9: the tunnel's ingress needs the listening address
 
   let closing: Promise<void> | undefined
   return {
     url,
     port: address.port,
     store,
+    health: routing.health,
+    events: eventBus,
     refresh: () => routing.refresh(),
     close: () =>
       (closing ??= (async () => {
+        draining = true
+        drainStart.abort()
         clearInterval(refreshTimer)
+        retention.stop()
         const drained = new Promise<void>((resolve) => server.close(() => resolve()))
+        // Keep-alive connections that go idle while draining are closed as they do.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100)
         server.closeIdleConnections()
-        const timer = setTimeout(
-          () => server.closeAllConnections(),
-          env.PROXY_DRAIN_TIMEOUT_SEC * 1000,
+        const deadline = new Promise<'deadline'>((resolve) =>
+          setTimeout(() => resolve('deadline'), env.PROXY_DRAIN_TIMEOUT_SEC * 1000).unref(),
         )
-        await drained
-        clearTimeout(timer)
+        if ((await Promise.race([drained, deadline])) === 'deadline') {
+          logger.warn('drain deadline reached: ending the remaining streams')
+          shutdown.abort()
+          const grace = new Promise((resolve) => setTimeout(resolve, 1000).unref())
+          await Promise.race([drained, grace])
+          server.closeAllConnections()
+          await drained
+        }
+        clearInterval(sweep)
+        await v1Idle(2000)
         await routing.stop()
+        await Promise.all([tunnel.close(), notifier.stop()]) // issue 9
         await upstream.close()
         await store.usageWriter.flush()
         await store.close()

@@ -94,16 +94,20 @@ describe('A2 fixation, logout and timeouts', () => {
   })
 
   it('A2: idle sessions expire, used ones are renewed, and none outlives its absolute age', async () => {
-    const idle = await startTestQcc({ PROXY_SESSION_TTL_SEC: '2' })
+    const idle = await startTestQcc({ PROXY_SESSION_TTL_SEC: '4' })
     const capped = await startTestQcc({ PROXY_SESSION_MAX_AGE_SEC: '2' })
+    const sleepUntil = (at: number) => sleep(Math.max(0, at - Date.now()))
     try {
-      const used = await loggedIn(idle, 'admin', 'admin123')
+      // Logins hash a password (slow on a busy machine): time everything from each login.
       const unused = await loggedIn(idle, 'admin', 'admin123')
-      await sleep(1300)
+      const unusedAt = Date.now()
+      const used = await loggedIn(idle, 'admin', 'admin123')
+      const usedAt = Date.now()
+      await sleepUntil(usedAt + 2300) // past half its lifetime: a use renews it
       const renewal = await used.get('/admin/api/me')
       expect(renewal.status).toBe(200)
       expect(renewal.headers.getSetCookie()[0]).toMatch(/^session_token=/)
-      await sleep(1000)
+      await sleepUntil(unusedAt + 4300)
       expect((await unused.get('/admin/api/me')).status).toBe(401)
       expect((await used.get('/admin/api/me')).status).toBe(200)
 
@@ -225,7 +229,7 @@ describe('A4 brute force', () => {
     const locked = await attempt('default', 'default123', '10.3.0.1')
     expect(locked.status).toBe(429)
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0)
-    await sleep(1100)
+    await sleep(Number(locked.headers.get('retry-after')) * 1000 + 100)
     expect((await attempt('default', 'default123', '10.3.0.1')).status).toBe(200)
   })
 

@@ -123,6 +123,10 @@ describe('console APIs', () => {
     expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(['account_id'])
     expect(doc.paths['/login'].post.security).toEqual([])
     expect(Object.keys(doc.paths)).toContain('/admin/api/usage/summary')
+    const listed = doc.paths['/admin/api/nodes'].get.responses['200'].content['application/json']
+    expect(listed.schema.properties.nodes.items.required).toEqual(
+      expect.arrayContaining(['id', 'status', 'active', 'last_error', 'fail_count']),
+    )
   })
 
   it('summarises usage, lists logs and series; health history per node', async () => {
@@ -144,6 +148,12 @@ describe('console APIs', () => {
     expect(series.points.reduce((n: number, p: { requests: number }) => n + p.requests, 0)).toBe(
       sum.requests,
     )
+    const perNode = (await admin.get(`/admin/api/usage/series?bucket=minute&node_id=${nodeId}`))
+      .json
+    const busy = perNode.points.filter((p: { requests: number }) => p.requests > 0)
+    expect(busy.length).toBeGreaterThan(0)
+    expect(busy[0].avg_duration_ms).toEqual(expect.any(Number))
+    expect(busy[0].avg_ttfb_ms).toEqual(expect.any(Number))
 
     await qcc.store.recordHealthCheck({
       accountId: t.id,
@@ -193,9 +203,7 @@ describe('console APIs', () => {
   it('creates monitor share links; the public monitor shows names and states only', async () => {
     const share = await t.client.post('/admin/api/shares', { expires_in: '1h' })
     expect(share.status).toBe(201)
-    expect(share.json.share_url).toBe(
-      `${qcc.url.replace('http://', 'http://')}/monitor/share/${share.json.token}`,
-    )
+    expect(share.json.share_url).toBe(`${qcc.url}/admin/monitor/share/${share.json.token}`)
     const listed = await t.client.get('/admin/api/shares')
     expect(listed.text).not.toContain(share.json.token)
     const pub = await fetch(`${qcc.url}/api/monitor/share/${share.json.token}`)

@@ -41,6 +41,7 @@ describe('A11 SSRF on save', () => {
       'http://localhost:8080/',
       'file:///etc/passwd',
       'gopher://example.com:70/_x',
+      'https://relay.example.com/v1?key=secret-in-url',
     ]
     for (const base_url of refused) {
       const res = await tenant.client.post('/admin/api/nodes', { name: 'evil', base_url })
@@ -104,6 +105,7 @@ describe('node management', () => {
       requests: 0,
     })
     expect(bb.active).toBe(false)
+    expect(bb.health_check_method).toBe('api')
     expect(JSON.stringify(list)).not.toContain('sk-ant-node')
     expect(
       await eventually(async () => {

@@ -10,6 +10,31 @@ const GUARDED = ROUTE_DOCS.filter((d) => d.auth !== 'public').map((d) => ({
   method: d.method.toUpperCase(),
   path: d.path,
 }))
+/**
+ * Admin routes mounted by other modules (tunnel, notifications) with the same session guard;
+ * any path under /admin/api must be 401 without a session, existing or not.
+ */
+const OTHER_MODULES = [
+  ['GET', '/admin/api/tunnel'],
+  ['PUT', '/admin/api/tunnel'],
+  ['POST', '/admin/api/tunnel/start'],
+  ['POST', '/admin/api/tunnel/stop'],
+  ['GET', '/admin/api/notifications/event-types'],
+  ['GET', '/admin/api/notifications/channels'],
+  ['POST', '/admin/api/notifications/channels'],
+  ['PUT', '/admin/api/notifications/channels'],
+  ['DELETE', '/admin/api/notifications/channels'],
+  ['POST', '/admin/api/notifications/test'],
+  ['GET', '/admin/api/notifications/subscriptions'],
+  ['POST', '/admin/api/notifications/subscriptions'],
+  ['DELETE', '/admin/api/notifications/subscriptions'],
+  ['GET', '/admin/api/notifications/deliveries'],
+  ['GET', '/admin/api/no-such-route'],
+].map(([method, path]) => ({
+  key: `${method} ${path}`,
+  method: method as string,
+  path: path as string,
+}))
 
 let qcc: RunningQcc
 let shortLived: RunningQcc
@@ -20,7 +45,7 @@ const ids = { nodeA: '', keyA: '', shareA: '' }
 
 beforeAll(async () => {
   qcc = await startTestQcc({ PROXY_ALLOW_PRIVATE_UPSTREAMS: 'true' })
-  shortLived = await startTestQcc({ PROXY_SESSION_TTL_SEC: '1' })
+  shortLived = await startTestQcc({ PROXY_SESSION_TTL_SEC: '2' })
   admin = await loggedIn(qcc, 'admin', 'admin123')
   a = await createTenant(admin, 'tenant-a')
   b = await createTenant(admin, 'tenant-b')
@@ -43,7 +68,7 @@ const bodyFor = (method: string) => (method === 'GET' || method === 'DELETE' ? u
 describe('A13 route coverage', () => {
   it('A13: every admin route answers 401 JSON without a session (never a redirect)', async () => {
     const anon = AdminClient.for(qcc)
-    for (const r of GUARDED) {
+    for (const r of [...GUARDED, ...OTHER_MODULES]) {
       const res = await anon.request(r.method, r.path, bodyFor(r.method))
       expect(res.status, r.key).toBe(401)
       expect(res.json, r.key).toEqual({ error: expect.any(String) })
@@ -56,8 +81,8 @@ describe('A13 route coverage', () => {
   it('A13: every admin route answers 401 with an expired session', async () => {
     const client = await loggedIn(shortLived, 'admin', 'admin123')
     expect((await client.get('/admin/api/me')).status).toBe(200)
-    await new Promise((r) => setTimeout(r, 1500))
-    for (const r of GUARDED) {
+    await new Promise((r) => setTimeout(r, 2600))
+    for (const r of [...GUARDED, ...OTHER_MODULES]) {
       const res = await client.request(r.method, r.path, bodyFor(r.method))
       expect(res.status, r.key).toBe(401)
     }
@@ -310,5 +335,8 @@ describe('bad input', () => {
     const broken = await admin.request('POST', '/admin/api/nodes', '{"base_url": ')
     expect(broken.status).toBe(400)
     expect(broken.json).toEqual({ error: 'body must be valid JSON' })
+    const huge = await admin.post('/admin/api/nodes', { name: 'x'.repeat(2 * 1024 * 1024) })
+    expect(huge.status).toBe(413)
+    expect(huge.json).toEqual({ error: 'request body too large' })
   })
 })

@@ -69,5 +69,11 @@ describe('the real Claude Code CLI through qcc', () => {
     const main = messages.find((r) => (r.json as { stream?: boolean } | undefined)?.stream === true)
     expect(main?.headers['x-claude-code-session-id']).toMatch(/^[0-9a-f-]{36}$/)
     expect(main?.bodySize).toBeGreaterThan(10_000)
+    // One usage record per request, with the fake upstream's exact token counts.
+    await qcc.store.usageWriter.flush()
+    const usage = await qcc.store.usageSummary({})
+    expect(usage.total.requests).toBe(messages.length)
+    expect(usage.total.inputTokens).toBe(25 * messages.length)
+    expect(usage.total.cacheReadInputTokens).toBe(5 * messages.length)
   })
 })

@@ -59,6 +59,13 @@ describe('the qcc command', () => {
     expect(Date.now() - started).toBeLessThan(10_000)
   })
 
+  it('refuses a malformed QCC_SECRET_KEY, naming it', async () => {
+    const p = run([CLI, 'proxy'], { QCC_SECRET_KEY: 'too-short', LISTEN_ADDR: '127.0.0.1:0' })
+    expect(await p.exited).toBe(2)
+    expect(p.err()).toContain('QCC_SECRET_KEY')
+    expect(p.err()).not.toContain('too-short')
+  })
+
   it('serves /healthz within seconds and exits 0 on SIGTERM', async () => {
     const started = Date.now()
     const p = run([CLI, 'proxy'], { LISTEN_ADDR: '127.0.0.1:0' })

@@ -40,6 +40,28 @@ describe('the official Anthropic SDK through qcc', () => {
     expect(final.usage.cache_read_input_tokens).toBeGreaterThan(0)
   })
 
+  it('surfaces an upstream 400 as the SDK BadRequestError, and records usage exactly', async () => {
+    upstream.enqueue({ kind: 'status', status: 400 })
+    await expect(
+      client().messages.create(MESSAGE_BODY as Anthropic.MessageCreateParamsNonStreaming),
+    ).rejects.toBeInstanceOf(Anthropic.BadRequestError)
+
+    await qcc.store.usageWriter.flush()
+    const before = await qcc.store.usageSummary({})
+    await client().messages.create(MESSAGE_BODY as Anthropic.MessageCreateParamsNonStreaming)
+    await client()
+      .messages.stream(MESSAGE_BODY as Anthropic.MessageCreateParamsNonStreaming)
+      .finalMessage()
+    await qcc.store.usageWriter.flush()
+    const after = await qcc.store.usageSummary({})
+    expect(after.total.requests - before.total.requests).toBe(2)
+    // The fake upstream's fixed usage: 25 input, 5 output, 10 cache write, 5 cache read each.
+    expect(after.total.inputTokens - before.total.inputTokens).toBe(50)
+    expect(after.total.outputTokens - before.total.outputTokens).toBe(10)
+    expect(after.total.cacheCreationInputTokens - before.total.cacheCreationInputTokens).toBe(20)
+    expect(after.total.cacheReadInputTokens - before.total.cacheReadInputTokens).toBe(10)
+  })
+
   it('surfaces a bad tenant key as the SDK AuthenticationError', async () => {
     const bad = new Anthropic({ baseURL: qcc.url, apiKey: 'wrong', maxRetries: 0 })
     await expect(

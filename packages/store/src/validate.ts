@@ -80,7 +80,7 @@ export function checkWeight(weight: unknown): number {
   return weight
 }
 
-const METHODS: readonly HealthCheckMethod[] = ['api', 'head', 'cli']
+const METHODS: readonly HealthCheckMethod[] = ['api', 'count_tokens', 'head', 'cli']
 
 /** The method given, else `api` with a key and `head` without (SPEC 6.2). */
 export function checkMethod(method: unknown, hasKey: boolean): HealthCheckMethod {

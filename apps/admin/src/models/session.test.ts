@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AdminApiError, type AdminApi } from '../api/client'
-import { createSessionModel } from './session'
+import { SessionModel } from './session'
 
 function fakeApi(valid: { user: string; pass: string }): AdminApi {
   let loggedIn = false
@@ -17,19 +17,25 @@ function fakeApi(valid: { user: string; pass: string }): AdminApi {
     logout: async () => {
       loggedIn = false
     },
+    get: async () => {
+      throw new AdminApiError(404, 'unused')
+    },
+    send: async () => {
+      throw new AdminApiError(404, 'unused')
+    },
   }
 }
 
 describe('session model', () => {
   it('starts logged out when the API says 401', async () => {
-    const model = createSessionModel(fakeApi({ user: 'admin', pass: 'x' }))
+    const model = new SessionModel(fakeApi({ user: 'admin', pass: 'x' }))
     await model.refresh()
     expect(model.isLoggedIn.value).toBe(false)
     expect(model.loading.value).toBe(false)
   })
 
   it('logs in, keeps the error of a failed attempt, and logs out', async () => {
-    const model = createSessionModel(fakeApi({ user: 'admin', pass: 'admin123' }))
+    const model = new SessionModel(fakeApi({ user: 'admin', pass: 'admin123' }))
     await model.login('admin', 'wrong')
     expect(model.error.value).toBe('invalid credentials')
     expect(model.isLoggedIn.value).toBe(false)

@@ -1,12 +1,15 @@
-import { computed, signal } from '@preact/signals'
+import { computed, createModel, signal } from '@preact/signals'
 import type { AdminApi, Me } from '../api/client'
 
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
 /** Who is logged in, and the actions that change it. */
-export function createSessionModel(api: AdminApi) {
-  const me = signal<Me | null>(null)
-  const loading = signal(true)
-  const error = signal<string | null>(null)
+export const SessionModel = createModel((api: AdminApi) => {
+  const me = signal<Me | null>(null, { name: 'session.me' })
+  const loading = signal(true, { name: 'session.loading' })
+  const error = signal<string | null>(null, { name: 'session.error' })
   const isLoggedIn = computed(() => me.value !== null)
+  const isAdmin = computed(() => me.value?.is_admin === true)
 
   async function refresh(): Promise<void> {
     loading.value = true
@@ -24,16 +27,20 @@ export function createSessionModel(api: AdminApi) {
     try {
       me.value = await api.login(username, password)
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err)
+      error.value = message(err)
     }
   }
 
   async function logout(): Promise<void> {
-    await api.logout()
+    await api.logout().catch(() => {})
     me.value = null
   }
 
-  return { me, loading, error, isLoggedIn, refresh, login, logout }
-}
+  /** A 401 from any page means the session ended elsewhere (logout, password change, expiry). */
+  function expired(): void {
+    me.value = null
+  }
 
-export type SessionModel = ReturnType<typeof createSessionModel>
+  return { me, loading, error, isLoggedIn, isAdmin, refresh, login, logout, expired }
+})
+export type SessionModel = InstanceType<typeof SessionModel>

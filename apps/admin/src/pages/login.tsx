@@ -1,43 +1,59 @@
 import { useSignal } from '@preact/signals'
-import type { SessionModel } from '../models/session'
+import { PrefsControls } from '../components/prefs-controls'
+import { t } from '../i18n'
+import { useServices } from '../services'
 
-export function LoginPage({ session }: { session: SessionModel }) {
+export function LoginPage() {
+  const { session } = useServices()
   const username = useSignal('')
   const password = useSignal('')
+  const busy = useSignal(false)
   return (
-    <form
-      class="card"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void session.login(username.value, password.value)
-      }}
-    >
-      <h1>qcc</h1>
-      <label>
-        Username
-        <input
-          name="username"
-          autocomplete="username"
-          value={username}
-          onInput={(e) => (username.value = e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        Password
-        <input
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          value={password}
-          onInput={(e) => (password.value = e.currentTarget.value)}
-        />
-      </label>
-      {session.error.value && (
-        <p role="alert" class="error">
-          {session.error.value}
-        </p>
-      )}
-      <button type="submit">Log in</button>
-    </form>
+    <div class="login-wrap">
+      <form
+        class="card login"
+        onSubmit={async (e) => {
+          e.preventDefault()
+          busy.value = true
+          await session.login(username.value, password.value)
+          busy.value = false
+        }}
+      >
+        <div class="login-head">
+          <h1>qcc</h1>
+          <PrefsControls />
+        </div>
+        <p class="muted">{t('Claude Code gateway console')}</p>
+        <label>
+          {t('Username')}
+          <input
+            name="username"
+            autocomplete="username"
+            required
+            value={username}
+            onInput={(e) => (username.value = e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          {t('Password')}
+          <input
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => (password.value = e.currentTarget.value)}
+          />
+        </label>
+        {session.error.value && (
+          <p role="alert" class="error">
+            {session.error.value}
+          </p>
+        )}
+        <button type="submit" class="btn primary" disabled={busy.value}>
+          {busy.value ? t('Signing in…') : t('Log in')}
+        </button>
+      </form>
+    </div>
   )
 }

@@ -8,6 +8,8 @@ import { ApiError, notFound } from './errors'
 import type { TrustedProxies } from './request-meta'
 import { requireAdmin } from './roles'
 import type { RouteDoc } from './route-doc'
+import type { accountAnswer } from './responses'
+import { accountsAnswer, createdAccountAnswer } from './responses'
 import { jsonBody, queryOf } from './validate'
 
 // qcc_plus clients send "" for "keep as is"; treat it as absent.
@@ -38,7 +40,7 @@ async function keyPrefixes(deps: AdminDeps): Promise<Map<string, string>> {
   return out
 }
 
-const view = (a: Account, prefix: string | undefined) => ({
+const view = (a: Account, prefix: string | undefined): z.infer<typeof accountAnswer> => ({
   id: a.id,
   name: a.name,
   is_admin: a.isAdmin,
@@ -51,6 +53,12 @@ const view = (a: Account, prefix: string | undefined) => ({
 export function accountRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const { store } = deps
+  const changed = (accountId: string) =>
+    deps.events.publish({
+      type: 'config.changed',
+      accountId,
+      data: { at: new Date(deps.now()).toISOString() },
+    })
 
   app.get('/accounts', async (c) => {
     const me = c.get('account')
@@ -84,6 +92,7 @@ export function accountRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Ad
       targetId: account.id,
       detail: { name: account.name, is_admin: account.isAdmin },
     })
+    changed(account.id)
     return c.json(
       {
         id: account.id,
@@ -142,6 +151,7 @@ export function accountRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Ad
         fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined),
       },
     })
+    changed(id)
     return c.json({ id })
   })
 
@@ -158,6 +168,7 @@ export function accountRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Ad
       targetType: 'account',
       targetId: id,
     })
+    changed(id)
     return c.json({ deleted: id })
   })
   return app
@@ -169,6 +180,7 @@ export const accountDocs: RouteDoc[] = [
     path: '/admin/api/accounts',
     summary: 'Accounts (a tenant sees only its own)',
     auth: 'session',
+    response: accountsAnswer,
   },
   {
     method: 'post',
@@ -176,6 +188,7 @@ export const accountDocs: RouteDoc[] = [
     summary: 'Create an account with its first proxy key',
     auth: 'admin',
     body: createAccountBody,
+    response: createdAccountAnswer,
     status: 201,
   },
   {

@@ -7,6 +7,7 @@ import { clientAddress, type TrustedProxies } from './request-meta'
 import type { RouteDoc } from './route-doc'
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './sessions'
 import { createLoginThrottles } from './throttle'
+import { meAnswer } from './responses'
 import { jsonBody, readJson } from './validate'
 import { audit } from './audit'
 
@@ -115,9 +116,16 @@ export const authDocs: RouteDoc[] = [
     summary: 'Log in (form or JSON); sets session_token',
     auth: 'public',
     body: loginBody,
+    response: meAnswer,
   },
   { method: 'post', path: '/logout', summary: 'Log out; clears session_token', auth: 'public' },
-  { method: 'get', path: '/admin/api/me', summary: 'The logged-in account', auth: 'session' },
+  {
+    method: 'get',
+    path: '/admin/api/me',
+    summary: 'The logged-in account',
+    auth: 'session',
+    response: meAnswer,
+  },
   {
     method: 'post',
     path: '/admin/api/me/password',

@@ -6,6 +6,7 @@ import type { AdminDeps, AdminEnv } from './context'
 import type { TrustedProxies } from './request-meta'
 import { targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
+import { configAnswer } from './responses'
 import { jsonBody, queryOf } from './validate'
 
 export const configQuery = z.object({ account_id: z.string().max(64).optional() })
@@ -27,7 +28,7 @@ export const configBody = z.object({
  * Per-account settings: effective values (override, else env) plus the overrides themselves,
  * so the console can show which ones are inherited.
  */
-function configView(account: Account, deps: AdminDeps) {
+function configView(account: Account, deps: AdminDeps): z.infer<typeof configAnswer> {
   const s = account.settings
   return {
     account_id: account.id,
@@ -86,6 +87,7 @@ export const configDocs: RouteDoc[] = [
     summary: 'Effective per-account settings and overrides',
     auth: 'session',
     query: configQuery,
+    response: configAnswer,
   },
   {
     method: 'put',

@@ -14,6 +14,8 @@ export interface AdminDeps {
   /** Hard cap on a session's age, renewals or not. */
   sessionMaxAgeMs: number
   now: () => number
+  /** Aborted when the server starts shutting down: live event streams end at once. */
+  shutdown?: AbortSignal
 }
 
 /** Hono env of the admin API: the session middleware sets the caller. */

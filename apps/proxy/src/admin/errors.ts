@@ -33,6 +33,8 @@ export function describeZodError(error: z.ZodError): string {
  */
 export function renderAdminError(err: unknown, c: Context, logger: Logger): Response {
   if (err instanceof ApiError) {
+    // Authorization refusals are worth a trace (ASVS 16.3.2); never with the request body.
+    if (err.status === 403) logger.info({ path: c.req.path, reason: err.message }, 'admin refused')
     for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
     return c.json({ error: err.message }, err.status)
   }

@@ -26,15 +26,19 @@ export function eventRoutes(deps: AdminDeps): Hono<AdminEnv> {
       let wake: (() => void) | undefined
       let closed = false
       const unsubscribe = deps.events.subscribe((event) => {
+        // Installation-wide events (accountId null: tunnel, prices) are for admins only.
         if (!me.isAdmin && event.accountId !== me.id) return
         if (queue.length >= MAX_QUEUE) closed = true
         else queue.push(event)
         wake?.()
       })
-      stream.onAbort(() => {
+      const stop = () => {
         closed = true
         wake?.()
-      })
+      }
+      stream.onAbort(stop)
+      if (deps.shutdown?.aborted) closed = true
+      deps.shutdown?.addEventListener('abort', stop, { once: true })
       const keepalive = setInterval(() => {
         void deps.store
           .getSession(sessionId)
@@ -61,6 +65,7 @@ export function eventRoutes(deps: AdminDeps): Hono<AdminEnv> {
         }
       } finally {
         clearInterval(keepalive)
+        deps.shutdown?.removeEventListener('abort', stop)
         unsubscribe()
       }
     })

@@ -7,6 +7,8 @@ import { ApiError, notFound } from './errors'
 import type { TrustedProxies } from './request-meta'
 import { accountScope, targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
+import type { keyAnswer } from './responses'
+import { createdKeyAnswer, keysAnswer } from './responses'
 import { jsonBody, queryOf } from './validate'
 
 export const keysQuery = z.object({ account_id: z.string().max(64).optional() })
@@ -16,7 +18,7 @@ export const createKeyBody = z.object({
 })
 export const keyIdBody = z.object({ id: z.string().min(1).max(64) })
 
-const view = (k: ProxyKey) => ({
+const view = (k: ProxyKey): z.infer<typeof keyAnswer> => ({
   id: k.id,
   account_id: k.accountId,
   name: k.name,
@@ -106,6 +108,7 @@ export const keyDocs: RouteDoc[] = [
     summary: 'Proxy keys (prefix only)',
     auth: 'session',
     query: keysQuery,
+    response: keysAnswer,
   },
   {
     method: 'post',
@@ -114,6 +117,7 @@ export const keyDocs: RouteDoc[] = [
     auth: 'session',
     query: keysQuery,
     body: createKeyBody,
+    response: createdKeyAnswer,
     status: 201,
   },
   {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { accountRoutes } from './accounts'
 import { auditRoutes } from './audit'
 import { loginRoutes, meRoutes } from './auth-routes'
@@ -20,6 +21,8 @@ import { publicShareRoutes, shareRoutes } from './share'
 import { usageRoutes } from './usage'
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
+/** Admin bodies are small; a cap keeps a logged-in client from filling memory. */
+const MAX_ADMIN_BODY = 1024 * 1024
 
 /** `{id}` path templates as regular expressions, for the 405 fallback. */
 const KNOWN = ROUTE_DOCS.map((d) => ({
@@ -33,6 +36,13 @@ const KNOWN = ROUTE_DOCS.map((d) => ({
  */
 export function mountAdmin(app: Hono, deps: AdminDeps, version: string): void {
   const trusted = new TrustedProxies(deps.env.PROXY_TRUSTED_PROXIES)
+  const limit = bodyLimit({
+    maxSize: MAX_ADMIN_BODY,
+    onError: () => {
+      throw new ApiError(413, 'request body too large')
+    },
+  })
+  app.use('/login', limit)
   app.use('/login', csrfGuard({ trusted, formTypes: FORM_TYPES }))
   app.use('/logout', csrfGuard({ trusted, anyBody: () => true }))
   app.route('/', loginRoutes(deps, trusted))
@@ -42,9 +52,16 @@ export function mountAdmin(app: Hono, deps: AdminDeps, version: string): void {
   app.route('/', claudeConfig.download)
 
   const api = new Hono<AdminEnv>()
+  // Answers carry account data: never cached by browsers or proxies, never content-sniffed.
+  api.use('*', async function noStore(c, next) {
+    await next()
+    c.header('cache-control', 'no-store')
+    c.header('x-content-type-options', 'nosniff')
+  })
   // Session first: an anonymous caller learns nothing about a route, not even its rules.
   api.use('*', requireSession(deps, trusted))
   api.use('*', csrfGuard({ trusted }))
+  api.use('*', limit)
   for (const routes of [
     meRoutes(deps, trusted),
     accountRoutes(deps, trusted),

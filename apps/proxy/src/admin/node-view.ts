@@ -1,4 +1,6 @@
 import type { Account, NodeRecord, NodeStateRecord, UsageGroup } from '@qcc/store'
+import type { z } from 'zod'
+import type { nodeAnswer } from './responses'
 
 /** A node's status as shown: `disabled` wins; a cooldown that has run out counts as healthy. */
 export function effectiveStatus(
@@ -40,7 +42,7 @@ export function nodeView(
   usage: UsageGroup | undefined,
   active: boolean,
   now: number,
-) {
+): z.infer<typeof nodeAnswer> {
   const status = effectiveStatus(node, state, now)
   return {
     id: node.id,

@@ -10,11 +10,15 @@ import type { TrustedProxies } from './request-meta'
 import { accountScope, ownedNode, targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
 import { checkUpstreamAddress, checkUpstreamUrl } from './upstream-policy'
+import { idAnswer, nodesAnswer } from './responses'
 import { jsonBody, queryOf } from './validate'
 
-// The store knows no `count_tokens` method yet (SPEC 4 lists it).
-const method = z.enum(['api', 'head', 'cli'])
-const baseUrl = z.url({ protocol: /^https?$/ }).max(2048)
+const method = z.enum(['api', 'count_tokens', 'head', 'cli'])
+// No query or fragment: a credential there (`?key=`) would show in node lists and logs.
+const baseUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine((v) => !v.includes('?') && !v.includes('#'), 'must not have a query or fragment')
 export const createNodeBody = z.object({
   name: z.string().trim().min(1).max(128).optional(),
   base_url: baseUrl,
@@ -209,6 +213,7 @@ export const nodeDocs: RouteDoc[] = [
     summary: "Nodes of the caller's account (admins: account_id, or * for all)",
     auth: 'session',
     query: accountQuery,
+    response: nodesAnswer,
   },
   {
     method: 'post',
@@ -217,6 +222,7 @@ export const nodeDocs: RouteDoc[] = [
     auth: 'session',
     query: accountQuery,
     body: createNodeBody,
+    response: idAnswer,
     status: 201,
   },
   {

@@ -79,7 +79,14 @@ function operation(doc: RouteDoc) {
         }
       : {}),
     responses: {
-      [status]: { description: 'Success', content: { [doc.produces ?? 'application/json']: {} } },
+      [status]: {
+        description: 'Success',
+        content: {
+          [doc.produces ?? 'application/json']: doc.response
+            ? { schema: z.toJSONSchema(doc.response, { target: 'draft-2020-12' }) }
+            : {},
+        },
+      },
       ...(doc.auth === 'public' ? {} : { '401': { $ref: '#/components/responses/Error' } }),
       '400': { $ref: '#/components/responses/Error' },
       '404': { $ref: '#/components/responses/Error' },

@@ -33,6 +33,12 @@ const view = (p: PriceRecord) => ({
 /** Model prices (USD per million tokens): everyone reads, admins edit. */
 export function pricingRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
+  const changed = () =>
+    deps.events.publish({
+      type: 'config.changed',
+      accountId: null,
+      data: { at: new Date(deps.now()).toISOString() },
+    })
   app.get('/pricing', async (c) => c.json({ pricing: (await deps.store.listPrices()).map(view) }))
 
   app.put('/pricing', async (c) => {
@@ -53,6 +59,7 @@ export function pricingRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Ad
       targetId: b.model,
       detail: { ...b },
     })
+    changed()
     return c.json(view(saved))
   })
 
@@ -66,6 +73,7 @@ export function pricingRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Ad
       targetType: 'price',
       targetId: model,
     })
+    changed()
     return c.json({ deleted: model })
   })
   return app

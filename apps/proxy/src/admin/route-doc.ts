@@ -14,6 +14,8 @@ export interface RouteDoc {
   auth: 'session' | 'admin' | 'public'
   query?: z.ZodType
   body?: z.ZodType
+  /** Shape of the success answer (documentation; handlers are typed with it). */
+  response?: z.ZodType
   /** Success status, default 200. */
   status?: number
   /** Content type of the answer, default JSON. */

@@ -52,7 +52,12 @@ export function shareRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Admi
       targetId: link.id,
     })
     return c.json(
-      { ...view(link), token, share_url: `${publicOrigin(c, trusted)}/monitor/share/${token}` },
+      // A console page (the SPA serves every /admin/* path); it reads /api/monitor/share/:token.
+      {
+        ...view(link),
+        token,
+        share_url: `${publicOrigin(c, trusted)}/admin/monitor/share/${token}`,
+      },
       201,
     )
   })

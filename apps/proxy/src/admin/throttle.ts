@@ -64,11 +64,14 @@ export class LoginThrottle {
   }
 }
 
-/** 5 tries per account, 20 per address, then 1 s doubling up to 15 min. */
+/**
+ * 5 tries per account then 2 s doubling; 20 per address then 5 s doubling (a sprayer moves on to
+ * new names, so the address lock starts longer); both capped at 15 min.
+ */
 export function createLoginThrottles(): { account: LoginThrottle; address: LoginThrottle } {
-  const common = { baseLockMs: 1000, maxLockMs: 15 * 60_000, forgetAfterMs: 15 * 60_000 }
+  const common = { maxLockMs: 15 * 60_000, forgetAfterMs: 15 * 60_000, maxKeys: 50_000 }
   return {
-    account: new LoginThrottle({ ...common, threshold: 5, maxKeys: 50_000 }),
-    address: new LoginThrottle({ ...common, threshold: 20, maxKeys: 50_000 }),
+    account: new LoginThrottle({ ...common, threshold: 5, baseLockMs: 2000 }),
+    address: new LoginThrottle({ ...common, threshold: 20, baseLockMs: 5000 }),
   }
 }

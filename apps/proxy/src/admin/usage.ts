@@ -5,6 +5,7 @@ import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
 import { accountScope, ownedNode } from './roles'
 import type { RouteDoc } from './route-doc'
+import { usageSummaryAnswer, type usageTotalsAnswer } from './responses'
 import { queryOf } from './validate'
 
 const time = z.iso.datetime({ offset: true })
@@ -29,7 +30,7 @@ export const seriesQuery = z.object({
   bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
 })
 
-const totals = (t: UsageTotals) => ({
+const totals = (t: UsageTotals): z.infer<typeof usageTotalsAnswer> => ({
   requests: t.requests,
   errors: t.errors,
   input_tokens: t.inputTokens,
@@ -133,6 +134,7 @@ export const usageDocs: RouteDoc[] = [
     summary: 'Usage totals, or groups by model, node or key',
     auth: 'session',
     query: summaryQuery,
+    response: usageSummaryAnswer,
   },
   {
     method: 'get',

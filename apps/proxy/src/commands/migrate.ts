@@ -13,7 +13,7 @@ export async function runMigrateCommand(
     return 2
   }
   const logger = createLogger(env.LOG_LEVEL)
-  const secretKey = resolveSecretKey({
+  const secretKey = await resolveSecretKey({
     configured: env.QCC_SECRET_KEY,
     dataDir: env.QCC_DATA_DIR,
     persistent: true,

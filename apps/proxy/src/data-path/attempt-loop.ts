@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestPlan, RouteTarget } from '../routing/types'
 import { anthropicErrorFrame, sendAnthropicError } from './anthropic-error'
 import { pickDownstreamHeaders } from './headers'
-import { relayBody } from './relay'
+import { MalformedStreamError, relayBody } from './relay'
 import { attemptUpstream } from './upstream-attempt'
 import type { UpstreamResponse } from './upstream'
 import type { UsageRecorder, UsageResult } from './usage-tap'
@@ -137,6 +137,7 @@ async function commit(
   const onChunk = (chunk: Buffer) => {
     outcome.bytes += chunk.length
     recorder.onChunk(chunk)
+    return !recorder.overflowed
   }
   for (const chunk of first) {
     onChunk(chunk)
@@ -146,18 +147,34 @@ async function commit(
     onChunk,
     keepaliveMs: isSse ? deps.limits.keepaliveMs : undefined,
     // The upstream's own `event: error` is forwarded as it is; ours only when it sent none.
-    errorFrame: () =>
+    errorFrame: (cause) =>
       isSse && !recorder.sawErrorEvent
-        ? anthropicErrorFrame('api_error', 'the upstream stream failed')
+        ? anthropicErrorFrame(
+            cause === 'shutdown' ? 'overloaded_error' : 'api_error',
+            cause === 'shutdown'
+              ? 'the proxy is restarting; retry the request'
+              : 'the upstream stream failed',
+          )
         : undefined,
+    stop: deps.shutdown,
   })
   outcome.partial = end.kind !== 'complete'
   // After the commit only a node's own failure is reported; a client leaving says nothing of it.
   if (end.kind === 'upstream_failed') {
-    const idle = (end.error as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT'
-    plan.report(target, { kind: 'stream_failed', cause: idle ? 'idle_timeout' : 'reset' })
+    const code = (end.error as { code?: string }).code
+    const cause =
+      code === 'UND_ERR_BODY_TIMEOUT'
+        ? 'idle_timeout'
+        : end.error instanceof MalformedStreamError
+          ? 'malformed'
+          : 'reset'
+    plan.report(target, { kind: 'stream_failed', cause })
   } else if (end.kind === 'complete' && recorder.sawErrorEvent) {
-    plan.report(target, { kind: 'stream_failed', cause: 'error_event' })
+    plan.report(target, {
+      kind: 'stream_failed',
+      cause: 'error_event',
+      errorType: recorder.errorType ?? undefined,
+    })
   }
 }
 

@@ -3,15 +3,31 @@ import type { Readable } from 'node:stream'
 
 /** How a committed body ended. */
 export type RelayEnd =
-  { kind: 'complete' } | { kind: 'upstream_failed'; error: Error } | { kind: 'client_closed' }
+  | { kind: 'complete' }
+  | { kind: 'upstream_failed'; error: Error }
+  | { kind: 'client_closed' }
+  /** Ended by the server's shutdown, not by either side. */
+  | { kind: 'stopped' }
+
+/** The upstream stream broke its framing or limits; it is ended, never forwarded further. */
+export class MalformedStreamError extends Error {
+  override name = 'MalformedStreamError'
+  readonly code = 'malformed_stream'
+  readonly retryable = false
+}
 
 export interface RelayOptions {
-  /** Sees every byte forwarded, in order (the usage tap). Must not hold on to the chunk. */
-  onChunk?: (chunk: Buffer) => void
+  /**
+   * Sees every byte forwarded, in order (the usage tap). Must not hold on to the chunk. Returning
+   * false ends the stream as malformed (e.g. an event larger than the parser's cap).
+   */
+  onChunk?: (chunk: Buffer) => boolean
   /** For SSE: after this much upstream silence, a `ping` frame keeps clients and middleboxes awake. */
   keepaliveMs?: number
   /** Called on a committed stream's failure when no error frame has been forwarded yet. */
-  errorFrame?: () => string | undefined
+  errorFrame?: (cause: 'upstream_failed' | 'shutdown') => string | undefined
+  /** Aborted when the process must stop (drain deadline): the stream ends with an error frame. */
+  stop?: AbortSignal
 }
 
 const PING_FRAME = 'event: ping\ndata: {"type": "ping"}\n\n'
@@ -25,7 +41,7 @@ export function relayBody(
   res: ServerResponse,
   options: RelayOptions,
 ): Promise<RelayEnd> {
-  const { onChunk, keepaliveMs, errorFrame } = options
+  const { onChunk, keepaliveMs, errorFrame, stop } = options
   return new Promise((resolve) => {
     let done = false
     let atFrameBoundary = true
@@ -47,12 +63,19 @@ export function relayBody(
       body.off('data', onData)
       body.off('end', onEnd)
       body.off('error', onError)
+      // A body we destroyed may still report its abort; nobody is listening for it any more.
+      body.on('error', () => {})
       res.off('close', onClose)
       res.off('drain', onDrain)
+      stop?.removeEventListener('abort', onStop)
       resolve(end)
     }
     function onData(chunk: Buffer): void {
-      onChunk?.(chunk)
+      if (onChunk && !onChunk(chunk)) {
+        body.destroy()
+        onError(new MalformedStreamError('the upstream stream is malformed (event too large)'))
+        return
+      }
       const n = chunk.length
       atFrameBoundary = n >= 2 && chunk[n - 1] === 0x0a && chunk[n - 2] === 0x0a
       armKeepalive()
@@ -64,10 +87,17 @@ export function relayBody(
       finish({ kind: 'complete' })
     }
     const onError = (error: Error) => {
-      const frame = errorFrame?.()
+      const frame = errorFrame?.('upstream_failed')
       if (frame && !res.writableEnded) res.end(atFrameBoundary ? frame : `\n\n${frame}`)
       else res.end()
       finish({ kind: 'upstream_failed', error })
+    }
+    const onStop = () => {
+      const frame = errorFrame?.('shutdown')
+      if (frame && !res.writableEnded) res.end(atFrameBoundary ? frame : `\n\n${frame}`)
+      else res.end()
+      body.destroy()
+      finish({ kind: 'stopped' })
     }
     const onClose = () => {
       if (res.writableFinished) return
@@ -79,6 +109,10 @@ export function relayBody(
     body.on('error', onError)
     res.on('drain', onDrain)
     res.on('close', onClose)
+    if (stop?.aborted) return onStop()
+    // The whole body may have arrived (and ended) while the first event was being read.
+    if (body.readableEnded) return onEnd()
+    stop?.addEventListener('abort', onStop, { once: true })
     armKeepalive()
     body.resume()
   })

@@ -51,6 +51,7 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
       body: a.body,
       signal: controller.signal,
       headersTimeoutMs: a.timeoutMs,
+      allowPrivate: a.target.allowPrivate,
     })
   } catch (err) {
     a.clientGone.removeEventListener('abort', abort)

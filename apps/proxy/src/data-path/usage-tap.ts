@@ -19,6 +19,10 @@ export interface UsageRecorder {
   onCommit(isSse: boolean): void
   /** Every byte of the committed body, in order, as it is forwarded. */
   onChunk(chunk: Buffer): void
+  /** The usage parser gave up on an oversized event: the stream must end. */
+  readonly overflowed: boolean
+  /** The type of the upstream's `event: error`, when one went to the client. */
+  readonly errorType: string | null
   /** True once an upstream `event: error` frame has gone to the client. */
   readonly sawErrorEvent: boolean
   /** Called exactly once when the request is over (the recorder may read `result` then). */

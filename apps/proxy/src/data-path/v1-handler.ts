@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestPlan, Router } from '../routing/types'
 import { sendAnthropicError } from './anthropic-error'
 import { BodyTooLargeError, readBody } from './body'
+import { readRequestFields } from './request-fields'
 import { runAttempts } from './attempt-loop'
 import type { UpstreamClient } from './upstream'
 import type { UsageTap } from './usage-tap'
@@ -15,6 +16,8 @@ export interface V1HandlerDeps {
   upstream: UpstreamClient
   usage: UsageTap
   newRequestId: () => string
+  /** Aborted at the drain deadline: live streams end with one error frame. */
+  shutdown?: AbortSignal
   now: () => number
   limits: {
     maxBodyBytes: number
@@ -82,24 +85,9 @@ export function createV1Handler(deps: V1HandlerDeps) {
           'could not read the request body',
         )
       }
-      try {
-        json = JSON.parse(body.toString('utf8'))
-      } catch {
-        return sendAnthropicError(
-          res,
-          400,
-          'invalid_request_error',
-          'request body is not valid JSON',
-        )
-      }
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-        return sendAnthropicError(
-          res,
-          400,
-          'invalid_request_error',
-          'request body must be a JSON object',
-        )
-      }
+      const read = readRequestFields(body)
+      if (!read.ok) return sendAnthropicError(res, 400, 'invalid_request_error', read.reason)
+      json = read.fields
     }
     let plan: RequestPlan | undefined
     try {

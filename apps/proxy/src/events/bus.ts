@@ -42,6 +42,18 @@ export type ConsoleEvent =
       }
     }
   | { type: 'config.changed'; accountId: string | null; data: { at: string } }
+  | {
+      // Installation-wide (accountId null): only admins see it on the event stream.
+      type: 'tunnel.state'
+      accountId: null
+      data: {
+        status: string
+        public_url: string | null
+        error: string | null
+        restarts: number
+        at: string
+      }
+    }
 
 export type ConsoleEventListener = (event: ConsoleEvent) => void
 

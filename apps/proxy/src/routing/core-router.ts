@@ -6,6 +6,7 @@ import {
   type NodeHealthMachine,
   type StickyBindings,
 } from '@qcc/core'
+import type { ProxyMetrics } from '../observability/metrics'
 import type { NodeDirectory } from './node-directory'
 import type {
   AttemptObservation,
@@ -21,6 +22,9 @@ export interface CoreRouterDeps {
   planner: AttemptPlanner
   health: NodeHealthMachine
   sticky: StickyBindings
+  metrics?: Pick<ProxyMetrics, 'attempt' | 'failover'>
+  /** `PROXY_ALLOW_PRIVATE_UPSTREAMS`: every node may use private addresses. */
+  allowPrivateUpstreams: boolean
   /** Persists and announces a node transition that an attempt caused. */
   onTransition: (event: NonNullable<ReturnType<NodeHealthMachine['apply']>>) => void
 }
@@ -45,12 +49,14 @@ export function createCoreRouter(deps: CoreRouterDeps): Router {
         async next(): Promise<RouteTarget | undefined> {
           const attempt = attempts.next()
           if (!attempt) return undefined
+          if (attempt.index > 0) deps.metrics?.failover()
           const node = directory.node(attempt.node.id)
           return {
             nodeId: attempt.node.id,
             name: attempt.node.name,
             baseUrl: attempt.node.baseUrl,
             apiKey: node?.hasApiKey ? await directory.apiKey(attempt.node.id) : null,
+            allowPrivate: (node?.allowPrivate ?? false) || deps.allowPrivateUpstreams,
             lastResort: attempt.lastResort,
             handle: attempt,
           }
@@ -61,6 +67,7 @@ export function createCoreRouter(deps: CoreRouterDeps): Router {
             toOutcome(observation),
           )
           if (transition) deps.onTransition(transition)
+          deps.metrics?.attempt(target.name, decision.result)
           return { passThrough: decision.result === 'pass_through' }
         },
         finalError(): FinalError {
@@ -106,7 +113,11 @@ export function toOutcome(observation: AttemptObservation): AttemptOutcome {
         ? { kind: 'response', status: observation.status }
         : { kind: 'first_event', status: observation.status, eventType: observation.eventType }
     case 'stream_failed':
-      return { kind: 'after_commit_failure', cause: observation.cause }
+      return {
+        kind: 'after_commit_failure',
+        cause: observation.cause,
+        errorType: observation.errorType,
+      }
     case 'client_abort':
       return { kind: 'client_abort' }
   }

@@ -54,6 +54,10 @@ export class NodeDirectory {
     if (cached) return cached
     const key = this.store.getNodeApiKey(nodeId)
     this.keys.set(nodeId, key)
+    // A failed read (database down) must not be remembered: the next request tries again.
+    key.catch(() => {
+      if (this.keys.get(nodeId) === key) this.keys.delete(nodeId)
+    })
     return key
   }
 }

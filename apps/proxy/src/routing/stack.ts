@@ -13,6 +13,7 @@ import { NodeHealthSync } from '../health/node-health-sync'
 import { probeNode } from '../health/probes'
 import { HealthScheduler } from '../health/scheduler'
 import type { Logger } from '../observability/logger'
+import { createProxyMetrics, type ProxyMetrics } from '../observability/metrics'
 import { PriceTable } from '../usage/price-table'
 import { createCoreRouter } from './core-router'
 import { NodeDirectory } from './node-directory'
@@ -25,6 +26,7 @@ export interface RoutingStack {
   sync: NodeHealthSync
   scheduler: HealthScheduler
   prices: PriceTable
+  metrics: ProxyMetrics
   /** Picks up config, price and node-state changes (this replica's or another's). */
   refresh(): Promise<void>
   stop(): Promise<void>
@@ -120,7 +122,16 @@ export async function createRoutingStack(deps: RoutingStackDeps): Promise<Routin
     await sync.sync(directory.all())
   }
   await refresh()
-  const router = createCoreRouter({ directory, planner, health, sticky, onTransition })
+  const metrics = createProxyMetrics(health)
+  const router = createCoreRouter({
+    directory,
+    planner,
+    health,
+    sticky,
+    onTransition,
+    metrics,
+    allowPrivateUpstreams: env.PROXY_ALLOW_PRIVATE_UPSTREAMS,
+  })
   return {
     router,
     directory,
@@ -128,6 +139,7 @@ export async function createRoutingStack(deps: RoutingStackDeps): Promise<Routin
     sync,
     scheduler,
     prices,
+    metrics,
     refresh,
     stop: async () => {
       scheduler.stop()

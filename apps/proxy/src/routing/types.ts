@@ -12,6 +12,8 @@ export interface RouteTarget {
   baseUrl: string
   /** The node's upstream key, decrypted for this call; null for key-less relays. */
   apiKey: string | null
+  /** The node may connect to loopback and private addresses (SPEC 6.2). */
+  allowPrivate: boolean
   /** True for the whole-pool-down last-resort attempt. */
   lastResort: boolean
   /** Routing's own handle for this attempt; the data path passes it back untouched. */
@@ -39,7 +41,12 @@ export type AttemptObservation =
   /** The commit point: a good first event (or a 2xx non-stream answer) is going to the client. */
   | { kind: 'accepted'; status: number; eventType: string | undefined }
   /** A committed response failed; `error_event` means the upstream sent `event: error`. */
-  | { kind: 'stream_failed'; cause: 'reset' | 'idle_timeout' | 'error_event' }
+  | {
+      kind: 'stream_failed'
+      cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed'
+      /** The error type of an upstream `event: error`. */
+      errorType?: string
+    }
   | { kind: 'client_abort' }
 
 /** What the data path must do after a failed attempt. */

@@ -8,6 +8,7 @@ import {
 import type { UsageEvent } from '@qcc/store'
 import type { EventBus } from '../events/bus'
 import type { UsageRecorder, UsageRequestInfo, UsageResult, UsageTap } from '../data-path/usage-tap'
+import type { ProxyMetrics } from '../observability/metrics'
 import type { PriceTable } from './price-table'
 
 /** A plain JSON answer larger than this is not parsed for usage (Messages answers are small). */
@@ -19,6 +20,9 @@ export interface StoreUsageTapDeps {
   prices: PriceTable
   bus: EventBus
   now: () => number
+  metrics?: Pick<ProxyMetrics, 'requestFinished' | 'streamOpened' | 'streamClosed'>
+  /** Node names for metric labels. */
+  nodeName?: (nodeId: string) => string | undefined
 }
 
 /**
@@ -45,13 +49,23 @@ class RequestUsage implements UsageRecorder {
     this.startedAt = info.startedAt
   }
 
+  get overflowed(): boolean {
+    return this.sse?.overflowed ?? false
+  }
+
+  get errorType(): string | null {
+    return this.sse?.usage.errorType ?? null
+  }
+
   get sawErrorEvent(): boolean {
     return this.sse?.usage.sawError ?? false
   }
 
   onCommit(isSse: boolean): void {
-    if (isSse) this.sse = createUsageAccumulator()
-    else this.json = []
+    if (isSse) {
+      this.sse = createUsageAccumulator()
+      this.deps.metrics?.streamOpened()
+    } else this.json = []
   }
 
   onChunk(chunk: Buffer): void {
@@ -90,6 +104,11 @@ class RequestUsage implements UsageRecorder {
       at: new Date(now),
     }
     this.deps.writer.enqueue(event)
+    if (this.sse) this.deps.metrics?.streamClosed()
+    this.deps.metrics?.requestFinished(
+      event,
+      event.nodeId ? this.deps.nodeName?.(event.nodeId) : undefined,
+    )
     this.deps.bus.publish({
       type: 'request',
       accountId: event.accountId,

@@ -241,6 +241,9 @@ export class RequestAttempts {
     if (outcome.kind === 'after_commit_failure') return { decision, transition }
     if (decision.result === 'success') {
       this.stop = 'committed'
+      // A retry that reached the commit point is no longer a retry in flight: it gives its
+      // budget slot back at once, though the node stays busy until the stream ends.
+      this.releaseRetrySlot(attempt.index)
       if (this.sessionId !== undefined && options.sticky !== undefined) {
         const ttl = options.stickyTtlMs?.(this.accountId)
         options.sticky.bind(this.accountId, this.sessionId, attempt.node.id, now, ttl)
@@ -290,6 +293,13 @@ export class RequestAttempts {
     if (held === undefined || held.released) return
     held.released = true
     this.planner.options.health.release(held.attempt.node.id)
-    if (held.retrySlot) this.planner.budget.release()
+    this.releaseRetrySlot(index)
+  }
+
+  private releaseRetrySlot(index: number): void {
+    const held = this.held[index]
+    if (held === undefined || !held.retrySlot) return
+    held.retrySlot = false
+    this.planner.budget.release()
   }
 }

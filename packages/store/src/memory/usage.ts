@@ -6,8 +6,20 @@ import type { UsageSink } from '../usage/writer'
 import { clampLimit } from '../validate'
 import type { Mem } from './state'
 
+/**
+ * Raw usage rows the memory store keeps (the newest); rollups, and so every summary and series,
+ * stay exact beyond it. Memory mode is for trying qcc out: it must not grow without bound.
+ */
+export const MEMORY_RAW_USAGE_CAP = 50_000
+/** Batch ids remembered for idempotent retries; retries come within seconds of the first try. */
+const MEMORY_BATCH_IDS_CAP = 10_000
+
 /** The memory sink: applies a batch at once; idempotent by batch id and request id. */
-export function memoryUsageSink(m: Mem, isFailing: () => boolean = () => false): UsageSink {
+export function memoryUsageSink(
+  m: Mem,
+  isFailing: () => boolean = () => false,
+  rawCap = MEMORY_RAW_USAGE_CAP,
+): UsageSink {
   const { state } = m
   return {
     async writeBatch(batch) {
@@ -31,6 +43,15 @@ export function memoryUsageSink(m: Mem, isFailing: () => boolean = () => false):
       for (const e of fresh) {
         const k = state.keys.get(e.keyId)
         if (k && (!k.lastUsedAt || k.lastUsedAt < e.at)) k.lastUsedAt = e.at
+      }
+      // Maps and sets iterate in insertion order: the first entries are the oldest.
+      for (const id of state.usage.keys()) {
+        if (state.usage.size <= rawCap) break
+        state.usage.delete(id)
+      }
+      for (const id of state.batches) {
+        if (state.batches.size <= MEMORY_BATCH_IDS_CAP) break
+        state.batches.delete(id)
       }
     },
   }

@@ -1,5 +1,5 @@
 /** How the health checker probes a node. */
-export type HealthCheckMethod = 'api' | 'head' | 'cli'
+export type HealthCheckMethod = 'api' | 'count_tokens' | 'head' | 'cli'
 
 /** A configured upstream node. The upstream key is never part of it (see `getNodeApiKey`). */
 export interface NodeRecord {
@@ -11,7 +11,7 @@ export interface NodeRecord {
   hasApiKey: boolean
   /** Last 4 characters of the upstream key when it is at least 16 long, else null. */
   apiKeyHint: string | null
-  /** Priority tier; higher is tried first. Default 1. */
+  /** Priority tier: lower is tried first (as in qcc_plus). Default 1. */
   weight: number
   disabled: boolean
   /** Default `api` with a key, `head` without. */

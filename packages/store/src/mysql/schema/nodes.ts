@@ -13,7 +13,7 @@ export const nodes = mysqlTable(
     apiKeyHint: varchar('api_key_hint', { length: 4 }),
     weight: int('weight').notNull().default(1),
     disabled: boolean('disabled').notNull().default(false),
-    healthCheckMethod: varchar('health_check_method', { length: 10 }).notNull(),
+    healthCheckMethod: varchar('health_check_method', { length: 16 }).notNull(),
     healthCheckModel: varchar('health_check_model', { length: 128 }),
     allowPrivate: boolean('allow_private').notNull().default(false),
     createdAt: timestamp('created_at').notNull(),

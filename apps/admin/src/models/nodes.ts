@@ -1,0 +1,206 @@
+import { computed, createModel, signal } from '@preact/signals'
+import type { AdminApi } from '../api/client'
+import type { HealthCheck, HealthEvent, NodeInput, NodeStateEvent, NodeView } from '../api/types'
+
+/** Checks kept per node for the timeline (the API gives up to 24 h; the dots show the latest). */
+export const TIMELINE_LENGTH = 40
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+/**
+ * The nodes of one account (or every account, `*`, for an admin), their live state and health
+ * timelines. Live events patch the list at once and then refetch it, so counters and the last
+ * error catch up without waiting for the next poll.
+ */
+export const NodesModel = createModel(
+  (api: AdminApi, setTimer = (fn: () => void, ms: number): unknown => setTimeout(fn, ms)) => {
+    const nodes = signal<NodeView[]>([], { name: 'nodes.list' })
+    const loading = signal(false, { name: 'nodes.loading' })
+    const loaded = signal(false, { name: 'nodes.loaded' })
+    const error = signal<string | null>(null, { name: 'nodes.error' })
+    /** `''` = the caller's own account; `'*'` = all (admins). */
+    const accountId = signal('', { name: 'nodes.accountId' })
+    const health = signal<Record<string, HealthCheck[]>>({}, { name: 'nodes.health' })
+    const sorted = computed(() =>
+      [...nodes.value].sort((a, b) => a.weight - b.weight || a.name.localeCompare(b.name)),
+    )
+    const counts = computed(() => {
+      const c = { total: 0, healthy: 0, cooling: 0, failed: 0, disabled: 0 }
+      for (const n of nodes.value) {
+        c.total++
+        c[n.status]++
+      }
+      return c
+    })
+    let inFlight: Promise<void> | null = null
+    let soon = false
+    let soonAgain = false
+    let again = false
+
+    async function fetchOnce(): Promise<void> {
+      loading.value = true
+      try {
+        const q = { account_id: accountId.value || undefined }
+        const res = await api.get<{ nodes: NodeView[] }>('/admin/api/nodes', q)
+        nodes.value = res.nodes
+        error.value = null
+      } catch (err) {
+        error.value = message(err)
+      } finally {
+        loading.value = false
+        loaded.value = true
+      }
+    }
+
+    /** Loads the list; calls that arrive while a load runs are folded into one more load. */
+    function load(): Promise<void> {
+      if (inFlight) {
+        again = true
+        return inFlight
+      }
+      inFlight = (async () => {
+        do {
+          again = false
+          await fetchOnce()
+        } while (again)
+        inFlight = null
+      })()
+      return inFlight
+    }
+
+    async function loadHealth(): Promise<void> {
+      try {
+        const q = { account_id: accountId.value || undefined, limit: 1000 }
+        const res = await api.get<{ checks: HealthCheck[] }>('/admin/api/health/history', q)
+        const next: Record<string, HealthCheck[]> = {}
+        // Newest first from the API; the timeline reads left (old) to right (new).
+        for (const c of [...res.checks].reverse()) {
+          const list = (next[c.node_id] ??= [])
+          list.push(c)
+          if (list.length > TIMELINE_LENGTH) list.shift()
+        }
+        health.value = next
+      } catch {
+        // The timeline is an extra; the list shows its own error.
+      }
+    }
+
+    async function act<T>(run: () => Promise<T>): Promise<T | undefined> {
+      error.value = null
+      try {
+        const out = await run()
+        await load()
+        return out
+      } catch (err) {
+        error.value = message(err)
+        return undefined
+      }
+    }
+
+    const add = (input: NodeInput, account?: string) =>
+      act(() =>
+        api.send<{ id: string }>(
+          'POST',
+          `/admin/api/nodes${account ? `?account_id=${encodeURIComponent(account)}` : ''}`,
+          input,
+        ),
+      )
+    const update = (id: string, input: NodeInput) =>
+      act(() => api.send('PUT', `/admin/api/nodes?id=${encodeURIComponent(id)}`, input))
+    const remove = (id: string) =>
+      act(() => api.send('DELETE', `/admin/api/nodes?id=${encodeURIComponent(id)}`))
+    const command = (verb: 'activate' | 'enable' | 'disable', id: string) =>
+      act(() => api.send('POST', `/admin/api/nodes/${verb}`, { id }))
+
+    /**
+     * Moves a node within the priority order and rewrites weights 1..N (lower = tried first),
+     * saving only the nodes whose weight changed. The list updates first so the drop feels instant.
+     */
+    async function reorder(id: string, toIndex: number): Promise<void> {
+      const order = sorted.value.filter((n) => n.id !== id)
+      const moved = sorted.value.find((n) => n.id === id)
+      if (!moved) return
+      order.splice(Math.max(0, Math.min(toIndex, order.length)), 0, moved)
+      const changes = order
+        .map((n, i) => ({ node: n, weight: i + 1 }))
+        .filter((c) => c.node.weight !== c.weight)
+      if (changes.length === 0) return
+      const weights = new Map(changes.map((c) => [c.node.id, c.weight]))
+      nodes.value = nodes.value.map((n) => ({ ...n, weight: weights.get(n.id) ?? n.weight }))
+      await act(async () => {
+        for (const c of changes)
+          await api.send('PUT', `/admin/api/nodes?id=${c.node.id}`, { weight: c.weight })
+      })
+    }
+
+    /** Applies one console event; returns whether it touched this list. */
+    function applyEvent(type: string, data: unknown): boolean {
+      if (type === 'node.state') {
+        const e = data as NodeStateEvent
+        if (!nodes.value.some((n) => n.id === e.node_id)) return false
+        const status = e.to as NodeView['status']
+        nodes.value = nodes.value.map((n) =>
+          n.id === e.node_id
+            ? {
+                ...n,
+                status,
+                failed: status === 'failed',
+                last_error: status === 'failed' ? e.reason : n.last_error,
+              }
+            : n,
+        )
+        void load()
+        return true
+      }
+      if (type === 'health.check') {
+        const e = data as HealthEvent
+        if (!nodes.value.some((n) => n.id === e.node_id)) return false
+        const list = [...(health.value[e.node_id] ?? []), { ...e }].slice(-TIMELINE_LENGTH)
+        health.value = { ...health.value, [e.node_id]: list }
+        return true
+      }
+      if (type === 'request') {
+        // Per-node counters move with traffic: refetch after the store's usage writer has
+        // flushed (about once a second), once per burst and once more if it went on meanwhile.
+        if (soon) {
+          soonAgain = true
+          return true
+        }
+        soon = true
+        const fire = () => {
+          void load()
+          if (soonAgain) {
+            soonAgain = false
+            setTimer(fire, 1500)
+          } else soon = false
+        }
+        setTimer(fire, 1500)
+        return true
+      }
+      if (type === 'config.changed') {
+        void load()
+        return true
+      }
+      return false
+    }
+
+    return {
+      nodes,
+      sorted,
+      counts,
+      loading,
+      loaded,
+      error,
+      accountId,
+      health,
+      load,
+      loadHealth,
+      add,
+      update,
+      remove,
+      command,
+      reorder,
+      applyEvent,
+    }
+  },
+)
+export type NodesModel = InstanceType<typeof NodesModel>

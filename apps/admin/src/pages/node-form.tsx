@@ -1,0 +1,117 @@
+import { useSignal } from '@preact/signals'
+import type { NodeInput, NodeView } from '../api/types'
+import { AccountSelect } from '../components/account-select'
+import { ErrorBox, Modal } from '../components/ui'
+import { t } from '../i18n'
+import { useServices } from '../services'
+
+/** Add or edit a node. Editing with a blank key keeps the saved key (it is never sent back). */
+export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
+  const { nodes, session } = useServices()
+  const n = props.node
+  const name = useSignal(n?.name ?? '')
+  const baseUrl = useSignal(n?.base_url ?? '')
+  const apiKey = useSignal('')
+  const weight = useSignal(String(n?.weight ?? 1))
+  const method = useSignal(n?.health_check_method ?? 'api')
+  const model = useSignal(n?.health_check_model ?? '')
+  const account = useSignal(session.me.value?.id ?? '')
+  const busy = useSignal(false)
+  const err = useSignal<string | null>(null)
+
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    const w = Number(weight.value)
+    if (!Number.isInteger(w) || w < 1) {
+      err.value = t('Weight must be a whole number of at least 1.')
+      return
+    }
+    const input: NodeInput = {
+      name: name.value.trim() || undefined,
+      base_url: baseUrl.value.trim(),
+      weight: w,
+      health_check_method: method.value as NodeInput['health_check_method'],
+      health_check_model: model.value.trim() || null,
+    }
+    if (apiKey.value) input.api_key = apiKey.value
+    busy.value = true
+    const done = n ? await nodes.update(n.id, input) : await nodes.add(input, account.value)
+    busy.value = false
+    if (done !== undefined) props.onClose()
+    else err.value = nodes.error.value
+  }
+
+  return (
+    <Modal title={n ? t('Edit node') : t('Add node')} onClose={props.onClose}>
+      <form class="form" onSubmit={submit}>
+        {!n && (
+          <AccountSelect
+            value={account.value}
+            allowAll={false}
+            onChange={(id) => (account.value = id)}
+          />
+        )}
+        <label>
+          {t('Name')}
+          <input name="name" value={name} onInput={(e) => (name.value = e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('Base URL')}
+          <input
+            name="base_url"
+            type="url"
+            required
+            placeholder="https://api.anthropic.com"
+            value={baseUrl}
+            onInput={(e) => (baseUrl.value = e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          {t('Upstream API key')}
+          <input
+            name="api_key"
+            type="password"
+            autocomplete="off"
+            placeholder={n?.has_api_key ? t('Leave blank to keep the saved key') : 'sk-ant-…'}
+            value={apiKey}
+            onInput={(e) => (apiKey.value = e.currentTarget.value)}
+          />
+        </label>
+        <div class="row2">
+          <label>
+            {t('Weight (lower = tried first)')}
+            <input
+              name="weight"
+              type="number"
+              min={1}
+              step={1}
+              value={weight}
+              onInput={(e) => (weight.value = e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            {t('Health check')}
+            <select value={method.value} onChange={(e) => (method.value = e.currentTarget.value)}>
+              <option value="api">API</option>
+              <option value="head">HEAD</option>
+              <option value="cli">CLI</option>
+            </select>
+          </label>
+        </div>
+        <label>
+          {t('Health check model (optional)')}
+          <input value={model} onInput={(e) => (model.value = e.currentTarget.value)} />
+        </label>
+        <ErrorBox error={err.value} />
+        <div class="form-actions">
+          <button type="button" class="btn" onClick={props.onClose}>
+            {t('Cancel')}
+          </button>
+          <button type="submit" class="btn primary" disabled={busy.value}>
+            {t('Save')}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  )
+}

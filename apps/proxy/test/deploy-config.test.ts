@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+
+const root = join(import.meta.dirname, '../../..')
+const read = (path: string) => readFileSync(join(root, path), 'utf8')
+
+/** Every variable of the zod schema in src/env.ts, the one module that reads the environment. */
+function envVariables(): string[] {
+  const source = read('apps/proxy/src/env.ts')
+  const start = source.indexOf('const envSchema = z.object({')
+  const end = source.indexOf('\n})', start)
+  expect(start).toBeGreaterThan(-1)
+  const names = [...source.slice(start, end).matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1])
+  return names.filter((n): n is string => n !== undefined)
+}
+
+interface Compose {
+  services: Record<string, Record<string, any>> // eslint-disable-line @typescript-eslint/no-explicit-any
+  volumes: Record<string, unknown>
+}
+
+describe('deployment files', () => {
+  const compose = parse(read('docker-compose.yml')) as Compose
+
+  it('runs MySQL 8 with a health check and a volume', () => {
+    const mysql = compose.services.mysql
+    expect(mysql?.image).toMatch(/^mysql:8/)
+    expect(mysql?.healthcheck?.test).toBeDefined()
+    const volume = String(mysql?.volumes?.[0]).split(':')[0] ?? ''
+    expect(compose.volumes).toHaveProperty(volume)
+  })
+
+  it('starts the proxy once MySQL is healthy, with .env and the data directory on a volume', () => {
+    const qcc = compose.services.qcc
+    expect(qcc?.build).toBeDefined()
+    expect(qcc?.depends_on?.mysql?.condition).toBe('service_healthy')
+    expect(qcc?.env_file).toContain('.env')
+    expect(qcc?.environment?.PROXY_MYSQL_DSN).toMatch(/^mysql:\/\/.+@mysql:3306\//)
+    const dataDir = qcc?.environment?.QCC_DATA_DIR as string
+    const [volume, target] = String(qcc?.volumes?.[0]).split(':')
+    expect(target).toBe(dataDir)
+    expect(compose.volumes).toHaveProperty(volume ?? '')
+    expect(qcc?.ports?.[0]).toMatch(/:8000$/)
+  })
+
+  it('documents every variable the proxy reads in .env.example and the README', () => {
+    const names = envVariables()
+    expect(names.length).toBeGreaterThan(30)
+    const example = read('.env.example')
+    const readme = read('README.md')
+    const missing = names.filter(
+      (n) => !new RegExp(`^(# ?)?${n}=`, 'm').test(example) || !readme.includes(`\`${n}\``),
+    )
+    expect(missing).toEqual([])
+  })
+
+  it('keeps the seed defaults in .env.example', () => {
+    const example = read('.env.example')
+    for (const line of ['LISTEN_ADDR=:8000', 'PROXY_RETRY_MAX=3', 'TUNNEL_ENABLED=false']) {
+      expect(example).toContain(line)
+    }
+  })
+
+  it('builds a slim non-root image that runs node directly, with a health check', () => {
+    const dockerfile = read('Dockerfile')
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-slim$/m)
+    expect(dockerfile).toMatch(/AS build[\s\S]*scripts\/build-image-contents\.sh \/out/)
+    expect(dockerfile).toMatch(/^USER node$/m)
+    expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/healthz/m)
+    expect(dockerfile).toContain('/usr/local/bin/cloudflared')
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/cli\.js", "proxy"\]$/m)
+    const script = read('scripts/build-image-contents.sh')
+    expect(script).toContain('pnpm install --frozen-lockfile')
+    expect(script).toContain('turbo run build')
+    expect(script).toContain('deploy --prod')
+  })
+
+  it('has the deployment section in the README', () => {
+    const readme = read('README.md')
+    expect(readme).toContain('## Deployment')
+    expect(readme).toContain('docker compose up -d')
+    for (const topic of ['Cloudflare Tunnel', 'Notifications', 'Upgrading', 'Backing up']) {
+      expect(readme).toContain(`### ${topic}`)
+    }
+  })
+})

@@ -1,0 +1,1 @@
+ALTER TABLE `qcc_nodes` MODIFY COLUMN `health_check_method` varchar(16) NOT NULL;
