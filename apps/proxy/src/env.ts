@@ -151,3 +151,16 @@ export const SECRET_ENV_NAMES = new Set([
   'ANTHROPIC_AUTH_TOKEN',
   'ANTHROPIC_API_KEY',
 ])
+
+/**
+ * The environment a child process (cloudflared) gets: `PATH` and `HOME` only, so no secret of
+ * qcc's reaches it.
+ */
+export function childProcessEnv(source: Record<string, string | undefined> = process.env) {
+  const env: Record<string, string> = {}
+  for (const name of ['PATH', 'HOME']) {
+    const value = source[name]
+    if (value !== undefined) env[name] = value
+  }
+  return env
+}

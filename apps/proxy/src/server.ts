@@ -10,7 +10,7 @@ import { createApp } from './app'
 import { bootstrapAccounts } from './bootstrap'
 import { createV1Handler } from './data-path/v1-handler'
 import { createUpstreamClient } from './data-path/upstream'
-import type { Env } from './env'
+import { childProcessEnv, type Env } from './env'
 import { EventBus } from './events/bus'
 import { loadAdminAssets } from './http/admin-assets'
 import { resolveAdminDir } from './http/admin-dir'
@@ -114,6 +114,7 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
       subdomain: env.TUNNEL_SUBDOMAIN,
       zone: env.TUNNEL_ZONE,
       cloudflaredPath: env.TUNNEL_CLOUDFLARED_PATH,
+      childEnv: childProcessEnv(),
       apiBaseUrl: env.CF_API_BASE_URL,
     },
   })

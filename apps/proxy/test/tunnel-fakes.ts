@@ -118,7 +118,7 @@ export interface FakeCloudflared {
   /** Path of the executable script. */
   path: string
   /** One JSON line per start: `{pid, args}`. */
-  starts(): { pid: number; args: string[] }[]
+  starts(): { pid: number; args: string[]; token?: string; envKeys: string[] }[]
   /** Makes the running fake print an error and exit 1. */
   crash(): void
   cleanup(): void
@@ -134,7 +134,7 @@ export function createFakeCloudflared(): FakeCloudflared {
     path,
     `#!${process.execPath}
 const fs = require('node:fs')
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, args: process.argv.slice(2) }) + '\\n')
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ pid: process.pid, args: process.argv.slice(2), token: process.env.TUNNEL_TOKEN, envKeys: Object.keys(process.env) }) + '\\n')
 console.log('INF Starting tunnel connector')
 setInterval(() => {
   if (fs.existsSync(${JSON.stringify(flag)})) {
@@ -155,7 +155,10 @@ process.on('SIGTERM', () => process.exit(0))
             .split('\n')
             // The last piece is empty or a line still being written.
             .slice(0, -1)
-            .map((l) => JSON.parse(l) as { pid: number; args: string[] })
+            .map(
+              (l) =>
+                JSON.parse(l) as { pid: number; args: string[]; token?: string; envKeys: string[] },
+            )
         : [],
     crash: () => writeFileSync(flag, '1'),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

@@ -86,13 +86,9 @@ describe('tunnel supervisor', () => {
 
     await waitFor(() => bin.starts().length === 1)
     const starts = bin.starts()
-    expect(starts[0]?.args).toEqual([
-      'tunnel',
-      '--no-autoupdate',
-      'run',
-      '--token',
-      `connector-token-${created?.id}`,
-    ])
+    expect(starts[0]?.args).toEqual(['tunnel', '--no-autoupdate', 'run'])
+    expect(starts[0]?.token).toBe(`connector-token-${created?.id}`)
+    expect(starts[0]?.envKeys).not.toContain('CF_API_TOKEN')
     expect((await store.getTunnelConfig())?.enabled).toBe(true)
     expect(events.some((e) => e.type === 'tunnel.state' && e.data.status === 'running')).toBe(true)
     // Neither the API token nor the connector token reaches a log line.

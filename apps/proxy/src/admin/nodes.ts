@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { audit } from './audit'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
-import { activeNodeId, effectiveStatus, nodeView } from './node-view'
+import { activeNodeId, nodeView } from './node-view'
 import type { TrustedProxies } from './request-meta'
 import { accountScope, ownedNode, targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
@@ -165,30 +165,12 @@ export function nodeRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Admin
     app.post(`/nodes/${action}`, async (c) => {
       const raw = await jsonBody(c, nodeIdBody)
       const node = await ownedNode(c, deps, raw.id)
-      const states = new Map((await store.getNodeStates()).map((s) => [s.nodeId, s]))
-      const before = effectiveStatus(node, states.get(node.id), deps.now())
       if (action === 'activate') {
         await store.updateAccount(node.accountId, { activeNodeId: node.id })
       } else {
+        // The node.state event comes from the health machine when it sees the change (at once
+        // on this replica through config.changed): one source, one event per transition.
         await store.updateNode(node.id, { disabled: action === 'disable' })
-        const after =
-          action === 'disable'
-            ? 'disabled'
-            : effectiveStatus({ ...node, disabled: false }, states.get(node.id), deps.now())
-        if (before !== after) {
-          deps.events.publish({
-            type: 'node.state',
-            accountId: node.accountId,
-            data: {
-              node_id: node.id,
-              account_id: node.accountId,
-              from: before,
-              to: after,
-              reason: `${action}d by ${c.get('account').name}`,
-              at: new Date(deps.now()).toISOString(),
-            },
-          })
-        }
       }
       await audit(c, deps, trusted, {
         action: `node.${action}`,

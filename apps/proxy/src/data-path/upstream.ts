@@ -1,8 +1,10 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { isIP } from 'node:net'
-import { Agent, request, type Dispatcher } from 'undici'
+import type { Readable } from 'node:stream'
 
-/** What the attempt loop needs from an HTTP client; undici in production, anything in tests. */
+/** What the attempt loop needs from an HTTP client; node:http in production, anything in tests. */
 export interface UpstreamClient {
   send(req: UpstreamRequest): Promise<UpstreamResponse>
   close(): Promise<void>
@@ -20,7 +22,12 @@ export interface UpstreamRequest {
   allowPrivate: boolean
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData
+export interface UpstreamResponse {
+  statusCode: number
+  headers: Record<string, string | string[] | undefined>
+  /** The live body; destroy it to drop the connection. */
+  body: Readable
+}
 
 /** Why an address may not be connected to, or null when it may. */
 export type AddressPolicy = (ip: string, allowPrivate: boolean) => string | null
@@ -32,50 +39,95 @@ export class UpstreamAddressError extends Error {
   readonly retryable = true
 }
 
+/** No status line and headers in time. */
+export const HEADERS_TIMEOUT = 'UND_ERR_HEADERS_TIMEOUT'
+/** A body that stayed silent past the idle timeout. */
+export const BODY_TIMEOUT = 'UND_ERR_BODY_TIMEOUT'
+
 export interface UpstreamClientOptions {
   connectTimeoutMs: number
-  /** Applied to every address actually connected to, so a DNS change cannot get around it. */
-  addressPolicy?: AddressPolicy
   /** Ends a body that stays silent this long (upstream pings count as traffic). */
   idleTimeoutMs: number
+  /** Applied to every address actually connected to, so a DNS change cannot get around it. */
+  addressPolicy?: AddressPolicy
+}
+
+function timeoutError(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code })
 }
 
 /**
- * An undici client with keep-alive pools per upstream origin. Redirects are never followed
- * (undici's `request` does not follow them unless told to).
+ * A node:http(s) client with keep-alive pools per upstream origin (node:http is the lightest
+ * client here: no extra parser, the least memory). Redirects are never followed.
  */
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const policy = options.addressPolicy
-  const agentFor = (allowPrivate: boolean) =>
-    new Agent({
-      connect: {
-        timeout: options.connectTimeoutMs,
-        ...(policy ? { lookup: checkedLookup(policy, allowPrivate) } : {}),
-      },
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-    })
-  // Two pools: nodes that may reach private addresses never share sockets with those that may not.
-  const privateAgent = agentFor(true)
-  const publicAgent = agentFor(false)
+  const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, scheduling: 'lifo' as const }
+  // Nodes that may reach private addresses never share sockets with those that may not.
+  const agents = {
+    http: { private: new HttpAgent(agentOptions), public: new HttpAgent(agentOptions) },
+    https: { private: new HttpsAgent(agentOptions), public: new HttpsAgent(agentOptions) },
+  }
+  const lookups = policy
+    ? { private: checkedLookup(policy, true), public: checkedLookup(policy, false) }
+    : undefined
   return {
-    send: async (req) => {
-      const host = req.url.hostname.replace(/^\[|\]$/g, '')
-      // IP literals skip DNS lookup, so the policy is applied to them here.
-      const refused = policy && isIP(host) ? policy(host, req.allowPrivate) : null
-      if (refused) throw new UpstreamAddressError(refused)
-      return request(req.url, {
-        dispatcher: req.allowPrivate ? privateAgent : publicAgent,
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: req.signal,
-        headersTimeout: req.headersTimeoutMs,
-        bodyTimeout: options.idleTimeoutMs,
-      })
-    },
+    send: (req) =>
+      new Promise<UpstreamResponse>((resolve, reject) => {
+        const host = req.url.hostname.replace(/^\[|\]$/g, '')
+        // IP literals skip DNS lookup, so the policy is applied to them here.
+        const refused = policy && isIP(host) ? policy(host, req.allowPrivate) : null
+        if (refused) return reject(new UpstreamAddressError(refused))
+        const secure = req.url.protocol === 'https:'
+        const kind = req.allowPrivate ? 'private' : 'public'
+        const outgoing = (secure ? httpsRequest : httpRequest)(req.url, {
+          method: req.method,
+          headers: req.headers,
+          agent: (secure ? agents.https : agents.http)[kind],
+          signal: req.signal,
+          timeout: options.connectTimeoutMs,
+          ...(lookups ? { lookup: lookups[kind] } : {}),
+        })
+        let phase: 'connect' | 'headers' | 'body' = 'connect'
+        const headersTimer = setTimeout(() => {
+          outgoing.destroy(timeoutError('no response headers in time', HEADERS_TIMEOUT))
+        }, req.headersTimeoutMs)
+        outgoing.on('socket', (socket) => {
+          const connected = () => {
+            if (phase === 'connect') phase = 'headers'
+          }
+          if (socket.connecting) socket.once('connect', connected)
+          else connected()
+        })
+        // The socket timeout is the connect timeout, then the body's idle timeout.
+        outgoing.on('timeout', () => {
+          if (phase === 'connect') outgoing.destroy(timeoutError('connect timeout', 'ETIMEDOUT'))
+          else if (phase === 'body')
+            outgoing.destroy(timeoutError('upstream went silent', BODY_TIMEOUT))
+        })
+        outgoing.on('error', (err) => {
+          clearTimeout(headersTimer)
+          reject(err)
+        })
+        outgoing.on('response', (res: IncomingMessage) => {
+          clearTimeout(headersTimer)
+          phase = 'body'
+          outgoing.setTimeout(options.idleTimeoutMs)
+          // A destroyed request surfaces on the body as its error (idle timeout, abort).
+          outgoing.on('error', (err) => res.destroy(err))
+          res.on('end', () => outgoing.setTimeout(0))
+          // Whoever reads the body listens for its errors; this keeps a gap between two readers
+          // (first event, then relay) from turning a late error into a crash.
+          res.on('error', () => {})
+          resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, body: res })
+        })
+        outgoing.end(req.body)
+      }),
     close: async () => {
-      await Promise.all([privateAgent.close(), publicAgent.close()])
+      for (const group of Object.values(agents)) {
+        group.private.destroy()
+        group.public.destroy()
+      }
     },
   }
 }

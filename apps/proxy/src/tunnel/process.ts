@@ -27,6 +27,8 @@ export interface SupervisedProcessOptions {
   onCrashed(info: { error: string; restartInMs: number; restarts: number }): void
   now?: () => number
   spawn?: typeof nodeSpawn
+  /** The child's whole environment (it inherits nothing else from qcc's). */
+  env?: Record<string, string>
 }
 
 /** One supervised child process. */
@@ -83,7 +85,10 @@ export class SupervisedProcess {
     let child: ChildProcess
     try {
       // The child inherits qcc's environment (PATH to find the binary).
-      child = spawn(this.opts.command, this.opts.args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      child = spawn(this.opts.command, this.opts.args, {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: this.opts.env ?? {},
+      })
     } catch (err) {
       this.crashed(`cannot start ${this.opts.command}: ${(err as Error).message}`, 0)
       return

@@ -39,6 +39,8 @@ export interface TunnelSupervisorDeps {
     zone?: string
     cloudflaredPath: string
     apiBaseUrl: string
+    /** `PATH` and `HOME` for `cloudflared`; nothing else of qcc's environment reaches it. */
+    childEnv?: Record<string, string>
   }
   fetch?: typeof fetch
   /** Where the tunnel sends traffic until `autoStart` names the listener (tests set it). */
@@ -179,7 +181,10 @@ export function createTunnelSupervisor(deps: TunnelSupervisorDeps): TunnelSuperv
       await store.setTunnelConfig({ enabled: true })
       child = new SupervisedProcess({
         command: deps.env.cloudflaredPath,
-        args: ['tunnel', '--no-autoupdate', 'run', '--token', token],
+        // The connector token goes in the child's environment (cloudflared reads TUNNEL_TOKEN),
+        // not on its command line, where `ps` would show it.
+        args: ['tunnel', '--no-autoupdate', 'run'],
+        env: { ...deps.env.childEnv, TUNNEL_TOKEN: token },
         logger,
         secrets: [token, c.apiToken],
         backoff: deps.backoff,
