@@ -129,10 +129,14 @@ async function commit(
   outcome.status = response.statusCode
   outcome.isSse = isSse
   recorder.onCommit(isSse)
-  res.writeHead(response.statusCode, {
+  const headers: Record<string, string | string[]> = {
     ...pickDownstreamHeaders(response.headers),
     ...nodeHeaders(target),
-  })
+  }
+  // A plain answer passes unchanged, so its length stays true; keeping it spares chunked framing.
+  const length = response.headers['content-length']
+  if (!isSse && typeof length === 'string') headers['content-length'] = length
+  res.writeHead(response.statusCode, headers)
   outcome.ttfbMs = deps.now() - recorder.startedAt
   const onChunk = (chunk: Buffer) => {
     outcome.bytes += chunk.length

@@ -39,9 +39,6 @@ export interface AttemptRequest {
  * whole SSE event for a stream (so an `event: error` that comes first is a failed attempt).
  */
 export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult> {
-  const controller = new AbortController()
-  const abort = () => controller.abort()
-  a.clientGone.addEventListener('abort', abort, { once: true })
   let response: UpstreamResponse
   try {
     response = await a.upstream.send({
@@ -49,16 +46,14 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
       method: a.req.method === 'POST' ? 'POST' : 'GET',
       headers: buildUpstreamHeaders(a.req.headers, a.target.apiKey, a.body?.length),
       body: a.body,
-      signal: controller.signal,
+      // The client's own signal: when it leaves, the upstream call is cancelled with it.
+      signal: a.clientGone,
       headersTimeoutMs: a.timeoutMs,
       allowPrivate: a.target.allowPrivate,
     })
   } catch (err) {
-    a.clientGone.removeEventListener('abort', abort)
     return { kind: 'failed', observation: transportFailure(err) }
   }
-  // The upstream call stays linked to the client until its body is done.
-  response.body.once('close', () => a.clientGone.removeEventListener('abort', abort))
   const status = response.statusCode
   const headers = response.headers
   if (status < 200 || status >= 300) {
