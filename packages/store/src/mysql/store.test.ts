@@ -10,7 +10,12 @@ if (reachable === true) {
   afterAll(() => env.dispose())
   describeStoreContract('mysql', env.harness)
 } else {
-  describe.skip(`Store contract: mysql (skipped: ${SERVER} unreachable: ${reachable})`, () => {
-    it('needs a MySQL server', () => undefined)
-  })
+  // Only outside CI: with CI set, requireServer throws instead, so the MySQL run never skips
+  // there (SPEC 6.3). Locally the skip is visible in the report, with its reason.
+  describe.skipIf(true)(
+    `Store contract: mysql (skipped: ${SERVER} unreachable: ${reachable})`,
+    () => {
+      it('needs a MySQL server', () => undefined)
+    },
+  )
 }
