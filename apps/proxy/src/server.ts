@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { setMaxListeners } from 'node:events'
 import { getRequestListener } from '@hono/node-server'
 import type { NodeHealthMachine } from '@qcc/core'
 import { createStore, type Store } from '@qcc/store'
 import { checkUpstreamAddress } from './admin/upstream-policy'
 import { createApp } from './app'
 import { bootstrapAccounts } from './bootstrap'
+import { Cancellation } from './data-path/cancellation'
+import { createRequestIds } from './data-path/request-id'
 import { createV1Handler } from './data-path/v1-handler'
 import { createUpstreamClient } from './data-path/upstream'
 import { childProcessEnv, type Env } from './env'
@@ -129,14 +129,12 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     },
   })
   // Aborted at the drain deadline; live streams then end with one error frame.
-  const shutdown = new AbortController()
+  const shutdown = new Cancellation()
   // Aborted when draining starts: console event streams end at once instead of holding it.
   const drainStart = new AbortController()
-  // One listener per live stream; the count is bounded by connections, not a leak.
-  setMaxListeners(0, shutdown.signal)
   let draining = false
   const handleV1 = createV1Handler({
-    shutdown: shutdown.signal,
+    shutdown,
     resolveProxyKey: (secret) => store.resolveProxyKey(secret),
     router: routing.router,
     upstream,
@@ -148,7 +146,7 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
       metrics: routing.metrics,
       nodeName: (id) => routing.directory.node(id)?.name,
     }),
-    newRequestId: () => `req_qcc_${randomUUID().replaceAll('-', '')}`,
+    newRequestId: createRequestIds(),
     now: Date.now,
     limits: {
       maxBodyBytes: env.PROXY_MAX_BODY_BYTES,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestPlan, RouteTarget } from '../routing/types'
+import { Cancellation } from './cancellation'
 import { anthropicErrorFrame, sendAnthropicError } from './anthropic-error'
 import { pickDownstreamHeaders } from './headers'
 import { MalformedStreamError, relayBody } from './relay'
@@ -38,7 +39,7 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
     route: input.path,
     startedAt,
   })
-  const clientGone = new AbortController()
+  const clientGone = new Cancellation()
   const onClientClose = () => {
     if (!res.writableFinished) clientGone.abort()
   }
@@ -55,14 +56,14 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
   try {
     for (;;) {
       const target = await plan.next()
-      if (clientGone.signal.aborted) {
+      if (clientGone.aborted) {
         outcome.status = 499
         outcome.partial = true
         return
       }
       if (!target) {
         const final = plan.finalError()
-        const headers: Record<string, string> = {}
+        const headers: Record<string, string> = { 'x-qcc-request-id': input.requestId }
         if (final.retryAfterSec !== undefined) headers['retry-after'] = String(final.retryAfterSec)
         sendAnthropicError(res, final.status, final.type, final.message, headers)
         outcome.status = final.status
@@ -77,7 +78,7 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
         path: input.path,
         target,
         timeoutMs: Math.min(deps.limits.firstByteTimeoutMs, deadlineLeft(deps, startedAt)),
-        clientGone: clientGone.signal,
+        clientGone,
       })
       if (attempt.kind === 'ready') {
         plan.report(target, {
@@ -88,7 +89,7 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
         await commit(deps, input, target, attempt.response, attempt.first, recorder, outcome)
         return
       }
-      if (clientGone.signal.aborted) {
+      if (clientGone.aborted) {
         plan.report(target, { kind: 'client_abort' })
         outcome.status = 499
         outcome.partial = true
@@ -97,7 +98,7 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
       const verdict = plan.report(target, attempt.observation)
       if (verdict.passThrough && attempt.observation.kind === 'response') {
         const { status, headers, body } = attempt.observation
-        res.writeHead(status, { ...pickDownstreamHeaders(headers), ...nodeHeaders(target) })
+        res.writeHead(status, answerHeaders(headers, target, input.requestId))
         res.end(body)
         outcome.status = status
         outcome.bytes = Buffer.byteLength(body)
@@ -129,10 +130,7 @@ async function commit(
   outcome.status = response.statusCode
   outcome.isSse = isSse
   recorder.onCommit(isSse)
-  const headers: Record<string, string | string[]> = {
-    ...pickDownstreamHeaders(response.headers),
-    ...nodeHeaders(target),
-  }
+  const headers = answerHeaders(response.headers, target, input.requestId)
   // A plain answer passes unchanged, so its length stays true; keeping it spares chunked framing.
   const length = response.headers['content-length']
   if (!isSse && typeof length === 'string') headers['content-length'] = length
@@ -182,6 +180,15 @@ async function commit(
   }
 }
 
-function nodeHeaders(target: RouteTarget): Record<string, string> {
-  return { 'x-qcc-node': target.name, 'x-proxy-node': target.name }
+/** The upstream's allowed headers plus ours: the node that answered and the request id. */
+function answerHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+  target: RouteTarget,
+  requestId: string,
+): Record<string, string | string[]> {
+  const headers = pickDownstreamHeaders(upstream)
+  headers['x-qcc-node'] = target.name
+  headers['x-proxy-node'] = target.name
+  headers['x-qcc-request-id'] = requestId
+  return headers
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
+import type { Cancellation } from './cancellation'
 
 /** How a committed body ended. */
 export type RelayEnd =
@@ -27,7 +28,7 @@ export interface RelayOptions {
   /** Called on a committed stream's failure when no error frame has been forwarded yet. */
   errorFrame?: (cause: 'upstream_failed' | 'shutdown') => string | undefined
   /** Aborted when the process must stop (drain deadline): the stream ends with an error frame. */
-  stop?: AbortSignal
+  stop?: Cancellation
 }
 
 const PING_FRAME = 'event: ping\ndata: {"type": "ping"}\n\n'
@@ -46,15 +47,24 @@ export function relayBody(
     let done = false
     let atFrameBoundary = true
     let keepalive: NodeJS.Timeout | undefined
+    // Set once listening starts; finish may run before that (an early end or stop).
+    let stopListening: (() => void) | undefined = undefined
+    // Upstream traffic only stamps the time; the timer checks the stamp when it fires. Moving a
+    // timer on every chunk (`refresh()`) costs more than the rest of forwarding the chunk.
+    let lastTrafficAt = Date.now()
     const armKeepalive = () => {
       if (!keepaliveMs) return
-      if (keepalive) keepalive.refresh()
-      else
-        keepalive = setTimeout(function ping() {
-          // Never split a frame: a ping goes out only after a blank line.
-          if (atFrameBoundary && !res.writableEnded) res.write(PING_FRAME)
-          keepalive?.refresh()
-        }, keepaliveMs)
+      keepalive = setTimeout(function ping() {
+        const silentFor = Date.now() - lastTrafficAt
+        if (silentFor < keepaliveMs) {
+          keepalive = setTimeout(ping, keepaliveMs - silentFor)
+          return
+        }
+        // Never split a frame: a ping goes out only after a blank line.
+        if (atFrameBoundary && !res.writableEnded) res.write(PING_FRAME)
+        lastTrafficAt = Date.now()
+        keepalive = setTimeout(ping, keepaliveMs)
+      }, keepaliveMs)
     }
     const finish = (end: RelayEnd) => {
       if (done) return
@@ -67,7 +77,7 @@ export function relayBody(
       body.on('error', () => {})
       res.off('close', onClose)
       res.off('drain', onDrain)
-      stop?.removeEventListener('abort', onStop)
+      stopListening?.()
       resolve(end)
     }
     function onData(chunk: Buffer): void {
@@ -78,7 +88,7 @@ export function relayBody(
       }
       const n = chunk.length
       atFrameBoundary = n >= 2 && chunk[n - 1] === 0x0a && chunk[n - 2] === 0x0a
-      armKeepalive()
+      if (keepaliveMs) lastTrafficAt = Date.now()
       if (!res.write(chunk)) body.pause()
     }
     const onDrain = () => body.resume()
@@ -112,7 +122,7 @@ export function relayBody(
     if (stop?.aborted) return onStop()
     // The whole body may have arrived (and ended) while the first event was being read.
     if (body.readableEnded) return onEnd()
-    stop?.addEventListener('abort', onStop, { once: true })
+    stopListening = stop?.onAbort(onStop)
     armKeepalive()
     body.resume()
   })

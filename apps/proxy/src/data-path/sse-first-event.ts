@@ -18,42 +18,49 @@ export class FirstEventTimeoutError extends Error {
   readonly retryable = true
 }
 
-const FRAME_END = /\r?\n\r?\n|\r\r/
+// A blank line ends a frame; with mixed line ends it shows as one of these (CRLF CRLF contains
+// the second, CRLF LF the first).
+const FRAME_ENDS = [Buffer.from('\n\n'), Buffer.from('\n\r\n'), Buffer.from('\r\r')]
+
+/** Where the first frame of `buf` ends (the index of its blank line), or -1. */
+function firstFrameEnd(buf: Buffer): number {
+  let end = -1
+  for (const sep of FRAME_ENDS) {
+    // Only the part before an end already found can hold an earlier one.
+    const at = (end === -1 ? buf : buf.subarray(0, end + sep.length)).indexOf(sep)
+    if (at !== -1 && (end === -1 || at < end)) end = at
+  }
+  return end
+}
 
 /**
  * Reads an SSE body until its first complete frame, without consuming more than it has to
- * buffer. The stream is left paused with no listeners, ready to be piped.
+ * buffer. The stream is left paused with no listeners, ready to be piped. Only the first frame's
+ * bytes are decoded, however much of the stream arrived with it.
  */
 export function readFirstEvent(body: Readable, timeoutMs: number): Promise<FirstEvent> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    let text = ''
     const timer = setTimeout(
       () => finish(new FirstEventTimeoutError('no first event in time')),
       timeoutMs,
     )
-    function finish(err: Error | null, ended = false): void {
+    function finish(err: Error | null, ended = false, frame?: string): void {
       clearTimeout(timer)
       body.off('data', onData)
       body.off('end', onEnd)
       body.off('error', onError)
       body.pause()
       if (err) return reject(err)
-      const frame = FRAME_END.exec(text)
-      const parsed = frame
-        ? parseFrame(text.slice(0, frame.index))
-        : { event: undefined, data: undefined }
+      const parsed = frame === undefined ? { event: undefined, data: undefined } : parseFrame(frame)
       resolve({ chunks, ...parsed, ended })
     }
     function onData(chunk: Buffer): void {
       chunks.push(chunk)
-      // Frames are ASCII up to the data payload; a split multi-byte character can only sit
-      // inside the payload, which is re-parsed from the joined text once the frame is whole.
-      text += chunk.toString('utf8')
-      if (FRAME_END.test(text)) {
-        text = Buffer.concat(chunks).toString('utf8')
-        finish(null)
-      }
+      // Frames are split only at line ends, which never fall inside a UTF-8 character.
+      const seen = chunks.length === 1 ? chunk : Buffer.concat(chunks)
+      const end = firstFrameEnd(seen)
+      if (end !== -1) finish(null, false, seen.toString('utf8', 0, end))
     }
     const onEnd = () => finish(null, true)
     const onError = (err: Error) => finish(err)

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { AttemptObservation, RouteTarget } from '../routing/types'
+import type { Cancellation } from './cancellation'
 import { buildUpstreamHeaders } from './headers'
 import { FirstEventTimeoutError, readFirstEvent } from './sse-first-event'
 import type { UpstreamClient, UpstreamResponse } from './upstream'
-import { joinUpstreamUrl } from './upstream-url'
 
 /** Upstream error bodies are read for classification only; more than this is not needed. */
 const ERROR_BODY_CAP = 64 * 1024
@@ -31,7 +31,7 @@ export interface AttemptRequest {
   /** Time allowed for headers and, for a stream, its first event. */
   timeoutMs: number
   /** Aborted when the client goes away: the upstream call is cancelled with it. */
-  clientGone: AbortSignal
+  clientGone: Cancellation
 }
 
 /**
@@ -42,12 +42,12 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
   let response: UpstreamResponse
   try {
     response = await a.upstream.send({
-      url: joinUpstreamUrl(a.target.baseUrl, a.path),
+      baseUrl: a.target.baseUrl,
+      path: a.path,
       method: a.req.method === 'POST' ? 'POST' : 'GET',
       headers: buildUpstreamHeaders(a.req.headers, a.target.apiKey, a.body?.length),
       body: a.body,
-      // The client's own signal: when it leaves, the upstream call is cancelled with it.
-      signal: a.clientGone,
+      cancel: a.clientGone,
       headersTimeoutMs: a.timeoutMs,
       allowPrivate: a.target.allowPrivate,
     })

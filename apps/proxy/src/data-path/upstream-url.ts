@@ -1,15 +1,15 @@
 /**
- * Joins a node's base URL and the client's path. The base path is kept
- * (`https://relay/x` + `/v1/messages` = `https://relay/x/v1/messages`), and a base ending in `/v1`
- * is not doubled.
+ * The request path on a node: the base URL's path prefix kept (`https://relay/x` + `/v1/messages`
+ * = `/x/v1/messages`), and a prefix ending in `/v1` not doubled. `prefix` is the base URL's
+ * pathname without trailing slashes (`''` for a bare origin).
  */
-export function joinUpstreamUrl(baseUrl: string, pathAndQuery: string): URL {
-  const base = new URL(baseUrl)
-  let basePath = base.pathname.replace(/\/+$/, '')
-  if (basePath.endsWith('/v1') && pathAndQuery.startsWith('/v1/')) basePath = basePath.slice(0, -3)
-  const url = new URL(base.origin)
-  const q = pathAndQuery.indexOf('?')
-  url.pathname = basePath + (q === -1 ? pathAndQuery : pathAndQuery.slice(0, q))
-  url.search = q === -1 ? '' : pathAndQuery.slice(q)
-  return url
+export function upstreamPath(prefix: string, pathAndQuery: string): string {
+  const base =
+    prefix.endsWith('/v1') && pathAndQuery.startsWith('/v1/') ? prefix.slice(0, -3) : prefix
+  return base + pathAndQuery
+}
+
+/** A base URL's path prefix as `upstreamPath` takes it. */
+export function basePathPrefix(baseUrl: URL): string {
+  return baseUrl.pathname.replace(/\/+$/, '')
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestPlan, Router } from '../routing/types'
+import type { Cancellation } from './cancellation'
 import { sendAnthropicError } from './anthropic-error'
 import { BodyTooLargeError, readBody } from './body'
 import { readRequestFields } from './request-fields'
@@ -17,7 +18,7 @@ export interface V1HandlerDeps {
   usage: UsageTap
   newRequestId: () => string
   /** Aborted at the drain deadline: live streams end with one error frame. */
-  shutdown?: AbortSignal
+  shutdown?: Cancellation
   now: () => number
   limits: {
     maxBodyBytes: number
@@ -56,16 +57,23 @@ export function createV1Handler(deps: V1HandlerDeps) {
     const path = q === -1 ? url : url.slice(0, q)
     const route = matchRoute(req.method ?? 'GET', path)
     const requestId = deps.newRequestId()
-    res.setHeader('x-qcc-request-id', requestId)
+    // Set with each answer's own headers (a separate setHeader costs a validation pass more).
+    const idHeader = { 'x-qcc-request-id': requestId }
     if (!route) {
       req.resume()
-      return sendAnthropicError(res, 404, 'not_found_error', `no route for ${req.method} ${path}`)
+      return sendAnthropicError(
+        res,
+        404,
+        'not_found_error',
+        `no route for ${req.method} ${path}`,
+        idHeader,
+      )
     }
     const secret = tenantSecret(req)
     const tenant = secret ? deps.resolveProxyKey(secret) : null
     if (!tenant) {
       req.resume()
-      return sendAnthropicError(res, 401, 'authentication_error', 'invalid x-api-key')
+      return sendAnthropicError(res, 401, 'authentication_error', 'invalid x-api-key', idHeader)
     }
     let body: Buffer | undefined
     let json: unknown
@@ -75,6 +83,7 @@ export function createV1Handler(deps: V1HandlerDeps) {
       } catch (err) {
         if (err instanceof BodyTooLargeError) {
           return sendAnthropicError(res, 413, 'request_too_large', err.message, {
+            ...idHeader,
             connection: 'close',
           })
         }
@@ -83,10 +92,13 @@ export function createV1Handler(deps: V1HandlerDeps) {
           400,
           'invalid_request_error',
           'could not read the request body',
+          idHeader,
         )
       }
       const read = readRequestFields(body)
-      if (!read.ok) return sendAnthropicError(res, 400, 'invalid_request_error', read.reason)
+      if (!read.ok) {
+        return sendAnthropicError(res, 400, 'invalid_request_error', read.reason, idHeader)
+      }
       json = read.fields
     }
     let plan: RequestPlan | undefined

@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Gauge, Registry } from 'prom-client'
 import type { NodeHealthMachine } from '@qcc/core'
 import type { UsageEvent } from '@qcc/store'
+import { HotCounter, HotHistogram } from './hot-metrics'
 
 /** Prometheus metrics of one proxy process (`qcc_` prefix), on their own registry. */
 export interface ProxyMetrics {
@@ -13,50 +14,64 @@ export interface ProxyMetrics {
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx']
 
+/**
+ * The request path's metrics are hot-metrics series (an add per update); the registry renders
+ * them with prom-client's exposition. Gauges read at scrape time stay prom-client's own.
+ */
 export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
   const registry = new Registry()
-  const requests = new Counter({
+  const requests = new HotCounter({
     name: 'qcc_requests_total',
     help: 'Authenticated /v1 requests by final status class',
     labelNames: ['status_class'],
-    registers: [registry],
+    registry,
   })
-  const attempts = new Counter({
+  const attempts = new HotCounter({
     name: 'qcc_upstream_attempts_total',
     help: 'Upstream attempts by node and classified result',
     labelNames: ['node', 'result'],
-    registers: [registry],
+    registry,
   })
-  const failovers = new Counter({
+  const failovers = new HotCounter({
     name: 'qcc_failovers_total',
     help: 'Attempts that moved a request to another node',
-    registers: [registry],
-  })
-  const duration = new Histogram({
+    labelNames: [],
+    registry,
+  }).labels()
+  const duration = new HotHistogram({
     name: 'qcc_upstream_duration_seconds',
     help: 'Request duration by serving node',
     labelNames: ['node'],
     buckets: LATENCY_BUCKETS,
-    registers: [registry],
+    registry,
   })
-  const ttfb = new Histogram({
+  const ttfb = new HotHistogram({
     name: 'qcc_upstream_ttfb_seconds',
     help: 'Time to the first byte sent to the client, by serving node',
     labelNames: ['node'],
     buckets: LATENCY_BUCKETS,
-    registers: [registry],
+    registry,
   })
-  const tokens = new Counter({
+  const tokens = new HotCounter({
     name: 'qcc_usage_tokens_total',
     help: 'Tokens by kind',
     labelNames: ['kind'],
-    registers: [registry],
+    registry,
   })
-  const streams = new Gauge({
+  const inputTokens = tokens.labels('input')
+  const outputTokens = tokens.labels('output')
+  const cacheCreationTokens = tokens.labels('cache_creation')
+  const cacheReadTokens = tokens.labels('cache_read')
+  let streamsInFlight = 0
+  new Gauge({
     name: 'qcc_streams_in_flight',
     help: 'Responses being streamed to clients now',
     registers: [registry],
+    collect() {
+      this.set(streamsInFlight)
+    },
   })
   new Gauge({
     name: 'qcc_node_state',
@@ -73,19 +88,19 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
   return {
     registry,
     requestFinished(event, nodeName) {
-      requests.inc({ status_class: `${Math.floor(event.status / 100)}xx` })
-      tokens.inc({ kind: 'input' }, event.inputTokens)
-      tokens.inc({ kind: 'output' }, event.outputTokens)
-      tokens.inc({ kind: 'cache_creation' }, event.cacheCreationInputTokens)
-      tokens.inc({ kind: 'cache_read' }, event.cacheReadInputTokens)
+      requests.labels(STATUS_CLASSES[Math.floor(event.status / 100)] ?? 'other').inc()
+      inputTokens.inc(event.inputTokens)
+      outputTokens.inc(event.outputTokens)
+      cacheCreationTokens.inc(event.cacheCreationInputTokens)
+      cacheReadTokens.inc(event.cacheReadInputTokens)
       if (nodeName) {
-        duration.observe({ node: nodeName }, event.durationMs / 1000)
-        if (event.ttfbMs !== null) ttfb.observe({ node: nodeName }, event.ttfbMs / 1000)
+        duration.labels(nodeName).observe(event.durationMs / 1000)
+        if (event.ttfbMs !== null) ttfb.labels(nodeName).observe(event.ttfbMs / 1000)
       }
     },
-    attempt: (node, result) => attempts.inc({ node, result }),
+    attempt: (node, result) => attempts.labels(node, result).inc(),
     failover: () => failovers.inc(),
-    streamOpened: () => streams.inc(),
-    streamClosed: () => streams.dec(),
+    streamOpened: () => void streamsInFlight++,
+    streamClosed: () => void streamsInFlight--,
   }
 }

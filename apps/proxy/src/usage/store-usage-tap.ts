@@ -95,7 +95,8 @@ class RequestUsage implements UsageRecorder {
       cacheCreation5mTokens: usage?.cacheCreation5mTokens ?? 0,
       cacheCreation1hTokens: usage?.cacheCreation1hTokens ?? 0,
       cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
-      costUsd: usage && price ? computeCostUsd(usage, price) : 0,
+      // Rounded to the nano-dollar the store keeps, so the writer takes the event as it is.
+      costUsd: usage && price ? Math.round(computeCostUsd(usage, price) * 1e9) / 1e9 : 0,
       ttfbMs: result.ttfbMs,
       durationMs: now - this.startedAt,
       bytes: result.bytes,

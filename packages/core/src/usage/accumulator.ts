@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser'
+import { createSseLineSplitter } from './sse-lines'
 import { applyUsageObject, emptyUsage, type Usage } from './types'
 
 /** Options of {@link createUsageAccumulator}. */
@@ -24,23 +24,79 @@ export interface UsageAccumulator {
 }
 
 interface Decoder {
-  decode(input?: Uint8Array, options?: { stream?: boolean }): string
+  decode(input?: Uint8Array): string
 }
-// TextDecoder is in every JS runtime core targets, but not in the ES lib core compiles against
-// (no DOM or Node types, so neither can leak into the public API).
-const TextDecoderCtor = (globalThis as unknown as { TextDecoder: new (label?: string) => Decoder })
-  .TextDecoder
+interface Encoder {
+  encode(input: string): Uint8Array
+}
+// TextDecoder/TextEncoder are in every JS runtime core targets, but not in the ES lib core
+// compiles against (no DOM or Node types, so neither can leak into the public API).
+const codecs = globalThis as unknown as {
+  TextDecoder: new (label?: string) => Decoder
+  TextEncoder: new () => Encoder
+}
+const decoder = new codecs.TextDecoder('utf-8')
+const encoder = new codecs.TextEncoder()
 
 // Events that carry usage or state; content_block_* and ping (nearly all traffic) are skipped
-// without JSON parsing, which keeps the tap cheap on the hot path.
+// without decoding or JSON parsing, which keeps the tap cheap on the hot path.
 const WANTED = new Set(['message_start', 'message_delta', 'message_stop', 'error'])
 const TYPE_PREFIX = /^\s*\{\s*"type"\s*:\s*"([a-z_]+)"/
+const COLON = 0x3a
+const SPACE = 0x20
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0))
+const EVENT = ascii('event')
+const DATA = ascii('data')
+// Names matched on their bytes, so the usual ones are never decoded.
+const KNOWN_NAMES = [
+  'content_block_delta',
+  'ping',
+  'content_block_start',
+  'content_block_stop',
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'error',
+].map((name) => ({ name, bytes: ascii(name) }))
+
+/** Does `bytes[start..end)` hold exactly `word`? */
+function equalsAt(bytes: Uint8Array, start: number, end: number, word: Uint8Array): boolean {
+  if (end - start !== word.length) return false
+  for (let i = 0; i < word.length; i++) if (bytes[start + i] !== word[i]) return false
+  return true
+}
+
+/** Is the line's field name (the bytes before its first colon, or all of it) `name`? */
+function isField(bytes: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
+  const n = name.length
+  if (end - start < n) return false
+  for (let i = 0; i < n; i++) if (bytes[start + i] !== name[i]) return false
+  return end - start === n || bytes[start + n] === COLON
+}
+
+/** Where a field's value starts: after the colon and one optional space (the SSE rule). */
+function valueStart(bytes: Uint8Array, start: number, end: number, nameLength: number): number {
+  let at = start + nameLength + 1
+  if (at < end && bytes[at] === SPACE) at++
+  return Math.min(at, end)
+}
+
+/** An event name: a known one without decoding, any other decoded. */
+function eventNameAt(bytes: Uint8Array, start: number, end: number): string {
+  for (const known of KNOWN_NAMES) if (equalsAt(bytes, start, end, known.bytes)) return known.name
+  return decoder.decode(bytes.subarray(start, end))
+}
 
 /**
  * Creates a usage reader for a streamed Messages response. Feed it every byte forwarded to the
  * client; it never holds the stream back. `message_start` gives model, id and input/cache counts;
  * each `message_delta` carries running totals, so the latest replaces the earlier (never added);
  * a stream cut midway keeps what it saw.
+ *
+ * It reads the SSE framing (WHATWG rules: LF, CRLF or CR line ends, `event:`/`data:` fields,
+ * comments, a leading BOM) on the bytes themselves and decodes only the events it needs: a
+ * frame named by its `event:` line as something else (`content_block_delta`, `ping`) costs a few
+ * byte comparisons.
  *
  * @example
  * ```ts
@@ -51,57 +107,93 @@ const TYPE_PREFIX = /^\s*\{\s*"type"\s*:\s*"([a-z_]+)"/
  */
 export function createUsageAccumulator(options: AccumulatorOptions = {}): UsageAccumulator {
   const usage = emptyUsage()
-  const decoder = new TextDecoderCtor('utf-8')
+  const maxChars = options.maxEventChars ?? 8 * 1024 * 1024
   let overflowed = false
   let ended = false
+  let firstLine = true
+  // The frame being read: its `event:` name, its data lines (kept only while it may be wanted).
+  let eventName: string | undefined
+  let sawData = false
+  // Data lines were dropped because the frame's name said skip; a later `event:` line renaming
+  // the frame (broken framing) must then not be read from half its data.
+  let droppedData = false
+  let data: string[] = []
+  let dataChars = 0
 
-  const onEvent = (event: EventSourceMessage): void => {
+  const dispatch = (): void => {
+    const joined = data.join('\n')
+    const known = eventName
+    const incomplete = droppedData
+    eventName = undefined
+    data = []
+    dataChars = 0
+    droppedData = false
+    if (!sawData) return
+    sawData = false
     // Relays sometimes drop `event:` lines; the payload's own "type" names the event then.
-    const name = event.event ?? TYPE_PREFIX.exec(event.data)?.[1]
+    const name = known ?? TYPE_PREFIX.exec(joined)?.[1]
     if (usage.firstEventType === null && name !== undefined) usage.firstEventType = name
     if (name === undefined || !WANTED.has(name)) return
     if (name === 'message_stop') {
       usage.complete = true
       return
     }
-    let data: Record<string, unknown>
+    if (incomplete) return
+    let parsed: unknown
     try {
-      data = JSON.parse(event.data) as Record<string, unknown>
+      parsed = JSON.parse(joined)
     } catch {
       return
     }
-    if (typeof data !== 'object' || data === null) return
-    readEvent(usage, name, data)
+    if (typeof parsed !== 'object' || parsed === null) return
+    readEvent(usage, name, parsed as Record<string, unknown>)
   }
 
-  const parser: EventSourceParser = createParser({
-    onEvent,
-    onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') overflowed = true
-    },
-    maxBufferSize: options.maxEventChars ?? 8 * 1024 * 1024,
-  })
-
-  const feed = (text: string): void => {
-    if (overflowed || text === '') return
-    try {
-      parser.feed(text)
-    } catch {
-      // The parser refuses input once its buffer cap tripped; the usage so far stands.
-      overflowed = true
+  const onLine = (bytes: Uint8Array, lineStart: number, end: number): void => {
+    let start = lineStart
+    if (firstLine) {
+      firstLine = false
+      const bom = bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf
+      if (bom && end - start >= 3) start += 3
+    }
+    if (start === end) return dispatch()
+    if (bytes[start] === COLON) return // a comment
+    if (isField(bytes, start, end, DATA)) {
+      sawData = true
+      // A frame already named as one we skip keeps no data: nothing of it will be read.
+      if (eventName !== undefined && !WANTED.has(eventName)) {
+        droppedData = true
+        return
+      }
+      const from = valueStart(bytes, start, end, DATA.length)
+      dataChars += end - from + 1
+      if (dataChars > maxChars) {
+        overflowed = true
+        return
+      }
+      data.push(decoder.decode(bytes.subarray(from, end)))
+    } else if (isField(bytes, start, end, EVENT)) {
+      eventName = eventNameAt(bytes, valueStart(bytes, start, end, EVENT.length), end)
+      if (!WANTED.has(eventName) && data.length > 0) {
+        data = []
+        dataChars = 0
+        droppedData = true
+      }
     }
   }
 
+  const lines = createSseLineSplitter(onLine)
+
   return {
     push(chunk) {
-      if (ended) return
-      feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))
+      if (ended || overflowed) return
+      lines.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)
+      // A line that never ends must not grow without bound (S9).
+      if (lines.pendingBytes > maxChars) overflowed = true
     },
     end() {
-      if (!ended) {
-        ended = true
-        feed(decoder.decode())
-      }
+      // An unterminated last frame is dropped, as the SSE rules say.
+      ended = true
       return usage
     },
     usage,

@@ -1,3 +1,4 @@
+import { InsertionRing } from '../bounded-recent'
 import type { Store } from '../interface'
 import type { UsageEvent } from '../types/usage'
 import { accumulateRollups, addCounters, rollupKeyString, splitRange } from '../usage/rollup'
@@ -21,20 +22,35 @@ export function memoryUsageSink(
   rawCap = MEMORY_RAW_USAGE_CAP,
 ): UsageSink {
   const { state } = m
+  // Eviction order of raw rows and batch ids (see InsertionRing for why not Map iteration).
+  const rowOrder = new InsertionRing<string>(Math.max(1, rawCap))
+  for (const id of state.usage.keys()) {
+    const old = rowOrder.add(id)
+    if (old !== undefined) state.usage.delete(old)
+  }
+  const batchOrder = new InsertionRing<string>(MEMORY_BATCH_IDS_CAP)
+  for (const id of state.batches) {
+    const old = batchOrder.add(id)
+    if (old !== undefined) state.batches.delete(old)
+  }
   return {
     async writeBatch(batch) {
       if (isFailing()) throw new Error('memory usage sink is failing (test switch)')
       if (state.batches.has(batch.id)) return
       state.batches.add(batch.id)
+      const oldBatch = batchOrder.add(batch.id)
+      if (oldBatch !== undefined) state.batches.delete(oldBatch)
       const fresh: UsageEvent[] = []
       for (const e of batch.events) {
         if (state.usage.has(e.requestId)) continue
-        state.usage.set(e.requestId, { ...e })
+        // The writer's own normalized copy: nothing else holds it, so it is kept as it is.
+        state.usage.set(e.requestId, e)
+        const oldRow = rowOrder.add(e.requestId)
+        if (oldRow !== undefined) state.usage.delete(oldRow)
         fresh.push(e)
       }
-      const deltas = accumulateRollups(new Map(), fresh)
-      for (const d of batch.overflow) deltas.set(`o${deltas.size}`, d)
-      for (const d of deltas.values()) {
+      accumulateRollups(state.rollups, fresh)
+      for (const d of batch.overflow) {
         const id = rollupKeyString(d)
         const row = state.rollups.get(id)
         if (row) addCounters(row.counters, d.counters)
@@ -43,15 +59,6 @@ export function memoryUsageSink(
       for (const e of fresh) {
         const k = state.keys.get(e.keyId)
         if (k && (!k.lastUsedAt || k.lastUsedAt < e.at)) k.lastUsedAt = e.at
-      }
-      // Maps and sets iterate in insertion order: the first entries are the oldest.
-      for (const id of state.usage.keys()) {
-        if (state.usage.size <= rawCap) break
-        state.usage.delete(id)
-      }
-      for (const id of state.batches) {
-        if (state.batches.size <= MEMORY_BATCH_IDS_CAP) break
-        state.batches.delete(id)
       }
     },
   }

@@ -124,7 +124,10 @@ export interface UsageWriterStats {
  * Batches usage off the request path. `enqueue` never waits and never throws for a full buffer.
  */
 export interface UsageWriter {
-  /** Buffers one event; returns at once. */
+  /**
+   * Buffers one event; returns at once. The writer takes the object over (it may keep it as it
+   * is): the caller must not change it afterwards.
+   */
   enqueue(event: UsageEvent): void
   /**
    * Writes everything buffered so far.

@@ -6,16 +6,6 @@ const INT32_MAX = 2 ** 31 - 1
 const MIN_AT = Date.UTC(1000, 0, 1)
 const MAX_AT = Date.UTC(9999, 11, 31)
 
-const TOKEN_FIELDS = [
-  'inputTokens',
-  'outputTokens',
-  'cacheCreationInputTokens',
-  'cacheCreation5mTokens',
-  'cacheCreation1hTokens',
-  'cacheReadInputTokens',
-  'bytes',
-] as const
-
 /** A finite non-negative integer, at most `max`. */
 function count(n: unknown, max = Number.MAX_SAFE_INTEGER): number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.min(Math.round(n), max) : 0
@@ -23,6 +13,45 @@ function count(n: unknown, max = Number.MAX_SAFE_INTEGER): number {
 
 function text(s: unknown, max: number, fallback: string): string {
   return typeof s === 'string' && s !== '' ? s.slice(0, max) : fallback
+}
+
+const isCount = (n: unknown, max = Number.MAX_SAFE_INTEGER): boolean =>
+  typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max
+const isText = (s: unknown, max: number): boolean =>
+  typeof s === 'string' && s !== '' && s.length <= max
+
+/**
+ * True when `normalizeEvent` would return an equal event: every count a non-negative integer in
+ * range, strings set and bounded, the cost already in nano-dollars, a valid time. The proxy's
+ * own events always are, so the writer keeps them as they are instead of copying each one.
+ */
+export function isStorableEvent(e: UsageEvent): boolean {
+  const at = e.at instanceof Date ? e.at.getTime() : Number.NaN
+  return (
+    isText(e.accountId, 36) &&
+    isText(e.keyId, 36) &&
+    (e.nodeId === null || isText(e.nodeId, 36)) &&
+    isText(e.model, 128) &&
+    isCount(e.status, 999) &&
+    isCount(e.attempts, 1_000_000) &&
+    isCount(e.inputTokens) &&
+    isCount(e.outputTokens) &&
+    isCount(e.cacheCreationInputTokens) &&
+    isCount(e.cacheCreation5mTokens) &&
+    isCount(e.cacheCreation1hTokens) &&
+    isCount(e.cacheReadInputTokens) &&
+    typeof e.costUsd === 'number' &&
+    e.costUsd >= 0 &&
+    e.costUsd <= 1e6 &&
+    toNanoUsd(e.costUsd) / 1e9 === e.costUsd &&
+    (e.ttfbMs === null || isCount(e.ttfbMs, INT32_MAX)) &&
+    isCount(e.durationMs, INT32_MAX) &&
+    isCount(e.bytes) &&
+    (e.sessionId === null || isText(e.sessionId, 128)) &&
+    typeof e.partial === 'boolean' &&
+    at >= MIN_AT &&
+    at <= MAX_AT
+  )
 }
 
 /**
@@ -33,23 +62,29 @@ function text(s: unknown, max: number, fallback: string): string {
  */
 export function normalizeEvent(e: UsageEvent): UsageEvent {
   const at = e.at instanceof Date ? e.at.getTime() : Number.NaN
-  const out: UsageEvent = {
-    ...e,
+  // Spelled out (no spread, no loop over field names): this runs once per proxied request.
+  return {
+    requestId: e.requestId,
     accountId: text(e.accountId, 36, ''),
     keyId: text(e.keyId, 36, ''),
     nodeId: typeof e.nodeId === 'string' && e.nodeId !== '' ? e.nodeId.slice(0, 36) : null,
     model: text(e.model, 128, 'unknown'),
     status: count(e.status, 999),
     attempts: count(e.attempts, 1_000_000),
-    durationMs: count(e.durationMs, INT32_MAX),
-    ttfbMs: e.ttfbMs === null || e.ttfbMs === undefined ? null : count(e.ttfbMs, INT32_MAX),
+    inputTokens: count(e.inputTokens),
+    outputTokens: count(e.outputTokens),
+    cacheCreationInputTokens: count(e.cacheCreationInputTokens),
+    cacheCreation5mTokens: count(e.cacheCreation5mTokens),
+    cacheCreation1hTokens: count(e.cacheCreation1hTokens),
+    cacheReadInputTokens: count(e.cacheReadInputTokens),
     costUsd:
       Number.isFinite(e.costUsd) && e.costUsd > 0 ? toNanoUsd(Math.min(e.costUsd, 1e6)) / 1e9 : 0,
+    ttfbMs: e.ttfbMs === null || e.ttfbMs === undefined ? null : count(e.ttfbMs, INT32_MAX),
+    durationMs: count(e.durationMs, INT32_MAX),
+    bytes: count(e.bytes),
     sessionId:
       typeof e.sessionId === 'string' && e.sessionId !== '' ? e.sessionId.slice(0, 128) : null,
     partial: Boolean(e.partial),
     at: new Date(at >= MIN_AT && at <= MAX_AT ? at : Date.now()),
   }
-  for (const f of TOKEN_FIELDS) out[f] = count(e[f])
-  return out
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { BUCKET_MS, splitRange } from './rollup'
+import type { UsageEvent } from '../types/usage'
+import { accumulateRollups, BUCKET_MS, rollupKeyString, splitRange, zeroCounters } from './rollup'
 
 const M = BUCKET_MS.minute
 const H = BUCKET_MS.hour
@@ -41,5 +42,58 @@ describe('splitRange rounding', () => {
     expect(splitRange(5 * M + 10, 9 * M + 1)).toEqual([
       { bucket: 'minute', from: 5 * M, to: 10 * M },
     ])
+  })
+})
+
+describe('accumulateRollups', () => {
+  const event = (over: Partial<UsageEvent> = {}): UsageEvent => ({
+    requestId: 'r1',
+    accountId: 'a1',
+    keyId: 'k1',
+    nodeId: 'n1',
+    model: 'claude-x',
+    status: 200,
+    attempts: 1,
+    inputTokens: 10,
+    outputTokens: 5,
+    cacheCreationInputTokens: 0,
+    cacheCreation5mTokens: 0,
+    cacheCreation1hTokens: 0,
+    cacheReadInputTokens: 2,
+    costUsd: 0.001,
+    ttfbMs: 30,
+    durationMs: 100,
+    bytes: 400,
+    sessionId: null,
+    partial: false,
+    at: new Date(3 * D + 5 * H + 7 * M + 1234),
+    ...over,
+  })
+
+  it('keys each row as rollupKeyString does and sums every counter per bucket', () => {
+    const rows = accumulateRollups(new Map(), [
+      event(),
+      event({ requestId: 'r2', status: 529, nodeId: null }),
+      event({ requestId: 'r3', outputTokens: 7 }),
+    ])
+    for (const [id, row] of rows) expect(id).toBe(rollupKeyString(row))
+    // Two node dimensions (n1 and none) times three granularities.
+    expect(rows.size).toBe(6)
+    const minute = [...rows.values()].find((r) => r.bucket === 'minute' && r.nodeId === 'n1')
+    expect(minute?.start).toBe(3 * D + 5 * H + 7 * M)
+    expect(minute?.counters).toEqual({
+      ...zeroCounters(),
+      requests: 2,
+      inputTokens: 20,
+      outputTokens: 12,
+      cacheReadInputTokens: 4,
+      costNanoUsd: 2_000_000,
+      bytes: 800,
+      durationMsSum: 200,
+      ttfbMsSum: 60,
+    })
+    const failed = [...rows.values()].find((r) => r.bucket === 'day' && r.nodeId === '')
+    expect(failed?.counters.errors).toBe(1)
+    expect(failed?.start).toBe(3 * D)
   })
 })

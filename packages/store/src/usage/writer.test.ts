@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { eventually, usageEvent } from '../contract/harness'
 import { isStoreError } from '../errors'
-import { normalizeEvent } from './normalize'
+import { isStorableEvent, normalizeEvent } from './normalize'
 import {
   BatchingUsageWriter,
   type UsageBatch,
@@ -189,5 +189,29 @@ describe('normalizeEvent', () => {
     })
     expect(e.accountId.length).toBe(36)
     expect(Number.isNaN(e.at.getTime())).toBe(false)
+  })
+})
+
+describe('isStorableEvent', () => {
+  it('accepts exactly the events normalizeEvent leaves as they are', () => {
+    const good = { ...ev(), costUsd: 0.000123456 }
+    expect(isStorableEvent(good)).toBe(true)
+    expect(normalizeEvent(good)).toEqual(good)
+    const bad = [
+      { costUsd: 0.1234567891234 },
+      { inputTokens: -1 },
+      { outputTokens: 1.5 },
+      { model: '' },
+      { accountId: 'x'.repeat(37) },
+      { status: 1000 },
+      { ttfbMs: Number.NaN },
+      { at: new Date(Number.NaN) },
+      { sessionId: '' },
+    ]
+    for (const over of bad) {
+      const e = { ...good, ...over } as typeof good
+      expect(isStorableEvent(e)).toBe(false)
+      expect(isStorableEvent(normalizeEvent(e))).toBe(true)
+    }
   })
 })

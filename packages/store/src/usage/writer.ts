@@ -1,7 +1,8 @@
 import { newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
 import type { UsageEvent, UsageWriter, UsageWriterStats } from '../types/usage'
-import { normalizeEvent } from './normalize'
+import { InsertionRing } from '../bounded-recent'
+import { isStorableEvent, normalizeEvent } from './normalize'
 import { accumulateRollups, type RollupDelta } from './rollup'
 
 /**
@@ -81,6 +82,7 @@ export class BatchingUsageWriter implements UsageWriter {
   #inflight: UsageBatch | null = null
   #running: Promise<boolean> | null = null
   #recent = new Set<string>()
+  readonly #recentOrder: InsertionRing<string>
   #retryAt = 0
   #failStreak = 0
   #closed = false
@@ -91,6 +93,7 @@ export class BatchingUsageWriter implements UsageWriter {
   constructor(sink: UsageSink, options: UsageWriterOptions = {}) {
     this.#sink = sink
     this.#o = { ...DEFAULTS, ...options }
+    this.#recentOrder = new InsertionRing(Math.max(1, this.#o.dedupeWindow))
     this.#timer = setInterval(() => void this.#tick(), this.#o.flushIntervalMs)
     this.#timer.unref()
   }
@@ -111,7 +114,8 @@ export class BatchingUsageWriter implements UsageWriter {
       return
     }
     this.#remember(event.requestId)
-    const e = normalizeEvent(event)
+    // The writer owns what it is given (see UsageWriter.enqueue): a valid event is kept as it is.
+    const e = isStorableEvent(event) ? event : normalizeEvent(event)
     if (this.#pending() < this.#o.maxPending) {
       this.#buffer.push(e)
       if (this.#buffer.length >= this.#o.batchSize) setImmediate(() => void this.#tick())
@@ -162,10 +166,8 @@ export class BatchingUsageWriter implements UsageWriter {
 
   #remember(id: string): void {
     this.#recent.add(id)
-    if (this.#recent.size > this.#o.dedupeWindow) {
-      const oldest = this.#recent.values().next()
-      if (!oldest.done) this.#recent.delete(oldest.value)
-    }
+    const oldest = this.#recentOrder.add(id)
+    if (oldest !== undefined) this.#recent.delete(oldest)
   }
 
   async #tick(): Promise<void> {
