@@ -107,6 +107,7 @@ try {
       profileDir: flag('profile') ? join(tmp, 'profile') : undefined,
       // Pause before the idle RSS sample; three times that before the after-load sample.
       settleMs: preset === 'smoke' ? 100 : 1000,
+      idleQuietMs: preset === 'smoke' ? 100 : num('idle-quiet', 15) * 1000,
     }
     const result = await runThroughput(cfg, pin, tmp, bodies)
     const summary = summarize(result)

@@ -108,6 +108,10 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
   ]
   for (const p of peers) await check(p, bodies)
   await new Promise((r) => setTimeout(r, cfg.settleMs))
+  const started = Object.fromEntries(peers.map((p) => [p.name, rssMiB(p.pid)]))
+  // Idle means quiet long enough for V8's memory reducer to give back the young generation that
+  // start-up grew (it runs about 8 s after activity stops); 1 s after start it has not yet.
+  await new Promise((r) => setTimeout(r, Math.max(0, cfg.idleQuietMs - cfg.settleMs)))
   const idle = Object.fromEntries(peers.map((p) => [p.name, rssMiB(p.pid)]))
   const samplers = Object.fromEntries(peers.map((p) => [p.name, rssSampler(p.pid)]))
 
@@ -164,5 +168,5 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
   await new Promise((r) => setTimeout(r, cfg.settleMs * 3))
   const after = Object.fromEntries(peers.map((p) => [p.name, rssMiB(p.pid)]))
   await Promise.all([qcc.stop(), nodepipe.stop(), hono.stop(), mock.stop()])
-  return { cells, idle, peak, after, ttfb, logFile }
+  return { cells, started, idle, idleQuietSec: cfg.idleQuietMs / 1000, peak, after, ttfb, logFile }
 }

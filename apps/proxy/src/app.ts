@@ -24,33 +24,23 @@ export interface AppDeps {
   adminAssets: ReturnType<typeof loadAdminAssets>
   /** Idle lifetime of a login session (default `PROXY_SESSION_TTL_SEC`). */
   sessionTtlMs?: number
-  /** True once config is loaded and the store answered (for `/readyz`). */
-  isReady: () => Promise<boolean>
   now?: () => number
   /** Abort it when shutdown starts, so console event streams end instead of holding the drain. */
   shutdown?: AbortSignal
-  /** Prometheus registry served at `/metrics`. */
-  metricsRegistry?: Registry
+  /** Prometheus registry served at `/metrics` (resolved on the first scrape). */
+  metricsRegistry?: () => Promise<Registry>
   /** Cloudflare Tunnel control (`/admin/api/tunnel*`); routes absent without it. */
   tunnel?: TunnelSupervisor
   /** Notifications (`/admin/api/notifications/*`); routes absent without it. */
   notifier?: Notifier
 }
 
-/** Everything but the `/v1/*` data path: health, login, the admin API and the console. */
+/**
+ * The control plane: login, the admin API, `/metrics` and the console. The `/v1/*` data path and
+ * the health probes are answered on the raw request before it (server.ts).
+ */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
-  app.get('/healthz', (c) => c.json({ status: 'ok' }))
-  app.get('/readyz', async (c) =>
-    (await deps.isReady()) ? c.json({ status: 'ready' }) : c.json({ status: 'not ready' }, 503),
-  )
-  app.get('/version', (c) =>
-    c.json({
-      version: deps.version.version,
-      commit: deps.version.commit,
-      built_at: deps.version.builtAt,
-    }),
-  )
   if (deps.metricsRegistry) mountMetrics(app, deps.metricsRegistry, deps.env.PROXY_METRICS_TOKEN)
   const admin: AdminDeps = {
     store: deps.store,

@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { getRequestListener } from '@hono/node-server'
 import type { NodeHealthMachine } from '@qcc/core'
+import { fetch as undiciFetch } from 'undici'
 import { createStore, type Store } from '@qcc/store'
 import { checkUpstreamAddress } from './admin/upstream-policy'
-import { createApp } from './app'
 import { bootstrapAccounts } from './bootstrap'
 import { Cancellation } from './data-path/cancellation'
 import { createRequestIds } from './data-path/request-id'
@@ -12,8 +11,7 @@ import { createV1Handler } from './data-path/v1-handler'
 import { createUpstreamClient } from './data-path/upstream'
 import { childProcessEnv, type Env } from './env'
 import { EventBus } from './events/bus'
-import { loadAdminAssets } from './http/admin-assets'
-import { resolveAdminDir } from './http/admin-dir'
+import { createProbeRoutes } from './http/probe-routes'
 import { createLogger, type Logger } from './observability/logger'
 import { createRoutingStack } from './routing/stack'
 import { startNotifier } from './notify/notifier'
@@ -70,6 +68,9 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     },
     logger,
   )
+  // The data path's undici also serves probes, webhooks and the Cloudflare API: the global fetch
+  // would load Node's own bundled copy of undici beside it (about 9 MiB more resident).
+  const outboundFetch = undiciFetch as unknown as typeof fetch
   const eventBus = new EventBus((err) => logger.warn({ err }, 'event listener failed'))
   const routing = await createRoutingStack({
     env,
@@ -78,7 +79,7 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     log: logger,
     clock: { now: Date.now },
     random: Math.random,
-    fetch: globalThis.fetch,
+    fetch: outboundFetch,
   })
   const refreshTimer = setInterval(() => {
     routing.refresh().catch((err: unknown) => logger.warn({ err }, 'config refresh failed'))
@@ -103,11 +104,13 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     bus: eventBus,
     logger,
     dedupMs: env.NOTIFY_DEDUP_SEC * 1000,
+    fetch: outboundFetch,
   })
   const tunnel = createTunnelSupervisor({
     store,
     logger,
     bus: eventBus,
+    fetch: outboundFetch,
     env: {
       enabled: env.TUNNEL_ENABLED,
       apiToken: env.CF_API_TOKEN,
@@ -155,17 +158,8 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
       keepaliveMs: env.PROXY_STREAM_KEEPALIVE_SEC * 1000,
     },
   })
-  const app = createApp({
-    store,
-    logger,
+  const answerProbe = createProbeRoutes({
     version: VERSION_INFO,
-    adminAssets: loadAdminAssets(env.QCC_ADMIN_DIR ?? resolveAdminDir()),
-    env,
-    eventBus,
-    metricsRegistry: routing.metrics.registry,
-    shutdown: drainStart.signal,
-    tunnel,
-    notifier,
     isReady: async () => {
       if (draining) return false
       try {
@@ -176,7 +170,32 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
       }
     },
   })
-  const handleOther = getRequestListener(app.fetch)
+  // The control plane (login, admin API, /metrics, console) is loaded on its first request.
+  let controlPlane: Promise<(req: IncomingMessage, res: ServerResponse) => void> | undefined
+  const handleOther = (req: IncomingMessage, res: ServerResponse): void => {
+    controlPlane ??= import('./control-plane').then(({ createControlPlane }) =>
+      createControlPlane({
+        store,
+        logger,
+        version: VERSION_INFO,
+        adminDir: env.QCC_ADMIN_DIR,
+        env,
+        eventBus,
+        metricsRegistry: routing.metrics.registry,
+        shutdown: drainStart.signal,
+        tunnel,
+        notifier,
+      }),
+    )
+    controlPlane.then(
+      (handle) => handle(req, res),
+      (err: unknown) => {
+        logger.error({ err }, 'control plane failed to load')
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
+        res.end('{"error":"internal error"}')
+      },
+    )
+  }
   // Requests still finishing (their usage is recorded in their last step); shutdown waits for them.
   let activeV1 = 0
   const idleWaiters: Array<() => void> = []
@@ -212,7 +231,7 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
           })
         return
       }
-      void handleOther(req, res)
+      if (!answerProbe(req, res)) handleOther(req, res)
     },
   )
   server.keepAliveTimeout = 65_000

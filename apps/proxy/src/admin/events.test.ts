@@ -23,7 +23,6 @@ describe('GET /admin/api/events', () => {
       eventBus: bus,
       version: { version: 'test', commit: 'x', builtAt: 'now' },
       adminAssets: new Map(),
-      isReady: async () => true,
       shutdown: shutdown.signal,
     })
     const login = await app.request('/login', {

@@ -80,29 +80,60 @@ export function relayBody(
       stopListening?.()
       resolve(end)
     }
-    function onData(chunk: Buffer): void {
-      if (onChunk && !onChunk(chunk)) {
+    // Chunks that arrive together (one socket read often holds many SSE events) are written as
+    // one: a response write costs a chunk header and a stream entry each, so 26 deltas written
+    // one by one cost more than the rest of relaying them. Flushed on the next tick at the
+    // latest, so nothing is held back.
+    let pending: Buffer[] = []
+    let flushQueued = false
+    const takePending = (): Buffer | undefined => {
+      if (pending.length === 0) return undefined
+      const data = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending)
+      pending = []
+      if (onChunk && !onChunk(data)) {
         body.destroy()
         onError(new MalformedStreamError('the upstream stream is malformed (event too large)'))
-        return
+        return undefined
       }
-      const n = chunk.length
-      atFrameBoundary = n >= 2 && chunk[n - 1] === 0x0a && chunk[n - 2] === 0x0a
+      const n = data.length
+      atFrameBoundary = n >= 2 && data[n - 1] === 0x0a && data[n - 2] === 0x0a
       if (keepaliveMs) lastTrafficAt = Date.now()
-      if (!res.write(chunk)) body.pause()
+      return data
+    }
+    const flush = (): void => {
+      flushQueued = false
+      if (done) return
+      const data = takePending()
+      if (data && !res.write(data)) body.pause()
+    }
+    function onData(chunk: Buffer): void {
+      pending.push(chunk)
+      if (!flushQueued) {
+        flushQueued = true
+        process.nextTick(flush)
+      }
     }
     const onDrain = () => body.resume()
     const onEnd = () => {
-      res.end()
+      const data = takePending()
+      if (done) return
+      if (data) res.end(data)
+      else res.end()
       finish({ kind: 'complete' })
     }
     const onError = (error: Error) => {
+      if (done) return
+      // What arrived before the failure still goes out, ahead of the error frame.
+      const data = takePending()
+      if (done) return
+      if (data) res.write(data)
       const frame = errorFrame?.('upstream_failed')
       if (frame && !res.writableEnded) res.end(atFrameBoundary ? frame : `\n\n${frame}`)
       else res.end()
       finish({ kind: 'upstream_failed', error })
     }
     const onStop = () => {
+      pending = []
       const frame = errorFrame?.('shutdown')
       if (frame && !res.writableEnded) res.end(atFrameBoundary ? frame : `\n\n${frame}`)
       else res.end()

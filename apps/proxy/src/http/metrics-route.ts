@@ -6,7 +6,11 @@ import type { Registry } from 'prom-client'
  * `GET /metrics` in Prometheus text. Open by default (scrapers rarely log in); with
  * `PROXY_METRICS_TOKEN` set it needs `Authorization: Bearer <token>`.
  */
-export function mountMetrics(app: Hono, registry: Registry, token: string | undefined): void {
+export function mountMetrics(
+  app: Hono,
+  registry: () => Promise<Registry>,
+  token: string | undefined,
+): void {
   const expected = token ? Buffer.from(`Bearer ${token}`) : undefined
   app.get('/metrics', async (c) => {
     if (expected) {
@@ -15,6 +19,7 @@ export function mountMetrics(app: Hono, registry: Registry, token: string | unde
         return c.json({ error: 'metrics need a bearer token' }, 401)
       }
     }
-    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType })
+    const r = await registry()
+    return c.body(await r.metrics(), 200, { 'content-type': r.contentType })
   })
 }

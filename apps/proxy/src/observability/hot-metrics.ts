@@ -1,5 +1,3 @@
-import type { Registry } from 'prom-client'
-
 /**
  * Counters and histograms for the request path, rendered by prom-client's registry.
  *
@@ -19,16 +17,21 @@ interface MetricValue {
 interface MetricSnapshot {
   name: string
   help: string
-  type: 'counter' | 'histogram'
+  type: 'counter' | 'histogram' | 'gauge'
   values: MetricValue[]
   aggregator: 'sum'
+}
+
+/** What a metric registers with: prom-client's `Registry`, or a list to hand to one later. */
+export interface MetricSink {
+  registerMetric(metric: never): void
 }
 
 interface MetricOptions {
   name: string
   help: string
   labelNames: readonly string[]
-  registry: Registry
+  registry: MetricSink
 }
 
 /** Series are memoized per label values; bounded, since label values come from operators' config. */
@@ -44,8 +47,8 @@ abstract class HotMetric<S> {
     this.name = options.name
     this.help = options.help
     this.labelNames = options.labelNames
-    // The registry accepts any object with `name` and `get()`; the cast names that contract.
-    options.registry.registerMetric(this as unknown as Parameters<Registry['registerMetric']>[0])
+    // prom-client's registry accepts any object with `name`, `help` and `get()`.
+    options.registry.registerMetric(this as never)
   }
 
   /** The series for these label values (in `labelNames` order), created on first use. */
@@ -156,5 +159,32 @@ export class HotHistogram extends HotMetric<HistogramState> {
       values.push({ labels, value: series.count, metricName: `${this.name}_count` })
     }
     return { name: this.name, help: this.help, type: 'histogram', values, aggregator: 'sum' }
+  }
+}
+
+/** A gauge whose values are read when scraped (states, counts kept elsewhere). */
+export class CollectedGauge {
+  constructor(
+    private readonly options: {
+      name: string
+      help: string
+      registry: MetricSink
+      collect: () => Array<{ labels?: Record<string, string>; value: number }>
+    },
+  ) {
+    options.registry.registerMetric(this as never)
+  }
+
+  get name(): string {
+    return this.options.name
+  }
+
+  get help(): string {
+    return this.options.help
+  }
+
+  get(): MetricSnapshot {
+    const values = this.options.collect().map((v) => ({ labels: v.labels ?? {}, value: v.value }))
+    return { name: this.name, help: this.help, type: 'gauge', values, aggregator: 'sum' }
   }
 }

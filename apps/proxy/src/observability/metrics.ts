@@ -1,11 +1,12 @@
-import { Gauge, Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
 import type { NodeHealthMachine } from '@qcc/core'
 import type { UsageEvent } from '@qcc/store'
-import { HotCounter, HotHistogram } from './hot-metrics'
+import { CollectedGauge, HotCounter, HotHistogram } from './hot-metrics'
 
 /** Prometheus metrics of one proxy process (`qcc_` prefix), on their own registry. */
 export interface ProxyMetrics {
-  registry: Registry
+  /** The registry `/metrics` renders; prom-client is loaded on the first call (first scrape). */
+  registry(): Promise<Registry>
   requestFinished(event: UsageEvent, nodeName: string | undefined): void
   attempt(nodeName: string, result: string): void
   failover(): void
@@ -17,11 +18,13 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx']
 
 /**
- * The request path's metrics are hot-metrics series (an add per update); the registry renders
- * them with prom-client's exposition. Gauges read at scrape time stay prom-client's own.
+ * The metrics are plain series (an add per update, see hot-metrics.ts) kept in a list; prom-client
+ * renders them, imported only when `/metrics` is first scraped so a replica nobody scrapes
+ * never loads it.
  */
 export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
-  const registry = new Registry()
+  const all: unknown[] = []
+  const registry = { registerMetric: (metric: never) => void all.push(metric) }
   const requests = new HotCounter({
     name: 'qcc_requests_total',
     help: 'Authenticated /v1 requests by final status class',
@@ -65,28 +68,30 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
   const cacheCreationTokens = tokens.labels('cache_creation')
   const cacheReadTokens = tokens.labels('cache_read')
   let streamsInFlight = 0
-  new Gauge({
+  new CollectedGauge({
     name: 'qcc_streams_in_flight',
     help: 'Responses being streamed to clients now',
-    registers: [registry],
-    collect() {
-      this.set(streamsInFlight)
-    },
+    registry,
+    collect: () => [{ value: streamsInFlight }],
   })
-  new Gauge({
+  new CollectedGauge({
     name: 'qcc_node_state',
     help: '1 for the state each node is in',
-    labelNames: ['node', 'account', 'state'],
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const { node, health: h } of health.entries()) {
-        this.set({ node: node.name, account: node.accountId, state: h.status }, 1)
-      }
-    },
-  })
-  return {
     registry,
+    collect: () =>
+      [...health.entries()].map(({ node, health: h }) => ({
+        labels: { node: node.name, account: node.accountId, state: h.status },
+        value: 1,
+      })),
+  })
+  let rendered: Promise<Registry> | undefined
+  return {
+    registry: () =>
+      (rendered ??= import('prom-client').then(({ Registry }) => {
+        const r = new Registry()
+        for (const metric of all) r.registerMetric(metric as never)
+        return r
+      })),
     requestFinished(event, nodeName) {
       requests.labels(STATUS_CLASSES[Math.floor(event.status / 100)] ?? 'other').inc()
       inputTokens.inc(event.inputTokens)
