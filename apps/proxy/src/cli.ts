@@ -6,6 +6,7 @@
 import { EnvError, loadEnv, type Env } from './env'
 import { createLogger } from './observability/logger'
 import { startQcc } from './server'
+import { scheduleStartupCompaction } from './startup-compaction'
 import { VERSION_INFO } from './version'
 
 const USAGE = `usage: qcc [proxy | message <text...> | migrate | --version]`
@@ -68,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
 async function runProxy(env: Env): Promise<number> {
   const logger = createLogger(env.LOG_LEVEL)
   const qcc = await startQcc(env, { logger })
+  scheduleStartupCompaction()
   return new Promise<number>((resolve) => {
     let stopping = false
     const stop = (signal: string) => {

@@ -55,7 +55,8 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
   }
   try {
     for (;;) {
-      const target = await plan.next()
+      const pending = plan.next()
+      const target = pending instanceof Promise ? await pending : pending
       if (clientGone.aborted) {
         outcome.status = 499
         outcome.partial = true

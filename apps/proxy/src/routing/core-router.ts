@@ -46,20 +46,25 @@ export function createCoreRouter(deps: CoreRouterDeps): Router {
       })
       return {
         sessionId,
-        async next(): Promise<RouteTarget | undefined> {
+        next(): RouteTarget | Promise<RouteTarget | undefined> | undefined {
           const attempt = attempts.next()
           if (!attempt) return undefined
           if (attempt.index > 0) deps.metrics?.failover()
           const node = directory.node(attempt.node.id)
-          return {
+          const target = (apiKey: string | null): RouteTarget => ({
             nodeId: attempt.node.id,
             name: attempt.node.name,
             baseUrl: attempt.node.baseUrl,
-            apiKey: node?.hasApiKey ? await directory.apiKey(attempt.node.id) : null,
+            apiKey,
             allowPrivate: (node?.allowPrivate ?? false) || deps.allowPrivateUpstreams,
             lastResort: attempt.lastResort,
             handle: attempt,
-          }
+          })
+          if (!node?.hasApiKey) return target(null)
+          // The decrypted key is usually at hand: no promise on the request path then.
+          const ready = directory.readyApiKey(attempt.node.id)
+          if (ready !== undefined) return target(ready)
+          return directory.apiKey(attempt.node.id).then(target)
         },
         report(target, observation) {
           const { decision, transition } = attempts.report(

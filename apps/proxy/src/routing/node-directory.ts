@@ -9,6 +9,8 @@ export class NodeDirectory {
   private byId = new Map<string, NodeRecord>()
   private accounts = new Map<string, Account>()
   private keys = new Map<string, Promise<string | null>>()
+  // Keys already decrypted, for a synchronous read on the request path.
+  private readyKeys = new Map<string, string | null>()
   private version = -1
 
   constructor(private readonly store: Store) {}
@@ -28,6 +30,7 @@ export class NodeDirectory {
     this.byId = new Map(nodes.map((n) => [n.id, n]))
     this.accounts = new Map(accounts.map((a) => [a.id, a]))
     this.keys.clear()
+    this.readyKeys.clear()
     this.version = version
     return true
   }
@@ -48,12 +51,25 @@ export class NodeDirectory {
     return [...this.byAccount.values()].flat()
   }
 
+  /** The node's key when it is already decrypted (`undefined`: not yet, use `apiKey`). */
+  readyApiKey(nodeId: string): string | null | undefined {
+    return this.readyKeys.get(nodeId)
+  }
+
   /** The node's upstream key, decrypted on first use and kept until the next reload. */
   apiKey(nodeId: string): Promise<string | null> {
     const cached = this.keys.get(nodeId)
     if (cached) return cached
     const key = this.store.getNodeApiKey(nodeId)
     this.keys.set(nodeId, key)
+    const version = this.version
+    void key.then(
+      (value) => {
+        if (this.version === version && this.keys.get(nodeId) === key)
+          this.readyKeys.set(nodeId, value)
+      },
+      () => {},
+    )
     // A failed read (database down) must not be remembered: the next request tries again.
     key.catch(() => {
       if (this.keys.get(nodeId) === key) this.keys.delete(nodeId)
