@@ -39,4 +39,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "const a=process.env.LISTEN_ADDR||':8000';fetch('http://127.0.0.1:'+a.slice(a.lastIndexOf(':')+1)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Exec form, no shell or pnpm in between: SIGTERM reaches node, which drains and exits.
-CMD ["node", "dist/cli.js", "proxy"]
+# One V8 worker thread: each one keeps a malloc arena of freed GC memory resident (~10 MiB of
+# idle RSS in half the starts measured); a proxy's small heap does not need more GC helpers.
+CMD ["node", "--v8-pool-size=1", "dist/cli.js", "proxy"]

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { freePort, startNode } from './procs.mjs'
 
 export const PROXY_KEY = 'sk-qcc-bench-tenant'
+/** Node flags the Docker image and `pnpm start` run the proxy with (deploy-config.test.ts checks). */
+export const QCC_NODE_FLAGS = ['--v8-pool-size=1']
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 
 export async function startQccProxy({
@@ -22,7 +24,7 @@ export async function startQccProxy({
   const proc = await startNode({
     script: CLI,
     args: ['proxy'],
-    nodeArgs,
+    nodeArgs: [...QCC_NODE_FLAGS, ...nodeArgs],
     cpu: pin.peerCpu,
     pin,
     logFile,

@@ -70,11 +70,28 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/^USER node$/m)
     expect(dockerfile).toMatch(/^HEALTHCHECK [\s\S]*\/healthz/m)
     expect(dockerfile).toContain('/usr/local/bin/cloudflared')
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/cli\.js", "proxy"\]$/m)
+    expect(dockerfile).toMatch(/^CMD \["node", "--v8-pool-size=1", "dist\/cli\.js", "proxy"\]$/m)
     const script = read('scripts/build-image-contents.sh')
     expect(script).toContain('pnpm install --frozen-lockfile')
     expect(script).toContain('turbo run build')
     expect(script).toContain('deploy --prod')
+  })
+
+  it('runs the proxy with the same node flags everywhere it is started, the bench included', () => {
+    const flags = ['--v8-pool-size=1']
+    expect(read('apps/proxy/bench/qcc.mjs')).toContain(
+      `export const QCC_NODE_FLAGS = [${flags.map((f) => `'${f}'`).join(', ')}]`,
+    )
+    expect(read('Dockerfile')).toContain(
+      `CMD ["node", ${flags.map((f) => `"${f}"`).join(', ')}, "dist/cli.js", "proxy"]`,
+    )
+    const joined = flags.join(' ')
+    expect(JSON.parse(read('package.json')).scripts.start).toBe(
+      `exec node ${joined} scripts/start.mjs`,
+    )
+    expect(JSON.parse(read('apps/proxy/package.json')).scripts.start).toBe(
+      `node ${joined} dist/cli.js proxy`,
+    )
   })
 
   it('has the deployment section in the README', () => {
