@@ -5,7 +5,7 @@ import { anthropicErrorFrame, sendAnthropicError } from './anthropic-error'
 import { pickDownstreamHeaders } from './headers'
 import { MalformedStreamError, relayBody } from './relay'
 import { attemptUpstream } from './upstream-attempt'
-import type { UpstreamResponse } from './upstream'
+import { BODY_TIMEOUT, type UpstreamResponse } from './upstream'
 import type { UsageRecorder, UsageResult } from './usage-tap'
 import type { V1HandlerDeps } from './v1-handler'
 
@@ -166,7 +166,7 @@ async function commit(
   if (end.kind === 'upstream_failed') {
     const code = (end.error as { code?: string }).code
     const cause =
-      code === 'UND_ERR_BODY_TIMEOUT'
+      code === BODY_TIMEOUT
         ? 'idle_timeout'
         : end.error instanceof MalformedStreamError
           ? 'malformed'

@@ -4,7 +4,7 @@ import type { AttemptObservation, RouteTarget } from '../routing/types'
 import type { Cancellation } from './cancellation'
 import { buildUpstreamHeaders } from './headers'
 import { FirstEventTimeoutError, readFirstEvent } from './sse-first-event'
-import type { UpstreamClient, UpstreamResponse } from './upstream'
+import { HEADERS_TIMEOUT, type UpstreamClient, type UpstreamResponse } from './upstream'
 
 /** Upstream error bodies are read for classification only; more than this is not needed. */
 const ERROR_BODY_CAP = 64 * 1024
@@ -93,7 +93,7 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
 
 function transportFailure(err: unknown): AttemptObservation {
   const code = (err as { code?: string }).code
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', phase: 'headers' }
+  if (code === HEADERS_TIMEOUT) return { kind: 'timeout', phase: 'headers' }
   return { kind: 'connect_error', code }
 }
 

@@ -44,9 +44,9 @@ export class UpstreamAddressError extends Error {
   readonly retryable = true
 }
 
-/** No status line and headers in time. */
+/** undici's code for no status line and headers in time. */
 export const HEADERS_TIMEOUT = 'UND_ERR_HEADERS_TIMEOUT'
-/** A body that stayed silent past the idle timeout. */
+/** undici's code for a body that stayed silent past the idle timeout. */
 export const BODY_TIMEOUT = 'UND_ERR_BODY_TIMEOUT'
 
 export interface UpstreamClientOptions {

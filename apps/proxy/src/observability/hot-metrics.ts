@@ -84,13 +84,6 @@ export class HotCounter extends HotMetric<CounterSeries & { value: number }> {
     return series
   }
 
-  /** Sum over every series (for tests and logs). */
-  total(): number {
-    let sum = 0
-    for (const { series } of this.series.values()) sum += series.value
-    return sum
-  }
-
   get(): MetricSnapshot {
     const values: MetricValue[] = []
     for (const { labels, series } of this.series.values())

@@ -130,23 +130,7 @@ export function createUsageAccumulator(options: AccumulatorOptions = {}): UsageA
     droppedData = false
     if (!sawData) return
     sawData = false
-    // Relays sometimes drop `event:` lines; the payload's own "type" names the event then.
-    const name = known ?? TYPE_PREFIX.exec(joined)?.[1]
-    if (usage.firstEventType === null && name !== undefined) usage.firstEventType = name
-    if (name === undefined || !WANTED.has(name)) return
-    if (name === 'message_stop') {
-      usage.complete = true
-      return
-    }
-    if (incomplete) return
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(joined)
-    } catch {
-      return
-    }
-    if (typeof parsed !== 'object' || parsed === null) return
-    readEvent(usage, name, parsed as Record<string, unknown>)
+    applyStreamEvent(usage, known, incomplete ? undefined : joined)
   }
 
   const onLine = (bytes: Uint8Array, lineStart: number, end: number): void => {
@@ -201,6 +185,35 @@ export function createUsageAccumulator(options: AccumulatorOptions = {}): UsageA
       return overflowed
     },
   }
+}
+
+/**
+ * What one dispatched SSE event means for the usage: its name (`event:`, else the payload's own
+ * `type`, as relays sometimes drop `event:` lines) and, for the events that carry usage, its
+ * parsed data. `data` undefined: the event's data was not kept (only its name counts then).
+ * Internal to core; the framing around it is what differs between readers.
+ */
+export function applyStreamEvent(
+  usage: Usage,
+  event: string | undefined,
+  data: string | undefined,
+): void {
+  const name = event ?? (data === undefined ? undefined : TYPE_PREFIX.exec(data)?.[1])
+  if (usage.firstEventType === null && name !== undefined) usage.firstEventType = name
+  if (name === undefined || !WANTED.has(name)) return
+  if (name === 'message_stop') {
+    usage.complete = true
+    return
+  }
+  if (data === undefined) return
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(data)
+  } catch {
+    return
+  }
+  if (typeof parsed !== 'object' || parsed === null) return
+  readEvent(usage, name, parsed as Record<string, unknown>)
 }
 
 function readEvent(usage: Usage, name: string, data: Record<string, unknown>): void {
