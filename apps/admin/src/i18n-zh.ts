@@ -115,6 +115,8 @@ export const ZH: Record<string, string> = {
   'Lower weight is tried first. Drag rows or use the arrows to reorder.':
     '权重越小越优先。拖动行或使用箭头调整顺序。',
   Main: '主导航',
+  'Managed by an admin: its URL, key and health check are read-only.':
+    '由管理员托管：其 URL、密钥和健康检查为只读。',
   Menu: '菜单',
   Model: '模型',
   'Model (optional)': '模型（可选）',
@@ -193,7 +195,7 @@ export const ZH: Record<string, string> = {
   'Switch to light theme': '切换到浅色主题',
   Target: '对象',
   Tenant: '租户',
-  'The download link works for 24 hours.': '下载链接 24 小时内有效。',
+  'The download link works once, for 10 minutes.': '下载链接仅可使用一次，10 分钟内有效。',
   'This server does not offer it yet ({path}: {error}).':
     '此服务器暂未提供该功能（{path}：{error}）。',
   'This share link is invalid or has expired.': '分享链接无效或已过期。',

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { Store } from '@qcc/store'
-import type { AdminDeps } from './admin/context'
+import type { AdminDeps, RoutingBarrier } from './admin/context'
 import { mountAdmin } from './admin/mount'
 import { renderAdminError } from './admin/errors'
 import type { Env } from './env'
@@ -33,6 +33,8 @@ export interface AppDeps {
   tunnel?: TunnelSupervisor
   /** Notifications (`/admin/api/notifications/*`); routes absent without it. */
   notifier?: Notifier
+  /** Admin mutations answer once this replica's routing has them (absent: nothing to wait for). */
+  routing?: RoutingBarrier
 }
 
 /**
@@ -51,6 +53,8 @@ export function createApp(deps: AppDeps): Hono {
     sessionMaxAgeMs: deps.env.PROXY_SESSION_MAX_AGE_SEC * 1000,
     now: deps.now ?? Date.now,
     shutdown: deps.shutdown,
+    routing: deps.routing,
+    tunnelRunning: () => deps.tunnel?.isRunning() ?? false,
   }
   // Tunnel and notification routes bring their own admin guards; they go before mountAdmin so
   // its 404/405 fallback for unknown /admin/api paths does not answer for them.

@@ -67,6 +67,8 @@ export async function bootstrapAccounts(
         apiKey: options.upstream.apiKey,
         weight: 1,
         allowPrivate: true,
+        // The operator's key: the tenant may not repoint, rekey or delete this node (SPEC 9).
+        managed: true,
       })
       log.info(
         { node: options.upstream.name, base_url: options.upstream.baseUrl },

@@ -18,6 +18,14 @@ describe('loadEnv', () => {
     expect(env.QCC_DATA_DIR).toBe('/srv/qcc/data')
   })
 
+  it('issue 13 item 3: takes the blank secrets of .env.example as unset (their defaults)', () => {
+    const env = loadEnv({ ADMIN_PASSWORD: '', ADMIN_API_KEY: '', DEFAULT_PROXY_API_KEY: '' })
+    expect(env.ADMIN_PASSWORD).toBe('admin123')
+    expect(env.ADMIN_API_KEY).toBe('admin')
+    expect(env.DEFAULT_PROXY_API_KEY).toBe('default-proxy-key')
+    expect(loadEnv({ ADMIN_PASSWORD: 's3cret-pass' }).ADMIN_PASSWORD).toBe('s3cret-pass')
+  })
+
   it('resolves the data dir against INIT_CWD (where pnpm was started)', () => {
     expect(loadEnv({ INIT_CWD: '/home/me', QCC_DATA_DIR: 'state' }, '/x').QCC_DATA_DIR).toBe(
       '/home/me/state',

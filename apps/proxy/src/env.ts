@@ -14,6 +14,15 @@ const bool = (def: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
     .default(def ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
+/**
+ * A secret with a well-known default: blank counts as unset, as `.env.example` leaves these
+ * blank (the default then works from loopback clients only, SPEC 9).
+ */
+const secretWithDefault = (def: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : v))
 const optionalString = z
   .string()
   .optional()
@@ -39,10 +48,10 @@ const envSchema = z.object({
   PROXY_HEALTH_INTERVAL_SEC: int(30, 1, 3600),
   PROXY_HEALTH_SWEEP_SEC: int(300, 1, 86_400),
   PROXY_MYSQL_DSN: optionalString,
-  ADMIN_API_KEY: z.string().min(1).default('admin'),
-  ADMIN_PASSWORD: z.string().min(1).default('admin123'),
+  ADMIN_API_KEY: secretWithDefault('admin'),
+  ADMIN_PASSWORD: secretWithDefault('admin123'),
   DEFAULT_ACCOUNT_NAME: z.string().min(1).default('default'),
-  DEFAULT_PROXY_API_KEY: z.string().min(1).default('default-proxy-key'),
+  DEFAULT_PROXY_API_KEY: secretWithDefault('default-proxy-key'),
   CF_API_TOKEN: optionalString,
   TUNNEL_SUBDOMAIN: optionalString,
   TUNNEL_ZONE: optionalString,
@@ -77,6 +86,18 @@ const envSchema = z.object({
     )
     .refine((list) => list.every(isAddressOrCidr), 'expected IP addresses or CIDR ranges'),
   PROXY_METRICS_TOKEN: optionalString,
+  // How clients reach qcc (`https://gw.example.com`, a path prefix kept): links and the
+  // settings.json install commands are built from it instead of the request's Host header.
+  PROXY_PUBLIC_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/ })
+      .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
+      .transform((v) => {
+        const u = new URL(v)
+        return `${u.origin}${u.pathname.replace(/\/+$/, '')}`
+      })
+      .optional(),
+  ),
   // Admin login sessions: idle lifetime (renewed while used) and hard maximum age.
   PROXY_SESSION_TTL_SEC: int(86_400, 1, 30 * 86_400),
   PROXY_SESSION_MAX_AGE_SEC: int(7 * 86_400, 1, 365 * 86_400),

@@ -3,16 +3,20 @@ import type { AddressInfo } from 'node:net'
 import type { NodeHealthMachine } from '@qcc/core'
 import { fetch as undiciFetch } from 'undici'
 import { createStore, type Store } from '@qcc/store'
-import { checkUpstreamAddress } from './admin/upstream-policy'
 import { bootstrapAccounts } from './bootstrap'
 import { Cancellation } from './data-path/cancellation'
 import { createRequestIds } from './data-path/request-id'
 import { createV1Handler } from './data-path/v1-handler'
+import { warnAboutDefaults } from './default-credentials'
+import { resolveNodeClient, TrustedProxies } from './http/client-origin'
 import { createUpstreamClient } from './data-path/upstream'
 import { childProcessEnv, type Env } from './env'
 import { EventBus } from './events/bus'
 import { createProbeRoutes } from './http/probe-routes'
 import { createLogger, type Logger } from './observability/logger'
+import { upstreamAddressPolicy } from './outbound/address-check'
+import { createOutboundClient } from './outbound/outbound-client'
+import { LocalChanges } from './routing/local-changes'
 import { createRoutingStack } from './routing/stack'
 import { startNotifier } from './notify/notifier'
 import { createTunnelSupervisor } from './tunnel/supervisor'
@@ -37,6 +41,8 @@ export interface RunningQcc {
 
 export interface StartOptions {
   logger?: Logger
+  /** Wraps the store before anything uses it (instrumentation; tests count calls through it). */
+  wrapStore?: (store: Store) => Store
 }
 
 /** Builds every dependency from the validated env and starts listening. */
@@ -49,9 +55,10 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     persistent,
     logger,
   })
-  const store = persistent
+  const opened = persistent
     ? await createStore({ kind: 'mysql', url: env.PROXY_MYSQL_DSN as string, secretKey })
     : await createStore({ kind: 'memory', secretKey })
+  const store = options.wrapStore ? options.wrapStore(opened) : opened
   await bootstrapAccounts(
     store,
     {
@@ -68,9 +75,15 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     },
     logger,
   )
-  // The data path's undici also serves probes, webhooks and the Cloudflare API: the global fetch
-  // would load Node's own bundled copy of undici beside it (about 9 MiB more resident).
+  // The data path's undici also serves the Cloudflare API: the global fetch would load Node's
+  // own bundled copy of undici beside it (about 9 MiB more resident).
   const outboundFetch = undiciFetch as unknown as typeof fetch
+  // Probes, webhooks and test-sends: the data path's address policy at connect time, no
+  // redirects, bounded reads (SPEC 9).
+  const outbound = createOutboundClient({
+    addressPolicy: upstreamAddressPolicy,
+    connectTimeoutMs: env.PROXY_CONNECT_TIMEOUT_SEC * 1000,
+  })
   const eventBus = new EventBus((err) => logger.warn({ err }, 'event listener failed'))
   const routing = await createRoutingStack({
     env,
@@ -79,17 +92,21 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     log: logger,
     clock: { now: Date.now },
     random: Math.random,
-    fetch: outboundFetch,
+    outbound,
   })
   const refreshTimer = setInterval(() => {
     routing.refresh().catch((err: unknown) => logger.warn({ err }, 'config refresh failed'))
   }, 2000)
   refreshTimer.unref()
   routing.scheduler.start()
-  // A change made through this replica's admin API is in force here at once (others poll).
+  // A change made through this replica's admin API is applied here for its account before the
+  // API answers (read your writes, SPEC 9); other replicas pick it up with the 2 s poll.
+  const localChanges = new LocalChanges(
+    (accountId) => routing.refreshAccount(accountId),
+    (err) => logger.warn({ err }, 'config refresh failed'),
+  )
   eventBus.subscribe((event) => {
-    if (event.type !== 'config.changed') return
-    routing.refresh().catch((err: unknown) => logger.warn({ err }, 'config refresh failed'))
+    if (event.type === 'config.changed') localChanges.start(event.accountId)
   })
   const retention = scheduleRetention(
     store,
@@ -104,7 +121,7 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     bus: eventBus,
     logger,
     dedupMs: env.NOTIFY_DEDUP_SEC * 1000,
-    fetch: outboundFetch,
+    outbound,
   })
   const tunnel = createTunnelSupervisor({
     store,
@@ -126,19 +143,22 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
   const upstream = createUpstreamClient({
     connectTimeoutMs: env.PROXY_CONNECT_TIMEOUT_SEC * 1000,
     idleTimeoutMs: env.PROXY_STREAM_IDLE_TIMEOUT_SEC * 1000,
-    addressPolicy: (ip, allowPrivate) => {
-      const verdict = checkUpstreamAddress(ip, { allowPrivate })
-      return verdict.ok ? null : verdict.reason
-    },
+    addressPolicy: upstreamAddressPolicy,
   })
   // Aborted at the drain deadline; live streams then end with one error frame.
   const shutdown = new Cancellation()
   // Aborted when draining starts: console event streams end at once instead of holding it.
   const drainStart = new AbortController()
   let draining = false
+  // Who the data path's client is, for the default keys' loopback rule (the admin API builds
+  // its own from the same env).
+  const v1Trusted = new TrustedProxies(env.PROXY_TRUSTED_PROXIES, {
+    tunnelRunning: () => tunnel.isRunning(),
+  })
   const handleV1 = createV1Handler({
     shutdown,
     resolveProxyKey: (secret) => store.resolveProxyKey(secret),
+    isLoopbackClient: (req) => resolveNodeClient(req, v1Trusted).loopback,
     router: routing.router,
     upstream,
     usage: createStoreUsageTap({
@@ -185,6 +205,7 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
         shutdown: drainStart.signal,
         tunnel,
         notifier,
+        routing: localChanges,
       }),
     )
     controlPlane.then(
@@ -246,6 +267,11 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
     { url, mode: persistent ? 'mysql' : 'memory', version: VERSION_INFO.version },
     'qcc is listening',
   )
+  warnAboutDefaults(
+    env.LISTEN_ADDR.host,
+    { mode: persistent ? 'mysql' : 'memory', adminPassword: env.ADMIN_PASSWORD, store },
+    logger,
+  )
   void tunnel.autoStart(url) // issue 9: the tunnel's ingress needs the listening address
 
   let closing: Promise<void> | undefined
@@ -281,7 +307,7 @@ export async function startQcc(env: Env, options: StartOptions = {}): Promise<Ru
         await v1Idle(2000)
         await routing.stop()
         await Promise.all([tunnel.close(), notifier.stop()]) // issue 9
-        await upstream.close()
+        await Promise.all([upstream.close(), outbound.close()])
         await store.usageWriter.flush()
         await store.close()
       })()),

@@ -67,11 +67,13 @@ describe('A11 SSRF on save', () => {
       weight: 1,
     })
     expect(ok.status).toBe(201)
-    // The tenant may edit the node but not point it at another private address.
+    // The node is managed (an admin put it in the tenant's account): the tenant may reweight
+    // it but not repoint it anywhere (SPEC 9), private addresses included.
     const moved = await tenant.client.put(`/admin/api/nodes?id=${ok.json.id}`, {
       base_url: up2.url,
     })
-    expect(moved.status).toBe(400)
+    expect(moved.status).toBe(403)
+    expect(moved.json.error).toMatch(/^base_url: .*managed/)
     expect(
       (await tenant.client.put(`/admin/api/nodes?id=${ok.json.id}`, { weight: 1 })).status,
     ).toBe(200)
@@ -100,6 +102,7 @@ describe('node management', () => {
       active: true,
       has_api_key: true,
       api_key_hint: '6789',
+      managed: true,
       last_error: null,
       fail_count: 0,
       requests: 0,
@@ -171,10 +174,11 @@ describe('node management', () => {
   it('updates and deletes nodes; an admin lists every account with account_id=*', async () => {
     const nodes = (await tenant.client.get('/admin/api/nodes')).json.nodes
     const b = nodes[1]
-    expect(
-      (await tenant.client.put(`/admin/api/nodes?id=${b.id}`, { api_key: null, name: 'relay-b2' }))
-        .status,
-    ).toBe(200)
+    // Managed node (SPEC 9): the tenant renames it, only an admin clears its key or deletes it.
+    const put = (who: AdminClient, body: unknown) => who.put(`/admin/api/nodes?id=${b.id}`, body)
+    expect((await put(tenant.client, { api_key: null, name: 'relay-b2' })).status).toBe(403)
+    expect((await put(tenant.client, { name: 'relay-b2' })).status).toBe(200)
+    expect((await put(admin, { api_key: null })).status).toBe(200)
     const updated = (await tenant.client.get('/admin/api/nodes')).json.nodes[1]
     expect(updated).toMatchObject({ name: 'relay-b2', has_api_key: false, api_key_hint: null })
     const all = (await admin.get('/admin/api/nodes?account_id=*')).json.nodes
@@ -184,7 +188,8 @@ describe('node management', () => {
         (n: { account_id: string }) => n.account_id !== tenant.id,
       ),
     ).toBe(true)
-    expect((await tenant.client.del(`/admin/api/nodes?id=${b.id}`)).json).toEqual({ deleted: b.id })
+    expect((await tenant.client.del(`/admin/api/nodes?id=${b.id}`)).status).toBe(403)
+    expect((await admin.del(`/admin/api/nodes?id=${b.id}`)).json).toEqual({ deleted: b.id })
     expect((await tenant.client.get('/admin/api/nodes')).json.nodes).toHaveLength(1)
     expect((await tenant.client.del(`/admin/api/nodes?id=${b.id}`)).status).toBe(404)
   })

@@ -16,6 +16,29 @@ function envVariables(): string[] {
   return names.filter((n): n is string => n !== undefined)
 }
 
+/** The variables a `.env` file sets (`NAME=value` lines; comments and blanks skipped). */
+function dotenv(text: string): Map<string, string> {
+  const vars = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim())
+    if (m) vars.set(m[1] as string, m[2] as string)
+  }
+  return vars
+}
+
+/**
+ * Compose's interpolation of one value: `${VAR}`, `${VAR:-default}` and `${VAR:?error}` (which
+ * stops `docker compose up` when VAR is unset or empty). Throws the error as compose would.
+ */
+function interpolate(value: string, vars: Map<string, string>): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_all, name, op, arg) => {
+    const set = vars.get(name as string) ?? ''
+    if (set !== '') return set
+    if (op === '?') throw new Error(`compose refuses to start: ${String(arg)}`)
+    return op === '-' ? String(arg) : ''
+  })
+}
+
 interface Compose {
   services: Record<string, Record<string, any>> // eslint-disable-line @typescript-eslint/no-explicit-any
   volumes: Record<string, unknown>
@@ -54,6 +77,36 @@ describe('deployment files', () => {
       (n) => !new RegExp(`^(# ?)?${n}=`, 'm').test(example) || !readme.includes(`\`${n}\``),
     )
     expect(missing).toEqual([])
+  })
+
+  it('issue 13 item 3: .env.example holds no working secret, and compose needs real ones', () => {
+    const example = dotenv(read('.env.example'))
+    for (const name of ['ADMIN_PASSWORD', 'ADMIN_API_KEY', 'DEFAULT_PROXY_API_KEY']) {
+      expect(example.get(name), name).toBe('')
+    }
+    const values = [...example.values()]
+    for (const known of ['admin123', 'default123', 'admin', 'default-proxy-key']) {
+      expect(values, known).not.toContain(known)
+    }
+    const env = compose.services.qcc?.environment as Record<string, string>
+    // A copy of .env.example as .env stops `docker compose up` with a message naming the variable.
+    expect(() => interpolate(env.ADMIN_PASSWORD ?? '', example)).toThrow(/set ADMIN_PASSWORD/)
+    expect(() => interpolate(env.ADMIN_API_KEY ?? '', example)).toThrow(/set ADMIN_API_KEY/)
+    const filled = new Map([...example, ['ADMIN_PASSWORD', 'pw-real-1'], ['ADMIN_API_KEY', 'k-1']])
+    expect(interpolate(env.ADMIN_PASSWORD ?? '', filled)).toBe('pw-real-1')
+    expect(interpolate(env.ADMIN_API_KEY ?? '', filled)).toBe('k-1')
+    expect(interpolate(env.PROXY_MYSQL_DSN ?? '', filled)).toMatch(
+      /^mysql:\/\/qcc:.+@mysql:3306\/qcc$/,
+    )
+  })
+
+  it('explains the loopback rule for default credentials in the README', () => {
+    const readme = read('README.md')
+    expect(readme).toContain('### Default credentials')
+    expect(readme).toMatch(/loopback/)
+    for (const name of ['ADMIN_PASSWORD', 'ADMIN_API_KEY', 'DEFAULT_PROXY_API_KEY']) {
+      expect(readme).toContain(`\`${name}\``)
+    }
   })
 
   it('keeps the seed defaults in .env.example', () => {

@@ -23,7 +23,7 @@ describe('typed errors', () => {
       retryable: true,
       origin: 'upstream',
       status: 503,
-      message: 'upstream 503',
+      message: 'http_503',
     })
     const local = UpstreamError.fromDecision(
       classifyUpstreamOutcome({ kind: 'connect_error' }, { now: 0 }),

@@ -42,6 +42,17 @@ export {
   type FinalErrorOptions,
 } from './classify/final-error'
 export { headerValue, parseRetryAfter, rateLimitResetAt } from './classify/retry-after'
+export {
+  ADDRESS_REFUSED_CODE,
+  OUTBOUND_ERROR_CLASSES,
+  OUTBOUND_MESSAGE_MAX,
+  describeOutboundError,
+  httpErrorForm,
+  outboundErrorClass,
+  type OutboundErrorClass,
+  type OutboundErrorInput,
+} from './classify/outbound-error'
+export { REDACTED, hasSecrets, redactSecrets } from './redact/redact'
 
 export {
   selectNode,

@@ -136,7 +136,7 @@ export interface TransitionEvent {
   readonly accountId: string
   readonly from: NodeStatus
   readonly to: NodeStatus
-  /** Reason code plus detail, for example `auth_failed: upstream 401 authentication_error`. */
+  /** Reason code plus detail, for example `auth_failed: http_401 authentication_error`. */
   readonly reason: string
   readonly at: EpochMs
 }

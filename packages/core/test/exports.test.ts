@@ -37,6 +37,8 @@ describe('package surface', () => {
       'DEFAULTS',
       'CoreError',
       'UpstreamError',
+      'describeOutboundError',
+      'outboundErrorClass',
     ]) {
       expect(core[name as keyof typeof core], name).toBeDefined()
     }

@@ -29,6 +29,7 @@ import type {
   TunnelConfigInput,
   UpdateNotificationChannelInput,
 } from './types/extras'
+import type { CreateDownloadLinkInput } from './types/download-links'
 import type {
   CreateNodeInput,
   NodeFilter,
@@ -64,6 +65,7 @@ export interface Store {
   /** Creates an account; the password is hashed with scrypt. @throws StoreError `conflict` */
   createAccount(input: CreateAccountInput): Promise<Account>
   getAccount(id: string): Promise<Account | null>
+  /** The account named exactly `name` (names are unique regardless of case, matched exactly). */
   getAccountByName(name: string): Promise<Account | null>
   /** All accounts, oldest first. */
   listAccounts(): Promise<Account[]>
@@ -71,7 +73,10 @@ export interface Store {
   updateAccount(id: string, patch: UpdateAccountInput): Promise<Account | null>
   /** Deletes the account with its keys, nodes (and their state), sessions and channels. */
   deleteAccount(id: string): Promise<boolean>
-  /** The account when the password matches and it is enabled; similar time for unknown names. */
+  /**
+   * The account when the password matches and it is enabled; similar time for unknown names.
+   * `name` matches exactly, as in {@link Store.getAccountByName}.
+   */
   verifyPassword(name: string, password: string): Promise<Account | null>
   /** Enabled admin accounts. */
   countAdmins(): Promise<number>
@@ -156,6 +161,18 @@ export interface Store {
   /** Revokes the link (kept for the record); false when unknown or already revoked. */
   deleteShareLink(id: string): Promise<boolean>
 
+  // --- one-time download links ----------------------------------------------------------------
+  /**
+   * Keeps `payload` sealed under a new unguessable token (only the token's hash is stored) until
+   * `expiresAt`; the token is returned once. Every replica sharing the data can consume it.
+   */
+  createDownloadLink(input: CreateDownloadLinkInput): Promise<{ token: string }>
+  /**
+   * The payload of a live link, exactly once: of any number of calls (on any replica) one gets
+   * it; the rest, and unknown or expired tokens, answer null.
+   */
+  consumeDownloadLink(token: string): Promise<string | null>
+
   // --- notifications --------------------------------------------------------------------------
   createNotificationChannel(input: CreateNotificationChannelInput): Promise<NotificationChannel>
   getNotificationChannel(id: string): Promise<NotificationChannel | null>
@@ -193,7 +210,7 @@ export interface Store {
    * changes (the store itself refreshes its proxy-key index when it moves).
    */
   changeVersion(): Promise<number>
-  /** Deletes old raw usage, old health history and expired sessions. */
+  /** Deletes old raw usage, old health history, expired sessions and expired download links. */
   retention(options: RetentionOptions): Promise<RetentionResult>
   /** @throws StoreError `unavailable` when the database does not answer. */
   ping(): Promise<void>

@@ -12,6 +12,8 @@ export interface NodeView {
   disabled: boolean
   active: boolean
   has_api_key: boolean
+  /** Provisioned by an admin or from env: a tenant may not change its URL, key or health check. */
+  managed?: boolean
   api_key_hint?: string | null
   health_check_method?: string
   health_check_model?: string | null

@@ -147,7 +147,9 @@ export default function ClaudeConfigPage() {
               <pre class="preview wrap">{g.install_cmd[os.value]}</pre>
               <div class="toolbar">
                 <CopyButton text={g.install_cmd[os.value]} label={t('Copy command')} />
-                <span class="muted small">{t('The download link works for 24 hours.')}</span>
+                <span class="muted small">
+                  {t('The download link works once, for 10 minutes.')}
+                </span>
               </div>
             </>
           )}

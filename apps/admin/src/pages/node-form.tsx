@@ -5,10 +5,14 @@ import { ErrorBox, Modal } from '../components/ui'
 import { t } from '../i18n'
 import { useServices } from '../services'
 
-/** Add or edit a node. Editing with a blank key keeps the saved key (it is never sent back). */
+/**
+ * Add or edit a node. Editing with a blank key keeps the saved key (it is never sent back). A
+ * tenant editing a managed node sees its URL, key and health check read-only (SPEC 9).
+ */
 export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
   const { nodes, session } = useServices()
   const n = props.node
+  const locked = n?.managed === true && !session.isAdmin.value
   const name = useSignal(n?.name ?? '')
   const baseUrl = useSignal(n?.base_url ?? '')
   const apiKey = useSignal('')
@@ -26,14 +30,16 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
       err.value = t('Weight must be a whole number of at least 1.')
       return
     }
-    const input: NodeInput = {
-      name: name.value.trim() || undefined,
-      base_url: baseUrl.value.trim(),
-      weight: w,
-      health_check_method: method.value as NodeInput['health_check_method'],
-      health_check_model: model.value.trim() || null,
-    }
-    if (apiKey.value) input.api_key = apiKey.value
+    const input: NodeInput = locked
+      ? { name: name.value.trim() || undefined, weight: w }
+      : {
+          name: name.value.trim() || undefined,
+          base_url: baseUrl.value.trim(),
+          weight: w,
+          health_check_method: method.value as NodeInput['health_check_method'],
+          health_check_model: model.value.trim() || null,
+        }
+    if (apiKey.value && !locked) input.api_key = apiKey.value
     busy.value = true
     const done = n ? await nodes.update(n.id, input) : await nodes.add(input, account.value)
     busy.value = false
@@ -55,6 +61,11 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
           {t('Name')}
           <input name="name" value={name} onInput={(e) => (name.value = e.currentTarget.value)} />
         </label>
+        {locked && (
+          <p class="muted small" data-testid="managed-note">
+            {t('Managed by an admin: its URL, key and health check are read-only.')}
+          </p>
+        )}
         <label>
           {t('Base URL')}
           <input
@@ -62,6 +73,7 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
             type="url"
             required
             placeholder="https://api.anthropic.com"
+            readOnly={locked}
             value={baseUrl}
             onInput={(e) => (baseUrl.value = e.currentTarget.value)}
           />
@@ -72,6 +84,7 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
             name="api_key"
             type="password"
             autocomplete="off"
+            readOnly={locked}
             placeholder={n?.has_api_key ? t('Leave blank to keep the saved key') : 'sk-ant-…'}
             value={apiKey}
             onInput={(e) => (apiKey.value = e.currentTarget.value)}
@@ -91,7 +104,12 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
           </label>
           <label>
             {t('Health check')}
-            <select value={method.value} onChange={(e) => (method.value = e.currentTarget.value)}>
+            <select
+              name="health_check_method"
+              disabled={locked}
+              value={method.value}
+              onChange={(e) => (method.value = e.currentTarget.value)}
+            >
               <option value="api">API</option>
               <option value="head">HEAD</option>
               <option value="cli">CLI</option>
@@ -100,7 +118,12 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
         </div>
         <label>
           {t('Health check model (optional)')}
-          <input value={model} onInput={(e) => (model.value = e.currentTarget.value)} />
+          <input
+            name="health_check_model"
+            readOnly={locked}
+            value={model}
+            onInput={(e) => (model.value = e.currentTarget.value)}
+          />
         </label>
         <ErrorBox error={err.value} />
         <div class="form-actions">

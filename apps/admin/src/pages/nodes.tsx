@@ -19,7 +19,7 @@ function NodeRow(props: {
   onEdit: () => void
   dragging: { value: string | null }
 }) {
-  const { nodes } = useServices()
+  const { nodes, session } = useServices()
   const n = props.node
   const move = (to: number) => void nodes.reorder(n.id, to)
   return (
@@ -107,15 +107,17 @@ function NodeRow(props: {
         <button type="button" class="btn small" onClick={props.onEdit}>
           {t('Edit')}
         </button>
-        <button
-          type="button"
-          class="btn small danger"
-          onClick={() => {
-            if (confirm(t('Delete node {name}?', { name: n.name }))) void nodes.remove(n.id)
-          }}
-        >
-          {t('Delete')}
-        </button>
+        {!(n.managed && !session.isAdmin.value) && (
+          <button
+            type="button"
+            class="btn small danger"
+            onClick={() => {
+              if (confirm(t('Delete node {name}?', { name: n.name }))) void nodes.remove(n.id)
+            }}
+          >
+            {t('Delete')}
+          </button>
+        )}
       </div>
     </li>
   )

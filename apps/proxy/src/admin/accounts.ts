@@ -119,6 +119,10 @@ export function accountRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Ad
       if (body.password !== undefined || body.proxy_api_key !== undefined) {
         throw new ApiError(403, 'use /admin/api/me/password and /admin/api/keys')
       }
+      // SPEC 9: a tenant cannot take a name that passes for another account (`Admin`).
+      if (body.name !== undefined && body.name !== target.name) {
+        throw new ApiError(403, 'only an admin may rename an account')
+      }
     }
     if (me.isAdmin && id === me.id && (body.is_admin === false || body.disabled === true)) {
       if ((await store.countAdmins()) <= 1)

@@ -3,10 +3,11 @@ import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
-import { clientAddress, type TrustedProxies } from './request-meta'
+import { isDefaultPassword } from '../default-credentials'
+import { clientAddress, clientOrigin, type TrustedProxies } from './request-meta'
 import type { RouteDoc } from './route-doc'
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './sessions'
-import { createLoginThrottles } from './throttle'
+import type { Admission, LoginThrottle } from './throttle'
 import { meAnswer } from './responses'
 import { jsonBody, readJson } from './validate'
 import { audit } from './audit'
@@ -22,6 +23,17 @@ export const passwordBody = z.object({
 
 const FAILED = 'invalid username or password'
 
+/** A throttle refusal: 429 with `retry-after`, the same for real accounts and unknown names. */
+function refused(admission: Extract<Admission, { ok: false }>): ApiError {
+  const message =
+    admission.reason === 'busy'
+      ? 'too many password checks at once, try again shortly'
+      : 'too many login attempts, try again later'
+  return new ApiError(429, message, {
+    'retry-after': String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000))),
+  })
+}
+
 /** Form fields or JSON, as qcc_plus's clients send either. */
 async function loginFields(c: Context): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').toLowerCase()
@@ -30,37 +42,46 @@ async function loginFields(c: Context): Promise<unknown> {
   return { username: form.username, password: form.password }
 }
 
-/** `POST /login` (form or JSON) and `POST /logout`, outside the session guard. */
-export function loginRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono {
+/**
+ * `POST /login` (form or JSON) and `POST /logout`, outside the session guard. `throttle` is the
+ * process's one login throttle, shared with the password change (SPEC 9).
+ */
+export function loginRoutes(
+  deps: AdminDeps,
+  trusted: TrustedProxies,
+  throttle: LoginThrottle,
+): Hono {
   const app = new Hono()
-  const throttles = createLoginThrottles()
 
   app.post('/login', async (c) => {
     const isJson = (c.req.header('content-type') ?? '').includes('application/json')
     const parsed = loginBody.safeParse(await loginFields(c))
     if (!parsed.success) throw new ApiError(401, FAILED)
     const { username, password } = parsed.data
-    const now = deps.now()
-    const nameKey = username.toLowerCase()
-    const address = clientAddress(c, trusted)
-    const wait = Math.max(
-      throttles.account.waitMs(nameKey, now),
-      throttles.address.waitMs(address, now),
-    )
-    // The same answer for a locked real account and a locked unknown name.
-    if (wait > 0) {
-      throw new ApiError(429, 'too many login attempts, try again later', {
-        'retry-after': String(Math.ceil(wait / 1000)),
-      })
+    const client = clientOrigin(c, trusted)
+    const address = client.address
+    // Counted before anything is hashed, so parallel attempts cannot outrun the count.
+    const admission = throttle.admit(username, address)
+    if (!admission.ok) throw refused(admission)
+    const { ticket } = admission
+    let account
+    try {
+      // SPEC 9: a default password works from this machine only; elsewhere it is a wrong one
+      // (and costs no hash).
+      account =
+        isDefaultPassword(password) && !client.loopback
+          ? null
+          : await deps.store.verifyPassword(username, password)
+    } catch (err) {
+      ticket.abandoned()
+      throw err
     }
-    const account = await deps.store.verifyPassword(username, password)
     if (!account) {
-      throttles.account.fail(nameKey, now)
-      throttles.address.fail(address, now)
+      ticket.failed()
       deps.logger.info({ address }, 'login failed')
       throw new ApiError(401, FAILED)
     }
-    throttles.account.reset(nameKey)
+    ticket.succeeded()
     // A new id on every login; a session cookie brought along is dropped (no fixation).
     const previous = getCookie(c, SESSION_COOKIE)
     if (previous) await deps.store.deleteSession(previous)
@@ -81,8 +102,15 @@ export function loginRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono {
   return app
 }
 
-/** `GET /admin/api/me`, `POST /admin/api/me/password` (behind the session guard). */
-export function meRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
+/**
+ * `GET /admin/api/me`, `POST /admin/api/me/password` (behind the session guard). The password
+ * check goes through the login throttle: the same cap on checks at once, the same locks.
+ */
+export function meRoutes(
+  deps: AdminDeps,
+  trusted: TrustedProxies,
+  throttle: LoginThrottle,
+): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   app.get('/me', (c) => {
     const me = c.get('account')
@@ -92,8 +120,20 @@ export function meRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEn
   app.post('/me/password', async (c) => {
     const me = c.get('account')
     const body = await jsonBody(c, passwordBody)
-    const ok = await deps.store.verifyPassword(me.name, body.current)
-    if (!ok) throw new ApiError(403, 'current: wrong password')
+    const admission = throttle.admit(me.name, clientAddress(c, trusted))
+    if (!admission.ok) throw refused(admission)
+    let ok
+    try {
+      ok = await deps.store.verifyPassword(me.name, body.current)
+    } catch (err) {
+      admission.ticket.abandoned()
+      throw err
+    }
+    if (!ok) {
+      admission.ticket.failed()
+      throw new ApiError(403, 'current: wrong password')
+    }
+    admission.ticket.succeeded()
     // The store drops every session of the account; the caller gets a fresh one.
     await deps.store.updateAccount(me.id, { password: body.new })
     const session = await deps.store.createSession(me.id, deps.sessionTtlMs)

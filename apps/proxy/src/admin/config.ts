@@ -3,10 +3,12 @@ import type { Account } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
 import type { AdminDeps, AdminEnv } from './context'
+import { ApiError } from './errors'
 import type { TrustedProxies } from './request-meta'
 import { targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
 import { configAnswer } from './responses'
+import { TENANT_MIN_HEALTH_INTERVAL_SEC } from './tenant-caps'
 import { jsonBody, queryOf } from './validate'
 
 export const configQuery = z.object({ account_id: z.string().max(64).optional() })
@@ -55,6 +57,15 @@ export function configRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Adm
   app.put('/config', async (c) => {
     const account = await targetAccount(c, deps, queryOf(c, configQuery).account_id)
     const body = await jsonBody(c, configBody)
+    // A tenant's many nodes probed every second would flood whatever hosts they name (SPEC 9).
+    const interval = body.health_interval_sec
+    const tenant = !c.get('account').isAdmin
+    if (tenant && typeof interval === 'number' && interval < TENANT_MIN_HEALTH_INTERVAL_SEC) {
+      throw new ApiError(
+        400,
+        `health_interval_sec: at least ${TENANT_MIN_HEALTH_INTERVAL_SEC} when set by a tenant`,
+      )
+    }
     const updated = await deps.store.updateAccount(account.id, {
       settings: {
         retries: body.retries,
@@ -92,7 +103,7 @@ export const configDocs: RouteDoc[] = [
   {
     method: 'put',
     path: '/admin/api/config',
-    summary: 'Set per-account overrides (null unsets)',
+    summary: `Set per-account overrides (null unsets; health_interval_sec 1 to 3600, at least ${TENANT_MIN_HEALTH_INTERVAL_SEC} from a tenant)`,
     auth: 'session',
     query: configQuery,
     body: configBody,

@@ -16,6 +16,19 @@ export interface AdminDeps {
   now: () => number
   /** Aborted when the server starts shutting down: live event streams end at once. */
   shutdown?: AbortSignal
+  /** This replica's routing applying admin changes; mutations answer once it has (SPEC 9). */
+  routing?: RoutingBarrier
+  /** True while qcc's Cloudflare Tunnel runs (its `cf-connecting-ip` then names the client). */
+  tunnelRunning?: () => boolean
+}
+
+/**
+ * Read your writes: `position()` before a mutation, `settled(position)` after it resolves once
+ * every routing update the mutation started (through `config.changed`) is in force here.
+ */
+export interface RoutingBarrier {
+  position(): number
+  settled(position: number): Promise<void>
 }
 
 /** Hono env of the admin API: the session middleware sets the caller. */

@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming'
 import type { ConsoleEvent } from '../events/bus'
 import type { AdminDeps, AdminEnv } from './context'
 import type { RouteDoc } from './route-doc'
+import { MAX_STREAMS_PER_SESSION, SessionStreams } from './session-streams'
 
 /** How often an idle stream sends a comment (keeps proxies from closing it) and re-checks the session. */
 const KEEPALIVE_MS = 15_000
@@ -12,10 +13,15 @@ const MAX_QUEUE = 1000
 /**
  * `GET /admin/api/events`: the live console stream as SSE. Admins get every account's events,
  * tenants only their own. The stream ends when the session does (logout, password change,
- * account disabled), checked at each keepalive.
+ * account disabled), checked once per keepalive interval for all of the session's streams; a
+ * session holds at most {@link MAX_STREAMS_PER_SESSION} streams, a new one closes the oldest.
  */
 export function eventRoutes(deps: AdminDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
+  const sessions = new SessionStreams(
+    async (id) => (await deps.store.getSession(id)) !== null,
+    KEEPALIVE_MS,
+  )
   app.get('/events', (c) => {
     const me = c.get('account')
     const sessionId = c.get('sessionId')
@@ -39,15 +45,7 @@ export function eventRoutes(deps: AdminDeps): Hono<AdminEnv> {
       stream.onAbort(stop)
       if (deps.shutdown?.aborted) closed = true
       deps.shutdown?.addEventListener('abort', stop, { once: true })
-      const keepalive = setInterval(() => {
-        void deps.store
-          .getSession(sessionId)
-          .then((s) => {
-            if (!s) closed = true
-          })
-          .catch(() => {})
-          .finally(() => wake?.())
-      }, KEEPALIVE_MS)
+      const unregister = sessions.add(sessionId, stop)
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ account_id: me.id }) })
         while (!closed) {
@@ -64,7 +62,7 @@ export function eventRoutes(deps: AdminDeps): Hono<AdminEnv> {
           if (!closed && queue.length === 0) await stream.write(': keepalive\n\n')
         }
       } finally {
-        clearInterval(keepalive)
+        unregister()
         deps.shutdown?.removeEventListener('abort', stop)
         unsubscribe()
       }
@@ -77,7 +75,7 @@ export const eventDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/admin/api/events',
-    summary: 'Live console events (node.state, request, health.check, config.changed) as SSE',
+    summary: `Live console events (node.state, request, health.check, config.changed) as SSE; at most ${MAX_STREAMS_PER_SESSION} per session (a new one closes the oldest)`,
     auth: 'session',
     produces: 'text/event-stream',
   },

@@ -9,6 +9,7 @@ import { accountScope, targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
 import type { keyAnswer } from './responses'
 import { createdKeyAnswer, keysAnswer } from './responses'
+import { TENANT_KEY_CAP, type TenantCap } from './tenant-caps'
 import { jsonBody, queryOf } from './validate'
 
 export const keysQuery = z.object({ account_id: z.string().max(64).optional() })
@@ -31,8 +32,14 @@ const view = (k: ProxyKey): z.infer<typeof keyAnswer> => ({
 /**
  * Proxy keys, several per account: listed by prefix only, the secret shown once at creation or
  * rotation. Revocation reaches every replica through the store's change version within seconds.
+ * A tenant's account holds at most {@link TENANT_KEY_CAP} live keys (`keyCap`, shared with the
+ * settings.json generator, which issues keys too).
  */
-export function keyRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
+export function keyRoutes(
+  deps: AdminDeps,
+  trusted: TrustedProxies,
+  keyCap: TenantCap,
+): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const { store } = deps
 
@@ -57,11 +64,9 @@ export function keyRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminE
     if (body.key !== undefined && !c.get('account').isAdmin) {
       throw new ApiError(403, 'key: only an admin may choose a key')
     }
-    const issued = await store.createProxyKey({
-      accountId: account.id,
-      name: body.name ?? null,
-      key: body.key,
-    })
+    const issued = await keyCap.run(c.get('account'), account.id, () =>
+      store.createProxyKey({ accountId: account.id, name: body.name ?? null, key: body.key }),
+    )
     await audit(c, deps, trusted, {
       action: 'key.create',
       accountId: account.id,
@@ -113,7 +118,7 @@ export const keyDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/admin/api/keys',
-    summary: 'Create a proxy key; the key is shown in this answer only',
+    summary: `Create a proxy key; the key is shown in this answer only (a tenant account holds at most ${TENANT_KEY_CAP} live keys: 409 beyond)`,
     auth: 'session',
     query: keysQuery,
     body: createKeyBody,

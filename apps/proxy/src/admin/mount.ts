@@ -16,8 +16,10 @@ import { openApiRoutes, ROUTE_DOCS } from './openapi'
 import { pricingRoutes } from './pricing'
 import { TrustedProxies } from './request-meta'
 import { requireSession } from './sessions'
+import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from './throttle'
 import { claudeConfigRoutes } from './settings-gen'
 import { publicShareRoutes, shareRoutes } from './share'
+import { tenantKeyCap } from './tenant-caps'
 import { usageRoutes } from './usage'
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
@@ -35,7 +37,9 @@ const KNOWN = ROUTE_DOCS.map((d) => ({
  * helpers (shared monitor, settings download) on the app.
  */
 export function mountAdmin(app: Hono, deps: AdminDeps, version: string): void {
-  const trusted = new TrustedProxies(deps.env.PROXY_TRUSTED_PROXIES)
+  const trusted = new TrustedProxies(deps.env.PROXY_TRUSTED_PROXIES, {
+    tunnelRunning: deps.tunnelRunning,
+  })
   const limit = bodyLimit({
     maxSize: MAX_ADMIN_BODY,
     onError: () => {
@@ -45,9 +49,13 @@ export function mountAdmin(app: Hono, deps: AdminDeps, version: string): void {
   app.use('/login', limit)
   app.use('/login', csrfGuard({ trusted, formTypes: FORM_TYPES }))
   app.use('/logout', csrfGuard({ trusted, anyBody: () => true }))
-  app.route('/', loginRoutes(deps, trusted))
+  // One throttle for every password check of this process: login and password change.
+  const logins = new LoginThrottle(LOGIN_THROTTLE_DEFAULTS, deps.now)
+  app.route('/', loginRoutes(deps, trusted, logins))
 
-  const claudeConfig = claudeConfigRoutes(deps, trusted)
+  // Both issue proxy keys: one cap, one queue per account.
+  const keyCap = tenantKeyCap(deps.store)
+  const claudeConfig = claudeConfigRoutes(deps, trusted, keyCap)
   app.route('/', publicShareRoutes(deps))
   app.route('/', claudeConfig.download)
 
@@ -62,11 +70,20 @@ export function mountAdmin(app: Hono, deps: AdminDeps, version: string): void {
   api.use('*', requireSession(deps, trusted))
   api.use('*', csrfGuard({ trusted }))
   api.use('*', limit)
+  // Read your writes (SPEC 9): a mutation's 2xx leaves only once the routing updates it started
+  // are in force on this replica. Reads, failures and routing-neutral changes wait for nothing.
+  api.use('*', async function readYourWrites(c, next) {
+    const routing = deps.routing
+    if (!routing || c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    const position = routing.position()
+    await next()
+    if (c.res.status >= 200 && c.res.status < 300) await routing.settled(position)
+  })
   for (const routes of [
-    meRoutes(deps, trusted),
+    meRoutes(deps, trusted, logins),
     accountRoutes(deps, trusted),
     nodeRoutes(deps, trusted),
-    keyRoutes(deps, trusted),
+    keyRoutes(deps, trusted, keyCap),
     configRoutes(deps, trusted),
     usageRoutes(deps),
     healthRoutes(deps),

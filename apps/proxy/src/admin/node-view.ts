@@ -55,6 +55,7 @@ export function nodeView(
     disabled: node.disabled,
     active,
     has_api_key: node.hasApiKey,
+    managed: node.managed,
     api_key_hint: node.apiKeyHint,
     health_check_method: node.healthCheckMethod,
     health_check_model: node.healthCheckModel,

@@ -5,13 +5,19 @@ import { z } from 'zod'
 import { audit } from './audit'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
+import {
+  checkKeyFollowsUrl,
+  checkManagedDelete,
+  checkManagedUpdate,
+  tenantNodeCap,
+} from './managed-nodes'
 import { activeNodeId, nodeView } from './node-view'
 import type { TrustedProxies } from './request-meta'
 import { accountScope, ownedNode, targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
 import { checkUpstreamAddress, checkUpstreamUrl } from './upstream-policy'
 import { idAnswer, nodesAnswer } from './responses'
-import { jsonBody, queryOf } from './validate'
+import { jsonBody, parseWith, queryOf, readJson } from './validate'
 
 const method = z.enum(['api', 'count_tokens', 'head', 'cli'])
 // No query or fragment: a credential there (`?key=`) would show in node lists and logs.
@@ -58,6 +64,7 @@ export function nodeRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Admin
   const { store, env } = deps
   const mayUsePrivate = (c: Context<AdminEnv>) =>
     c.get('account').isAdmin || env.PROXY_ALLOW_PRIVATE_UPSTREAMS
+  const nodeCap = tenantNodeCap(store)
   const changed = (accountId: string) =>
     deps.events.publish({
       type: 'config.changed',
@@ -97,17 +104,22 @@ export function nodeRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Admin
     const q = queryOf(c, accountQuery)
     const account = await targetAccount(c, deps, q.account_id)
     const body = await jsonBody(c, createNodeBody)
-    await checkBaseUrl(body.base_url, mayUsePrivate(c))
-    const node = await store.createNode({
-      accountId: account.id,
-      name: body.name ?? new URL(body.base_url).host,
-      baseUrl: body.base_url,
-      apiKey: body.api_key || null,
-      weight: body.weight,
-      disabled: body.disabled,
-      healthCheckMethod: body.health_check_method,
-      healthCheckModel: body.health_check_model,
-      allowPrivate: c.get('account').isAdmin,
+    const me = c.get('account')
+    const node = await nodeCap.run(me, account.id, async () => {
+      await checkBaseUrl(body.base_url, mayUsePrivate(c))
+      return store.createNode({
+        accountId: account.id,
+        name: body.name ?? new URL(body.base_url).host,
+        baseUrl: body.base_url,
+        apiKey: body.api_key || null,
+        weight: body.weight,
+        disabled: body.disabled,
+        healthCheckMethod: body.health_check_method,
+        healthCheckModel: body.health_check_model,
+        allowPrivate: me.isAdmin,
+        // Provisioned into another account: its owner may not repoint or rekey it (SPEC 9).
+        managed: me.isAdmin && account.id !== me.id,
+      })
     })
     await audit(c, deps, trusted, {
       action: 'node.create',
@@ -122,8 +134,11 @@ export function nodeRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Admin
 
   app.put('/nodes', async (c) => {
     const node = await ownedNode(c, deps, queryOf(c, nodeIdQuery).id)
-    const body = await jsonBody(c, updateNodeBody)
+    const raw = await readJson(c)
+    checkManagedUpdate(c.get('account'), node, raw)
+    const body = parseWith(updateNodeBody, raw)
     const urlChanged = body.base_url !== undefined && body.base_url !== node.baseUrl
+    checkKeyFollowsUrl(c.get('account'), urlChanged, body.api_key)
     if (urlChanged) await checkBaseUrl(body.base_url as string, mayUsePrivate(c))
     await store.updateNode(node.id, {
       name: body.name,
@@ -149,6 +164,7 @@ export function nodeRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Admin
 
   app.delete('/nodes', async (c) => {
     const node = await ownedNode(c, deps, queryOf(c, nodeIdQuery).id)
+    checkManagedDelete(c.get('account'), node)
     await store.deleteNode(node.id)
     await audit(c, deps, trusted, {
       action: 'node.delete',
@@ -200,7 +216,9 @@ export const nodeDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/admin/api/nodes',
-    summary: 'Add a node (to account_id, default the caller)',
+    summary:
+      "Add a node (to account_id, default the caller). An admin's node in another account is " +
+      'managed. A tenant account holds at most 50 nodes (409 beyond)',
     auth: 'session',
     query: accountQuery,
     body: createNodeBody,
@@ -210,7 +228,10 @@ export const nodeDocs: RouteDoc[] = [
   {
     method: 'put',
     path: '/admin/api/nodes',
-    summary: 'Update a node (partial; api_key null clears it)',
+    summary:
+      'Update a node (partial; api_key null clears it). A tenant changing base_url must send ' +
+      'api_key too (400). On a managed node a tenant may change only name, weight and disabled ' +
+      '(403 for base_url, api_key, health-check fields)',
     auth: 'session',
     query: nodeIdQuery,
     body: updateNodeBody,
@@ -218,7 +239,7 @@ export const nodeDocs: RouteDoc[] = [
   {
     method: 'delete',
     path: '/admin/api/nodes',
-    summary: 'Delete a node',
+    summary: 'Delete a node (403 for a tenant on a managed node)',
     auth: 'session',
     query: nodeIdQuery,
   },

@@ -1,36 +1,16 @@
-import { BlockList, isIP } from 'node:net'
+import { isIP } from 'node:net'
 import type { Context } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
+import {
+  arrivedOverHttps,
+  plainAddress,
+  resolveClient,
+  type ClientOrigin,
+  type TrustedProxies,
+} from '../http/client-origin'
+import { ApiError } from './errors'
 
-/** `::ffff:10.0.0.1` and `10.0.0.1` are the same peer. */
-function plainAddress(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address
-}
-
-/**
- * Who may speak for the client through `X-Forwarded-*`: `PROXY_TRUSTED_PROXIES`, a list of
- * addresses or CIDR ranges. Anyone else's forwarded headers are ignored (ASVS 4.1.3).
- */
-export class TrustedProxies {
-  private readonly list = new BlockList()
-  private readonly empty: boolean
-
-  constructor(entries: readonly string[]) {
-    this.empty = entries.length === 0
-    for (const entry of entries) {
-      const [addr = '', bits] = entry.split('/')
-      const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4'
-      if (bits === undefined) this.list.addAddress(addr, family)
-      else this.list.addSubnet(addr, Number(bits), family)
-    }
-  }
-
-  has(address: string): boolean {
-    if (this.empty || !address) return false
-    const plain = plainAddress(address)
-    return this.list.check(plain, isIP(plain) === 6 ? 'ipv6' : 'ipv4')
-  }
-}
+export { TrustedProxies } from '../http/client-origin'
 
 function peerAddress(c: Context): string {
   try {
@@ -41,22 +21,17 @@ function peerAddress(c: Context): string {
   }
 }
 
+/** The client (address, and whether it is on this machine) as `resolveClient` sees it. */
+export function clientOrigin(c: Context, trusted: TrustedProxies): ClientOrigin {
+  return resolveClient(peerAddress(c), (name) => c.req.header(name), trusted)
+}
+
 /**
- * The client's address: the peer, or the right-most untrusted `X-Forwarded-For` hop when the
- * peer is a trusted proxy (left-most entries are whatever the client chose to send).
+ * The client's address: the peer, the right-most untrusted `X-Forwarded-For` hop when the peer
+ * is a trusted proxy, or `cf-connecting-ip` from qcc's running tunnel.
  */
 export function clientAddress(c: Context, trusted: TrustedProxies): string {
-  const peer = peerAddress(c)
-  if (!trusted.has(peer)) return peer
-  const hops = (c.req.header('x-forwarded-for') ?? '')
-    .split(',')
-    .map((h) => plainAddress(h.trim()))
-    .filter(Boolean)
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i] as string
-    if (!trusted.has(hop)) return hop
-  }
-  return hops[0] ?? peer
+  return clientOrigin(c, trusted).address
 }
 
 /** The host the client addressed: `X-Forwarded-Host` from a trusted proxy, else `Host`. */
@@ -66,14 +41,33 @@ export function requestHost(c: Context, trusted: TrustedProxies): string {
   return c.req.header('host') ?? new URL(c.req.url).host
 }
 
-/** HTTPS as the client sees it: TLS here, or a trusted proxy saying `X-Forwarded-Proto: https`. */
+/** HTTPS as the client sees it: TLS here, a trusted proxy saying so, or the tunnel. */
 export function isSecureRequest(c: Context, trusted: TrustedProxies): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true
-  const proto = c.req.header('x-forwarded-proto')
-  return proto?.split(',')[0]?.trim() === 'https' && trusted.has(peerAddress(c))
+  const tls = new URL(c.req.url).protocol === 'https:'
+  return arrivedOverHttps(tls, peerAddress(c), (name) => c.req.header(name), trusted)
 }
 
-/** `scheme://host` of this server as the client sees it (for links we hand out). */
+const DNS_LABEL = '[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?'
+const HOST_PORT = new RegExp(
+  `^(?:\\[([0-9A-Fa-f:.]+)\\]|${DNS_LABEL}(?:\\.${DNS_LABEL})*\\.?)(?::(\\d{1,5}))?$`,
+)
+
+/** A plain `host[:port]` (DNS name, IPv4 or bracketed IPv6; port 1 to 65535) and nothing else. */
+export function isHostPort(value: string): boolean {
+  const m = value.length <= 260 ? HOST_PORT.exec(value) : null
+  if (!m) return false
+  if (m[1] !== undefined && isIP(m[1]) !== 6) return false
+  const port = m[2] === undefined ? 1 : Number(m[2])
+  return port >= 1 && port <= 65_535
+}
+
+/**
+ * `scheme://host` of this server as the client sees it (for links we hand out). The host is
+ * client-chosen text that ends up in links and install commands: only a plain `host[:port]`.
+ * @throws ApiError 400 for anything else
+ */
 export function publicOrigin(c: Context, trusted: TrustedProxies): string {
-  return `${isSecureRequest(c, trusted) ? 'https' : 'http'}://${requestHost(c, trusted)}`
+  const host = requestHost(c, trusted)
+  if (!isHostPort(host)) throw new ApiError(400, 'Host: expected host[:port]')
+  return `${isSecureRequest(c, trusted) ? 'https' : 'http'}://${host}`
 }

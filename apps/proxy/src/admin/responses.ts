@@ -33,6 +33,11 @@ export const nodeAnswer = z.object({
   disabled: z.boolean(),
   active: z.boolean(),
   has_api_key: z.boolean(),
+  managed: z
+    .boolean()
+    .describe(
+      'provisioned by an admin or from env: its owner may rename, reweight, enable, disable and activate it, nothing else',
+    ),
   api_key_hint: z.string().nullable().describe('last 4 characters at most'),
   health_check_method: z.enum(['api', 'count_tokens', 'head', 'cli']),
   health_check_model: z.string().nullable(),

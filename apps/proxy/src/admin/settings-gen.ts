@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
@@ -6,10 +5,12 @@ import { ApiError, notFound } from './errors'
 import { publicOrigin, type TrustedProxies } from './request-meta'
 import { targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
+import { installCommands } from './shell-quote'
+import type { TenantCap } from './tenant-caps'
 import { jsonBody } from './validate'
 
-const DOWNLOAD_TTL_MS = 24 * 3_600_000
-const MAX_DOWNLOADS = 1000
+/** A download link works once, for this long (SPEC 9). */
+const DOWNLOAD_TTL_MS = 10 * 60_000
 
 const ruleList = z.array(z.string().trim().min(1).max(200)).max(100).default([])
 export const claudeConfigBody = z.object({
@@ -29,13 +30,12 @@ export const claudeConfigBody = z.object({
 const PLACEHOLDER = 'YOUR_PROXY_KEY'
 
 /**
- * Claude Code `settings.json` generator with a download link and one-line install commands.
- * Generated files are kept in this replica's memory for a day under an unguessable id (they may
- * hold a proxy key, so never in the database or logs).
+ * Claude Code `settings.json` generator with a download link and one-line install commands. The
+ * file may hold a proxy key: it is kept sealed in the store (never in logs) under a one-time
+ * token, so the link works once, for 10 minutes, on any replica. Links and commands are built
+ * from `PROXY_PUBLIC_URL`, else the request's validated `Host`, and the commands are shell-quoted.
  */
-export function claudeConfigRoutes(deps: AdminDeps, trusted: TrustedProxies) {
-  const downloads = new Map<string, { json: string; expiresAt: number }>()
-
+export function claudeConfigRoutes(deps: AdminDeps, trusted: TrustedProxies, keyCap: TenantCap) {
   const admin = new Hono<AdminEnv>()
   admin.post('/claude-config', async (c) => {
     const body = await jsonBody(c, claudeConfigBody)
@@ -44,10 +44,14 @@ export function claudeConfigRoutes(deps: AdminDeps, trusted: TrustedProxies) {
     if (key !== undefined && deps.store.resolveProxyKey(key)?.accountId !== account.id) {
       throw new ApiError(400, 'api_key: not a live key of this account')
     }
+    const origin = deps.env.PROXY_PUBLIC_URL ?? publicOrigin(c, trusted)
+    let issuedId: string | undefined
     if (key === undefined && body.new_key) {
-      key = (await deps.store.createProxyKey({ accountId: account.id, name: 'claude-code' })).secret
+      const issue = () => deps.store.createProxyKey({ accountId: account.id, name: 'claude-code' })
+      const issued = await keyCap.run(c.get('account'), account.id, issue)
+      key = issued.secret
+      issuedId = issued.key.id
     }
-    const origin = publicOrigin(c, trusted)
     const settings = {
       env: {
         ANTHROPIC_BASE_URL: body.proxy_url ?? origin,
@@ -57,31 +61,31 @@ export function claudeConfigRoutes(deps: AdminDeps, trusted: TrustedProxies) {
       ...(body.model ? { model: body.model } : {}),
     }
     const json = JSON.stringify(settings, null, 2) + '\n'
-    const now = deps.now()
-    for (const [id, d] of downloads) if (d.expiresAt <= now) downloads.delete(id)
-    if (downloads.size >= MAX_DOWNLOADS) downloads.delete(downloads.keys().next().value as string)
-    const id = randomBytes(16).toString('hex')
-    downloads.set(id, { json, expiresAt: now + DOWNLOAD_TTL_MS })
-    const url = `${origin}/api/claude-config/download/${id}`
+    const expiresAt = new Date(deps.now() + DOWNLOAD_TTL_MS)
+    const { token } = await deps.store
+      .createDownloadLink({ accountId: account.id, payload: json, expiresAt })
+      .catch(async (err: unknown) => {
+        // A refused request changes nothing: the key issued for the file goes with it.
+        if (issuedId) await deps.store.revokeProxyKey(issuedId)
+        throw err
+      })
+    const url = `${origin}/api/claude-config/download/${token}`
     return c.json({
       account_name: account.name,
       settings,
       config_json: json,
-      config_id: id,
+      config_id: token,
       download_url: url,
-      expires_at: new Date(now + DOWNLOAD_TTL_MS).toISOString(),
-      install_cmd: {
-        unix: `mkdir -p ~/.claude && curl -fsSL '${url}' -o ~/.claude/settings.json`,
-        windows: `New-Item -ItemType Directory -Force "$env:USERPROFILE\\.claude" | Out-Null; iwr '${url}' -OutFile "$env:USERPROFILE\\.claude\\settings.json"`,
-      },
+      expires_at: expiresAt.toISOString(),
+      install_cmd: installCommands(url),
     })
   })
 
   const download = new Hono()
-  download.get('/api/claude-config/download/:id', (c) => {
-    const d = downloads.get(c.req.param('id'))
-    if (!d || d.expiresAt <= deps.now()) throw notFound()
-    return c.body(d.json, 200, {
+  download.get('/api/claude-config/download/:id', async (c) => {
+    const json = await deps.store.consumeDownloadLink(c.req.param('id'))
+    if (json === null) throw notFound()
+    return c.body(json, 200, {
       'content-type': 'application/json; charset=utf-8',
       'content-disposition': 'attachment; filename="settings.json"',
       'cache-control': 'no-store',
@@ -101,7 +105,7 @@ export const claudeConfigDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/api/claude-config/download/{id}',
-    summary: 'Download a generated settings.json (public, unguessable id, 24 h)',
+    summary: 'Download a generated settings.json (public, unguessable id; works once, 10 minutes)',
     auth: 'public',
     produces: 'application/json',
   },

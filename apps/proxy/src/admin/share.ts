@@ -8,6 +8,7 @@ import { activeNodeId, effectiveStatus } from './node-view'
 import { publicOrigin, type TrustedProxies } from './request-meta'
 import { accountScope, targetAccount } from './roles'
 import type { RouteDoc } from './route-doc'
+import { TENANT_SHARE_CAP, tenantShareCap } from './tenant-caps'
 import { jsonBody, queryOf } from './validate'
 
 const EXPIRY_MS = { '1h': 3_600_000, '24h': 86_400_000, '168h': 7 * 86_400_000, permanent: null }
@@ -31,20 +32,28 @@ const view = (s: ShareLink) => ({
   revoked_at: s.revokedAt?.toISOString() ?? null,
 })
 
-/** Monitor share links: created and revoked by the account's users, listed without tokens. */
+/**
+ * Monitor share links: created and revoked by the account's users, listed without tokens. A
+ * tenant's account holds at most {@link TENANT_SHARE_CAP} live links.
+ */
 export function shareRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>()
   const { store } = deps
+  const cap = tenantShareCap(store, deps.now)
 
   app.post('/shares', async (c) => {
     const body = await jsonBody(c, shareBody)
     const account = await targetAccount(c, deps, body.account_id)
     const ttl = EXPIRY_MS[body.expires_in]
-    const { link, token } = await store.createShareLink({
-      accountId: account.id,
-      createdBy: c.get('account').id,
-      expiresAt: ttl === null ? null : new Date(deps.now() + ttl),
-    })
+    // Before anything is created: a bad Host is refused with nothing changed.
+    const origin = deps.env.PROXY_PUBLIC_URL ?? publicOrigin(c, trusted)
+    const { link, token } = await cap.run(c.get('account'), account.id, () =>
+      store.createShareLink({
+        accountId: account.id,
+        createdBy: c.get('account').id,
+        expiresAt: ttl === null ? null : new Date(deps.now() + ttl),
+      }),
+    )
     await audit(c, deps, trusted, {
       action: 'share.create',
       accountId: account.id,
@@ -56,7 +65,7 @@ export function shareRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<Admi
       {
         ...view(link),
         token,
-        share_url: `${publicOrigin(c, trusted)}/admin/monitor/share/${token}`,
+        share_url: `${origin}/admin/monitor/share/${token}`,
       },
       201,
     )
@@ -133,7 +142,7 @@ export const shareDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/admin/api/shares',
-    summary: 'Create a monitor share link (token shown once)',
+    summary: `Create a monitor share link (token shown once; a tenant account holds at most ${TENANT_SHARE_CAP} live links: 409 beyond)`,
     auth: 'session',
     body: shareBody,
     status: 201,

@@ -1,77 +1,177 @@
 /**
- * Login throttling in memory, per account name and per client address. Failures past a
- * threshold lock the key for a time that doubles with each further failure (capped), so a
- * brute force slows to a crawl while the real user is only ever locked out for a while, never
- * for good. Attempts made while locked are refused without checking the password and do not
- * extend the lock, so an attacker cannot keep a user locked at will by hammering.
+ * Login throttling (SPEC 9), in memory and per process. Pure apart from the injected clock.
+ *
+ * - An attempt is admitted *before* its password is hashed and counts as a failure until it
+ *   ends, so parallel attempts cannot all slip in under the limit.
+ * - At most `maxConcurrent` password checks run at once (each is a 128 MiB scrypt); more are
+ *   refused as busy, never queued.
+ * - Failures lock an (account, address) pair and an address, never an account for every
+ *   address, so nobody can lock the owner out from somewhere else; a correct password from a
+ *   clean address is not refused. A lock lasts until enough failures are older than the window;
+ *   refused attempts are not failures, so hammering a lock does not extend it.
  */
-export interface ThrottleOptions {
-  /** Failures allowed before the first lock. */
-  threshold: number
-  /** First lock, doubled per further failure. */
-  baseLockMs: number
-  maxLockMs: number
-  /** A key with no failure for this long starts over. */
-  forgetAfterMs: number
-  /** Bound on remembered keys (oldest dropped), so a flood of names cannot exhaust memory. */
+export interface LoginThrottleOptions {
+  /** Failures of one (account, address) pair within the window that lock the pair. */
+  pairLimit: number
+  /** Failures from one address (any account) within the window that lock the address. */
+  addressLimit: number
+  windowMs: number
+  /** Password checks running at once in this process. */
+  maxConcurrent: number
+  /** `retry-after` when refused for being busy (a check takes well under this). */
+  busyRetryMs: number
+  /** Bound on remembered pairs and addresses each (oldest dropped), so floods cannot fill memory. */
   maxKeys: number
 }
 
-interface Entry {
-  failures: number
-  lastFailure: number
-  lockedUntil: number
+/** SPEC 9's numbers: a pair locks after 5 failures in 15 minutes, an address after 20. */
+export const LOGIN_THROTTLE_DEFAULTS: LoginThrottleOptions = {
+  pairLimit: 5,
+  addressLimit: 20,
+  windowMs: 15 * 60_000,
+  maxConcurrent: 4,
+  busyRetryMs: 1000,
+  maxKeys: 50_000,
 }
 
-export class LoginThrottle {
-  private readonly entries = new Map<string, Entry>()
+/** An admitted attempt: end it exactly once (later calls do nothing). */
+export interface LoginTicket {
+  /** The password was right: the pair's failures are forgotten. */
+  succeeded(): void
+  /** The password was wrong: one failure for the pair and the address. */
+  failed(): void
+  /** The check could not be made (the store failed): no failure is counted. */
+  abandoned(): void
+}
 
-  constructor(private readonly options: ThrottleOptions) {}
+export type Admission =
+  { ok: true; ticket: LoginTicket } | { ok: false; reason: 'locked' | 'busy'; retryAfterMs: number }
 
-  /** Milliseconds until `key` may try again, 0 when it may now. */
+interface KeyRecord {
+  /** Times of the most recent failures, oldest first; at most `limit` are kept. */
+  failures: number[]
+  /** Admitted attempts still being checked (each counts as a failure meanwhile). */
+  pending: number
+}
+
+/** Failures per key in a sliding window, with in-flight attempts counted against the limit. */
+class FailureWindow {
+  private readonly records = new Map<string, KeyRecord>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly maxKeys: number,
+  ) {}
+
+  /** Milliseconds until one more attempt may start, 0 when it may now. */
   waitMs(key: string, now: number): number {
-    const entry = this.live(key, now)
-    return entry ? Math.max(0, entry.lockedUntil - now) : 0
+    const rec = this.live(key, now)
+    if (!rec) return 0
+    // At most `room` failures may stay in the window for one more attempt to fit.
+    const room = this.limit - rec.pending - 1
+    if (rec.failures.length <= room) return 0
+    // In-flight checks alone fill the limit: they end within a check's time.
+    if (room < 0) return -1
+    const mustExpire = rec.failures[rec.failures.length - room - 1] as number
+    return Math.max(1, mustExpire + this.windowMs - now)
   }
 
-  fail(key: string, now: number): void {
-    const { threshold, baseLockMs, maxLockMs, maxKeys } = this.options
-    const entry = this.live(key, now) ?? { failures: 0, lastFailure: now, lockedUntil: 0 }
-    entry.failures += 1
-    entry.lastFailure = now
-    const over = entry.failures - threshold
-    if (over >= 0)
-      entry.lockedUntil = now + Math.min(maxLockMs, baseLockMs * 2 ** Math.min(over, 30))
-    this.entries.delete(key)
-    this.entries.set(key, entry)
-    if (this.entries.size > maxKeys) {
-      const oldest = this.entries.keys().next().value
-      if (oldest !== undefined) this.entries.delete(oldest)
+  begin(key: string, now: number): void {
+    const rec = this.live(key, now) ?? { failures: [], pending: 0 }
+    rec.pending += 1
+    this.touch(key, rec)
+  }
+
+  end(key: string, now: number, outcome: 'failed' | 'succeeded' | 'abandoned'): void {
+    const rec = this.live(key, now) ?? { failures: [], pending: 1 }
+    rec.pending = Math.max(0, rec.pending - 1)
+    if (outcome === 'failed') {
+      rec.failures.push(now)
+      if (rec.failures.length > this.limit) rec.failures.splice(0, rec.failures.length - this.limit)
+    } else if (outcome === 'succeeded') {
+      rec.failures = []
     }
+    if (rec.failures.length === 0 && rec.pending === 0) this.records.delete(key)
+    else this.touch(key, rec)
   }
 
-  reset(key: string): void {
-    this.entries.delete(key)
-  }
-
-  private live(key: string, now: number): Entry | undefined {
-    const entry = this.entries.get(key)
-    if (entry && now - entry.lastFailure > this.options.forgetAfterMs && now >= entry.lockedUntil) {
-      this.entries.delete(key)
+  /** The record with failures older than the window dropped; undefined when nothing is left. */
+  private live(key: string, now: number): KeyRecord | undefined {
+    const rec = this.records.get(key)
+    if (!rec) return undefined
+    const cutoff = now - this.windowMs
+    while (rec.failures.length > 0 && (rec.failures[0] as number) <= cutoff) rec.failures.shift()
+    if (rec.failures.length === 0 && rec.pending === 0) {
+      this.records.delete(key)
       return undefined
     }
-    return entry
+    return rec
+  }
+
+  /** Moves `key` to the young end; drops the oldest key beyond the bound. */
+  private touch(key: string, rec: KeyRecord): void {
+    this.records.delete(key)
+    this.records.set(key, rec)
+    if (this.records.size > this.maxKeys) {
+      const oldest = this.records.keys().next().value
+      if (oldest !== undefined) this.records.delete(oldest)
+    }
   }
 }
 
-/**
- * 5 tries per account then 2 s doubling; 20 per address then 5 s doubling (a sprayer moves on to
- * new names, so the address lock starts longer); both capped at 15 min.
- */
-export function createLoginThrottles(): { account: LoginThrottle; address: LoginThrottle } {
-  const common = { maxLockMs: 15 * 60_000, forgetAfterMs: 15 * 60_000, maxKeys: 50_000 }
-  return {
-    account: new LoginThrottle({ ...common, threshold: 5, baseLockMs: 2000 }),
-    address: new LoginThrottle({ ...common, threshold: 20, baseLockMs: 5000 }),
+/** Admits password checks for login and password change (one instance per process). */
+export class LoginThrottle {
+  private readonly pairs: FailureWindow
+  private readonly addresses: FailureWindow
+  private running = 0
+
+  constructor(
+    private readonly options: LoginThrottleOptions,
+    private readonly now: () => number,
+  ) {
+    this.pairs = new FailureWindow(options.pairLimit, options.windowMs, options.maxKeys)
+    this.addresses = new FailureWindow(options.addressLimit, options.windowMs, options.maxKeys)
+  }
+
+  /** Password checks running now. */
+  get inFlight(): number {
+    return this.running
+  }
+
+  /**
+   * Admits one check of `account`'s password (compared case-insensitively, as names are unique
+   * that way) from `address`, or says how long to wait. Call before hashing anything.
+   */
+  admit(account: string, address: string): Admission {
+    const now = this.now()
+    const pairKey = `${address}\n${account.toLowerCase()}`
+    const waits = [this.pairs.waitMs(pairKey, now), this.addresses.waitMs(address, now)]
+    const locked = Math.max(...waits)
+    if (locked > 0) return { ok: false, reason: 'locked', retryAfterMs: locked }
+    if (waits.includes(-1) || this.running >= this.options.maxConcurrent) {
+      return { ok: false, reason: 'busy', retryAfterMs: this.options.busyRetryMs }
+    }
+    this.running += 1
+    this.pairs.begin(pairKey, now)
+    this.addresses.begin(address, now)
+    let open = true
+    const end = (outcome: 'failed' | 'succeeded' | 'abandoned') => {
+      if (!open) return
+      open = false
+      this.running -= 1
+      const at = this.now()
+      this.pairs.end(pairKey, at, outcome)
+      // A right password says nothing about the address's other attempts: they stay counted.
+      this.addresses.end(address, at, outcome === 'succeeded' ? 'abandoned' : outcome)
+    }
+    return {
+      ok: true,
+      ticket: {
+        succeeded: () => end('succeeded'),
+        failed: () => end('failed'),
+        abandoned: () => end('abandoned'),
+      },
+    }
   }
 }

@@ -25,6 +25,43 @@ describe('upstream policy', () => {
     expect(classifyAddress('not-an-ip')).toBe('reserved')
   })
 
+  it('issue 13 item 8: IPv6 forms of non-public IPv4 and other special ranges are not public', () => {
+    const notPublic: Array<[string, string]> = [
+      ['::ffff:10.0.0.1', 'private'],
+      ['0:0:0:0:0:ffff:7f00:1', 'loopback'],
+      ['::ffff:0:127.0.0.1', 'loopback'], // SIIT
+      ['::127.0.0.1', 'loopback'], // IPv4-compatible
+      ['::a9fe:a9fe', 'metadata'],
+      ['2002:7f00:1::', 'loopback'], // 6to4 of 127.0.0.1
+      ['2002:a9fe:a9fe::1', 'metadata'],
+      ['2002:c0a8:101::', 'private'],
+      ['64:ff9b::10.1.2.3', 'private'], // NAT64
+      ['64:ff9b:1::a00:1', 'special'], // local-use NAT64
+      ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'special'], // Teredo
+      ['198.18.0.1', 'special'],
+      ['198.19.255.255', 'special'],
+      ['192.0.0.8', 'special'],
+      ['192.0.2.2', 'special'],
+      ['203.0.113.9', 'special'],
+      ['fec0::1', 'private'],
+      ['2001:db8::1', 'special'],
+      ['100::1', 'special'],
+      ['4000::1', 'special'], // outside 2000::/3
+      ['240.0.0.1', 'reserved'],
+      ['255.255.255.255', 'reserved'],
+    ]
+    for (const [ip, kind] of notPublic) {
+      expect(classifyAddress(ip), ip).toBe(kind)
+      expect(checkUpstreamAddress(ip, tenant).ok, ip).toBe(false)
+    }
+    expect(classifyAddress('2002:808:808::1')).toBe('public') // 6to4 of 8.8.8.8
+    expect(classifyAddress('2606:4700::1111')).toBe('public')
+    expect(classifyAddress('::ffff:8.8.8.8')).toBe('public')
+    expect(checkUpstreamAddress('198.18.0.1', admin).ok).toBe(true) // fake-IP DNS for admins
+    expect(checkUpstreamUrl('http://[2002:7f00:1::]/', tenant).ok).toBe(false)
+    expect(checkUpstreamUrl('http://[::ffff:a9fe:a9fe]/', admin).ok).toBe(false)
+  })
+
   it('refuses metadata and reserved addresses for everyone, private ones for tenants', () => {
     expect(checkUpstreamAddress('169.254.169.254', admin).ok).toBe(false)
     expect(checkUpstreamAddress('fd00:ec2::254', admin).ok).toBe(false)

@@ -6,7 +6,7 @@
 import { BlockList, isIP } from 'node:net'
 
 export type AddressClass =
-  'public' | 'private' | 'loopback' | 'link-local' | 'metadata' | 'reserved'
+  'public' | 'private' | 'loopback' | 'link-local' | 'special' | 'metadata' | 'reserved'
 
 export type PolicyVerdict = { ok: true } | { ok: false; reason: string }
 
@@ -32,6 +32,27 @@ privateNets.addSubnet('172.16.0.0', 12, 'ipv4')
 privateNets.addSubnet('192.168.0.0', 16, 'ipv4')
 privateNets.addSubnet('100.64.0.0', 10, 'ipv4') // carrier-grade NAT
 privateNets.addSubnet('fc00::', 7, 'ipv6') // unique local
+privateNets.addSubnet('fec0::', 10, 'ipv6') // site-local (deprecated, still routed inside sites)
+
+// The rest of IANA's special-purpose registries (RFC 6890 and successors): not global unicast,
+// so never "public". They are "special", allowed where private ones are: 198.18.0.0/15 is what
+// fake-IP DNS (Clash, Surge) hands out for every name, and test nets hold lab relays.
+const specialNets = new BlockList()
+specialNets.addSubnet('192.0.0.0', 24, 'ipv4') // IETF protocol assignments
+specialNets.addSubnet('192.0.2.0', 24, 'ipv4') // TEST-NET-1
+specialNets.addSubnet('192.31.196.0', 24, 'ipv4') // AS112-v4
+specialNets.addSubnet('192.52.193.0', 24, 'ipv4') // AMT
+specialNets.addSubnet('192.88.99.0', 24, 'ipv4') // 6to4 relay anycast
+specialNets.addSubnet('192.175.48.0', 24, 'ipv4') // direct delegation AS112
+specialNets.addSubnet('198.18.0.0', 15, 'ipv4') // benchmarking
+specialNets.addSubnet('198.51.100.0', 24, 'ipv4') // TEST-NET-2
+specialNets.addSubnet('203.0.113.0', 24, 'ipv4') // TEST-NET-3
+specialNets.addSubnet('100::', 64, 'ipv6') // discard-only
+specialNets.addSubnet('2001::', 23, 'ipv6') // IETF protocol assignments (Teredo, ORCHID, ...)
+specialNets.addSubnet('2001:db8::', 32, 'ipv6') // documentation
+specialNets.addSubnet('3fff::', 20, 'ipv6') // documentation
+specialNets.addSubnet('5f00::', 16, 'ipv6') // SRv6 SIDs
+specialNets.addSubnet('64:ff9b:1::', 48, 'ipv6') // local-use NAT64 (embedding not fixed)
 
 const reserved = new BlockList()
 reserved.addSubnet('0.0.0.0', 8, 'ipv4') // "this network": 0.0.0.0 reaches localhost on Linux
@@ -39,18 +60,48 @@ reserved.addSubnet('224.0.0.0', 3, 'ipv4') // multicast, reserved, broadcast
 reserved.addAddress('::', 'ipv6')
 reserved.addSubnet('ff00::', 8, 'ipv6')
 
-/** An IPv4 address hidden in an IPv6 one (mapped `::ffff:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`). */
+/** The 16 bytes of an IPv6 address in any spelling (`::`, a dotted IPv4 tail), or undefined. */
+function ipv6Bytes(ip: string): number[] | undefined {
+  if (isIP(ip) !== 6) return undefined
+  let text = ip.toLowerCase().replace(/%.*$/, '')
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
+  if (dotted?.[1]) {
+    const [a, b, c, d] = dotted[1].split('.').map(Number) as [number, number, number, number]
+    text = `${text.slice(0, -dotted[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const [head = '', tail] = text.split('::')
+  const left = head ? head.split(':') : []
+  const right = tail ? tail.split(':') : []
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+  if (groups.length !== 8) return undefined
+  return groups.flatMap((g) => {
+    const n = parseInt(g, 16)
+    return [n >> 8, n & 255]
+  })
+}
+
+const dottedQuad = (b: number[], at: number) => b.slice(at, at + 4).join('.')
+
+/**
+ * The IPv4 address an IPv6 form carries, where the form routes to it: mapped `::ffff:0:0/96`,
+ * SIIT `::ffff:0:0:0/96`, compatible `::/96`, NAT64 `64:ff9b::/96` and 6to4 `2002::/16`.
+ * Teredo hides its client address; it is refused as special-purpose instead.
+ */
 function embeddedIpv4(ip: string): string | undefined {
-  const lower = ip.toLowerCase()
-  const m = /^(?:::ffff:(?:0:)?|64:ff9b::)(.+)$/.exec(lower)
-  if (!m?.[1]) return undefined
-  const tail = m[1]
-  if (isIP(tail) === 4) return tail
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(tail)
-  if (!hex?.[1] || !hex[2]) return undefined
-  const hi = parseInt(hex[1], 16)
-  const lo = parseInt(hex[2], 16)
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`
+  const b = ipv6Bytes(ip)
+  if (!b) return undefined
+  const zeros = (from: number, to: number) => b.slice(from, to).every((x) => x === 0)
+  if (zeros(0, 10) && b[10] === 0xff && b[11] === 0xff) return dottedQuad(b, 12)
+  if (zeros(0, 8) && b[8] === 0xff && b[9] === 0xff && zeros(10, 12)) return dottedQuad(b, 12)
+  // `::` and `::1` are the IPv6 unspecified and loopback addresses, not compatible forms.
+  if (zeros(0, 12) && !zeros(12, 15)) return dottedQuad(b, 12)
+  if (b[0] === 0 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && zeros(4, 12))
+    return dottedQuad(b, 12)
+  if (b[0] === 0x20 && b[1] === 0x02) return dottedQuad(b, 2)
+  return undefined
 }
 
 /** Classifies a literal IP address (v4 or v6). Anything that is not an IP is `reserved`. */
@@ -66,6 +117,9 @@ export function classifyAddress(ip: string): AddressClass {
   if (reserved.check(bare, type)) return 'reserved'
   if (linkLocal.check(bare, type)) return 'link-local'
   if (privateNets.check(bare, type)) return 'private'
+  if (specialNets.check(bare, type)) return 'special'
+  // Global unicast is 2000::/3 only; anything else in IPv6 is unassigned or special.
+  if (family === 6 && ((ipv6Bytes(bare)?.[0] ?? 0) & 0xe0) !== 0x20) return 'special'
   return 'public'
 }
 
@@ -76,7 +130,8 @@ export function checkUpstreamAddress(ip: string, options: UpstreamPolicyOptions)
   if (kind === 'metadata') return { ok: false, reason: 'cloud metadata addresses are not allowed' }
   if (kind === 'reserved') return { ok: false, reason: 'reserved addresses are not allowed' }
   if (options.allowPrivate) return { ok: true }
-  return { ok: false, reason: `${kind} addresses are not allowed for this node` }
+  const what = kind === 'special' ? 'special-purpose' : kind
+  return { ok: false, reason: `${what} addresses are not allowed for this node` }
 }
 
 /**

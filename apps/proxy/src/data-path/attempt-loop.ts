@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { RequestPlan, RouteTarget } from '../routing/types'
 import { Cancellation } from './cancellation'
+import { redactSecrets } from '@qcc/core'
 import { anthropicErrorFrame, sendAnthropicError } from './anthropic-error'
+import { createErrorFrameRedactor } from './error-frame-redactor'
 import { pickDownstreamHeaders } from './headers'
 import { MalformedStreamError, relayBody } from './relay'
 import { attemptUpstream } from './upstream-attempt'
@@ -98,7 +100,9 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
       }
       const verdict = plan.report(target, attempt.observation)
       if (verdict.passThrough && attempt.observation.kind === 'response') {
-        const { status, headers, body } = attempt.observation
+        const { status, headers } = attempt.observation
+        // The tenant's own fault, but the body is the upstream's: it may echo the node's key.
+        const body = redactSecrets(attempt.observation.body, [target.apiKey])
         res.writeHead(status, answerHeaders(headers, target, input.requestId))
         res.end(body)
         outcome.status = status
@@ -142,9 +146,12 @@ async function commit(
     recorder.onChunk(chunk)
     return !recorder.overflowed
   }
+  // The upstream's own `event: error` frames reach the tenant redacted (SPEC 9).
+  const rewrite = isSse ? createErrorFrameRedactor([target.apiKey]) : undefined
   for (const chunk of first) {
     onChunk(chunk)
-    res.write(chunk)
+    const out = rewrite ? rewrite.push(chunk) : chunk
+    if (out.length > 0) res.write(out)
   }
   const end = await relayBody(response.body, res, {
     onChunk,
@@ -160,6 +167,7 @@ async function commit(
           )
         : undefined,
     stop: deps.shutdown,
+    rewrite,
   })
   outcome.partial = end.kind !== 'complete'
   // After the commit only a node's own failure is reported; a client leaving says nothing of it.

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { Cancellation } from './cancellation'
+import type { StreamRewriter } from './error-frame-redactor'
 
 /** How a committed body ended. */
 export type RelayEnd =
@@ -29,6 +30,8 @@ export interface RelayOptions {
   errorFrame?: (cause: 'upstream_failed' | 'shutdown') => string | undefined
   /** Aborted when the process must stop (drain deadline): the stream ends with an error frame. */
   stop?: Cancellation
+  /** Rewrites what goes to the client after `onChunk` saw the original (error-frame redaction). */
+  rewrite?: StreamRewriter
 }
 
 const PING_FRAME = 'event: ping\ndata: {"type": "ping"}\n\n'
@@ -42,7 +45,7 @@ export function relayBody(
   res: ServerResponse,
   options: RelayOptions,
 ): Promise<RelayEnd> {
-  const { onChunk, keepaliveMs, errorFrame, stop } = options
+  const { onChunk, keepaliveMs, errorFrame, stop, rewrite } = options
   return new Promise((resolve) => {
     let done = false
     let atFrameBoundary = true
@@ -88,13 +91,16 @@ export function relayBody(
     let flushQueued = false
     const takePending = (): Buffer | undefined => {
       if (pending.length === 0) return undefined
-      const data = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending)
+      const read = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending)
       pending = []
-      if (onChunk && !onChunk(data)) {
+      if (onChunk && !onChunk(read)) {
         body.destroy()
         onError(new MalformedStreamError('the upstream stream is malformed (event too large)'))
         return undefined
       }
+      const data = rewrite ? rewrite.push(read) : read
+      // All of it held back (part of an error frame): nothing to write, the boundary stays.
+      if (data.length === 0) return undefined
       const n = data.length
       atFrameBoundary = n >= 2 && data[n - 1] === 0x0a && data[n - 2] === 0x0a
       if (keepaliveMs) lastTrafficAt = Date.now()
@@ -114,8 +120,13 @@ export function relayBody(
       }
     }
     const onDrain = () => body.resume()
+    const held = (data: Buffer | undefined): Buffer | undefined => {
+      const rest = rewrite?.end()
+      if (!rest || rest.length === 0) return data
+      return data ? Buffer.concat([data, rest]) : rest
+    }
     const onEnd = () => {
-      const data = takePending()
+      const data = held(takePending())
       if (done) return
       if (data) res.end(data)
       else res.end()
@@ -124,7 +135,7 @@ export function relayBody(
     const onError = (error: Error) => {
       if (done) return
       // What arrived before the failure still goes out, ahead of the error frame.
-      const data = takePending()
+      const data = held(takePending())
       if (done) return
       if (data) res.write(data)
       const frame = errorFrame?.('upstream_failed')

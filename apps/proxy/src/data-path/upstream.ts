@@ -1,7 +1,11 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
-import { isIP } from 'node:net'
 import type { Readable } from 'node:stream'
 import { Agent } from 'undici'
+import {
+  AddressRefusedError,
+  checkedLookup,
+  literalRefusal,
+  type AddressPolicy,
+} from '../outbound/address-check'
 import type { Cancellation } from './cancellation'
 import { basePathPrefix, upstreamPath } from './upstream-url'
 
@@ -32,16 +36,6 @@ export interface UpstreamResponse {
   headers: Record<string, string | string[] | undefined>
   /** The live body; destroy it to drop the connection. */
   body: Readable
-}
-
-/** Why an address may not be connected to, or null when it may. */
-export type AddressPolicy = (ip: string, allowPrivate: boolean) => string | null
-
-/** The address policy refused the connection (it is the node's fault, like a connect error). */
-export class UpstreamAddressError extends Error {
-  override name = 'UpstreamAddressError'
-  readonly code = 'QCC_ADDRESS_REFUSED'
-  readonly retryable = true
 }
 
 /** undici's code for no status line and headers in time. */
@@ -93,15 +87,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     if (!found) {
       if (origins.size >= 1024) origins.clear()
       const url = new URL(baseUrl)
-      const hostname = url.hostname.replace(/^\[|\]$/g, '')
       // IP literals skip DNS lookup, so the policy is applied to them here.
-      const literal = policy !== undefined && isIP(hostname) !== 0
       found = {
         origin: url.origin,
         prefix: basePathPrefix(url),
         refusal: {
-          private: literal ? policy(hostname, true) : null,
-          public: literal ? policy(hostname, false) : null,
+          private: policy ? literalRefusal(policy, url.hostname, true) : null,
+          public: policy ? literalRefusal(policy, url.hostname, false) : null,
         },
       }
       origins.set(baseUrl, found)
@@ -113,7 +105,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const target = originOf(req.baseUrl)
       const kind = req.allowPrivate ? 'private' : 'public'
       const refused = target.refusal[kind]
-      if (refused) throw new UpstreamAddressError(refused)
+      if (refused) throw new AddressRefusedError(refused)
       const res = await agents[kind].request({
         origin: target.origin,
         path: upstreamPath(target.prefix, req.path),
@@ -133,26 +125,5 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     close: async () => {
       await Promise.all([agents.private.close(), agents.public.close()])
     },
-  }
-}
-
-type LookupCallback = (
-  err: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void
-
-/** `dns.lookup` that refuses addresses the policy forbids (every one of them, for `all`). */
-function checkedLookup(policy: AddressPolicy, allowPrivate: boolean) {
-  return (hostname: string, opts: LookupOptions, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...opts, all: true }, (err, addresses) => {
-      if (err) return callback(err, [])
-      const refused = addresses.map((a) => policy(a.address, allowPrivate)).find((r) => r !== null)
-      if (refused) return callback(new UpstreamAddressError(`${hostname}: ${refused}`), [])
-      if (opts.all) return callback(null, addresses)
-      const first = addresses[0]
-      if (!first) return callback(new UpstreamAddressError(`${hostname}: no address`), [])
-      callback(null, first.address, first.family)
-    })
   }
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isDefaultProxyKey } from '../default-credentials'
 import type { RequestPlan, Router } from '../routing/types'
 import type { Cancellation } from './cancellation'
 import { sendAnthropicError } from './anthropic-error'
@@ -13,6 +14,8 @@ export type ResolveProxyKey = (secret: string) => { accountId: string; keyId: st
 
 export interface V1HandlerDeps {
   resolveProxyKey: ResolveProxyKey
+  /** Whether the client is on this machine (http/client-origin.ts); asked for default keys only. */
+  isLoopbackClient: (req: IncomingMessage) => boolean
   router: Router
   upstream: UpstreamClient
   usage: UsageTap
@@ -30,13 +33,19 @@ export interface V1HandlerDeps {
 
 type Route = 'messages' | 'count_tokens' | 'models' | 'model'
 
+/**
+ * A model id (SPEC 9): one path segment of safe characters, so `..`, `%2F` and the like never
+ * reach the upstream URL together with the node's key.
+ */
+const MODEL_PATH = /^\/v1\/models\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/
+
 function matchRoute(method: string, path: string): Route | undefined {
   if (method === 'POST') {
     if (path === '/v1/messages') return 'messages'
     if (path === '/v1/messages/count_tokens') return 'count_tokens'
   } else if (method === 'GET') {
     if (path === '/v1/models') return 'models'
-    if (/^\/v1\/models\/[^/]+$/.test(path)) return 'model'
+    if (MODEL_PATH.test(path)) return 'model'
   }
   return undefined
 }
@@ -70,7 +79,11 @@ export function createV1Handler(deps: V1HandlerDeps) {
       )
     }
     const secret = tenantSecret(req)
-    const tenant = secret ? deps.resolveProxyKey(secret) : null
+    // SPEC 9: the default keys work from this machine only, elsewhere they are a wrong key. A
+    // string compare first, so every other key costs nothing more.
+    const refusedDefault =
+      secret !== undefined && isDefaultProxyKey(secret) && !deps.isLoopbackClient(req)
+    const tenant = secret && !refusedDefault ? deps.resolveProxyKey(secret) : null
     if (!tenant) {
       req.resume()
       return sendAnthropicError(res, 401, 'authentication_error', 'invalid x-api-key', idHeader)

@@ -53,6 +53,33 @@ export class NodeHealthSync {
     }
   }
 
+  /**
+   * Brings one account's part of the machine in line with its configured nodes (this replica's
+   * own admin change), without reading every node's stored state: a node new to this replica
+   * starts from its stored state version 0, and the next whole {@link sync} restores any newer
+   * state another replica wrote (a CAS against version 0 fails before that and restores it too).
+   * An enable or disable is the same single transition {@link sync} would emit.
+   */
+  syncAccount(accountId: string, nodes: readonly NodeRecord[]): void {
+    const seen = new Set<string>()
+    for (const node of nodes) {
+      seen.add(node.id)
+      if (!this.machine.get(node.id)) {
+        this.machine.upsert(toNodeConfig(node))
+        this.versions.set(node.id, 0)
+        continue
+      }
+      const event = this.machine.upsert(toNodeConfig(node))
+      if (event) void this.onTransition(event)
+    }
+    for (const entry of [...this.machine.pool(accountId)]) {
+      if (!seen.has(entry.node.id)) {
+        this.machine.remove(entry.node.id)
+        this.versions.delete(entry.node.id)
+      }
+    }
+  }
+
   /** Persists a transition (in order per node) and announces it when this replica won. */
   onTransition(event: TransitionEvent): Promise<void> {
     const previous = this.queues.get(event.nodeId) ?? Promise.resolve()

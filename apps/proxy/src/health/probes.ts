@@ -1,102 +1,128 @@
-import { DEFAULT_PROBE_MODEL, type AttemptOutcome, type NodeConfig } from '@qcc/core'
-import { APIConnectionError, APITimeoutError, createClient, probeMessagesApi } from '@qcc/client'
+import {
+  ADDRESS_REFUSED_CODE,
+  DEFAULT_PROBE_MODEL,
+  describeOutboundError,
+  type AttemptOutcome,
+  type NodeConfig,
+} from '@qcc/core'
+import { basePathPrefix, upstreamPath } from '../data-path/upstream-url'
+import type { OutboundClient, OutboundFailure, OutboundRequest } from '../outbound/outbound-client'
 
 export interface ProbeOutcome {
   /** What the probe saw, in core's vocabulary (core classifies it like a request). */
   outcome: AttemptOutcome
   ok: boolean
   latencyMs: number
+  /** The HTTP status when the node answered (a redirect's too). */
+  status: number | null
+  /** SPEC 9's stored form (`http_401 authentication_error: ...`, `redirect`, ...), or null. */
   error: string | null
 }
 
 export interface ProbeDeps {
-  fetch: typeof fetch
+  /** The policy-checked outbound client: no redirects, bounded reads. */
+  outbound: OutboundClient
   timeoutMs: number
+  /** The node's stored `allowPrivate` (or the env switch): may it reach private addresses? */
+  allowPrivate: boolean
 }
 
+/** The `anthropic-version` probes send (the one the Messages API documents). */
+const ANTHROPIC_VERSION = '2023-06-01'
+
 /**
- * Probes one node by its method: `api` is a 1-token Messages call made with @qcc/client,
- * `count_tokens` counts a tiny prompt, `head` asks the base URL for headers only. `cli` needs a
- * `claude` binary on the host; without one it is probed like `api`.
+ * Probes one node by its method: `api` is a 1-token Messages call, `count_tokens` counts a tiny
+ * prompt, `head` asks the base URL for headers only (without the key). `cli` needs a `claude`
+ * binary on the host; without one it is probed like `api`. Every call goes through the outbound
+ * client, so the key reaches only the node's own origin (no redirect is followed) and what is
+ * kept of an answer is its status and, for an Anthropic error body, type and redacted message.
  */
 export async function probeNode(
   node: NodeConfig,
   apiKey: string | null,
   deps: ProbeDeps,
 ): Promise<ProbeOutcome> {
-  const model = node.healthCheckModel ?? DEFAULT_PROBE_MODEL
-  const client = createClient({
-    baseUrl: node.baseUrl,
-    apiKey: apiKey ?? undefined,
-    fetch: deps.fetch,
-    timeoutMs: deps.timeoutMs,
-    maxRetries: 0,
-  })
   const started = performance.now()
-  if (node.healthCheckMethod === 'head') return probeHead(node.baseUrl, deps, started)
-  if (node.healthCheckMethod === 'count_tokens') {
-    try {
-      await client.messages.countTokens({ model, messages: [{ role: 'user', content: 'hi' }] })
-      return passed(started)
-    } catch (err) {
-      return failedFrom(err, started)
-    }
-  }
-  const result = await probeMessagesApi(client, {
-    model,
-    timeoutMs: deps.timeoutMs,
-    style: 'plain',
-  })
-  if (result.ok) return passed(started)
-  return failedFrom(result.error, started)
-}
-
-async function probeHead(baseUrl: string, deps: ProbeDeps, started: number): Promise<ProbeOutcome> {
-  try {
-    const res = await deps.fetch(baseUrl, {
-      method: 'HEAD',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.timeoutMs),
-    })
-    // Any answer below 500 means the server is up (a relay's root often says 404).
-    if (res.status < 500) return passed(started)
-    return {
-      outcome: { kind: 'response', status: res.status, headers: res.headers },
-      ok: false,
-      latencyMs: performance.now() - started,
-      error: `HEAD ${res.status}`,
-    }
-  } catch (err) {
-    return failedFrom(err, started)
-  }
-}
-
-function passed(started: number): ProbeOutcome {
-  return {
-    outcome: { kind: 'response', status: 200 },
-    ok: true,
-    latencyMs: performance.now() - started,
-    error: null,
-  }
-}
-
-function failedFrom(err: unknown, started: number): ProbeOutcome {
+  const result = await deps.outbound.request(probeRequest(node, apiKey, deps))
   const latencyMs = performance.now() - started
-  const message = err instanceof Error ? err.message : String(err)
-  const status = (err as { status?: unknown }).status
-  if (typeof status === 'number') {
-    const type = (err as { type?: unknown }).type
-    const body = JSON.stringify({ type: 'error', error: { type, message } })
+  if (result.kind === 'failed') return failed(result, latencyMs)
+  const { status, headers, body } = result
+  if (node.healthCheckMethod === 'head') {
+    // Any answer below 500 means the server is up (a relay's root often says 404).
+    if (status < 500) return passed(status, latencyMs)
+  } else if (status >= 200 && status < 300) {
+    if (!result.truncated && isJson(body)) return passed(status, latencyMs)
     return {
-      outcome: { kind: 'response', status, bodySnippet: body },
+      outcome: { kind: 'response', status, headers, unparsable: true },
       ok: false,
       latencyMs,
-      error: `${status} ${message}`,
+      status,
+      error: describeOutboundError({ status }),
     }
   }
-  const timedOut = err instanceof APITimeoutError || (err as Error).name === 'TimeoutError'
-  const outcome: AttemptOutcome = timedOut
-    ? { kind: 'timeout_first_byte', phase: 'headers' }
-    : { kind: 'connect_error', code: err instanceof APIConnectionError ? 'connect' : undefined }
-  return { outcome, ok: false, latencyMs, error: message }
+  return {
+    outcome: { kind: 'response', status, headers, bodySnippet: body },
+    ok: false,
+    latencyMs,
+    status,
+    error: describeOutboundError({ status, body, secrets: [apiKey] }),
+  }
+}
+
+function probeRequest(node: NodeConfig, apiKey: string | null, deps: ProbeDeps): OutboundRequest {
+  const common = { allowPrivate: deps.allowPrivate, timeoutMs: deps.timeoutMs }
+  if (node.healthCheckMethod === 'head') return { ...common, url: node.baseUrl, method: 'HEAD' }
+  const model = node.healthCheckModel ?? DEFAULT_PROBE_MODEL
+  const messages = [{ role: 'user', content: 'hi' }]
+  const countTokens = node.healthCheckMethod === 'count_tokens'
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'anthropic-version': ANTHROPIC_VERSION,
+    'content-type': 'application/json',
+  }
+  if (apiKey) headers['x-api-key'] = apiKey
+  return {
+    ...common,
+    url: nodeUrl(node.baseUrl, countTokens ? '/v1/messages/count_tokens' : '/v1/messages'),
+    method: 'POST',
+    headers,
+    body: JSON.stringify(countTokens ? { model, messages } : { model, max_tokens: 1, messages }),
+  }
+}
+
+/** The node's base URL joined to an API path as the data path joins it (prefix kept, no `/v1/v1`). */
+function nodeUrl(baseUrl: string, path: string): string {
+  const url = new URL(baseUrl)
+  return `${url.origin}${upstreamPath(basePathPrefix(url), path)}`
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function passed(status: number, latencyMs: number): ProbeOutcome {
+  return { outcome: { kind: 'response', status: 200 }, ok: true, latencyMs, status, error: null }
+}
+
+function failed(result: OutboundFailure, latencyMs: number): ProbeOutcome {
+  const error = describeOutboundError({ errorClass: result.errorClass })
+  const outcome: AttemptOutcome =
+    result.errorClass === 'redirect'
+      ? { kind: 'response', status: result.status ?? 302 }
+      : result.errorClass === 'timeout'
+        ? { kind: 'timeout_first_byte', phase: 'headers' }
+        : {
+            kind: 'connect_error',
+            // Core tells the class by the code; a refusal without a transport code still counts.
+            code:
+              result.code ??
+              (result.errorClass === 'address_refused' ? ADDRESS_REFUSED_CODE : undefined),
+          }
+  const status = result.errorClass === 'redirect' ? (result.status ?? null) : null
+  return { outcome, ok: false, latencyMs, status, error }
 }

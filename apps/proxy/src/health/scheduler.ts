@@ -80,7 +80,8 @@ export class HealthScheduler {
           accountId: entry.node.accountId,
           ok: result.ok,
           latencyMs: Math.round(result.latencyMs),
-          status: result.outcome.kind === 'response' ? result.outcome.status : null,
+          status: result.status,
+          // SPEC 9's form only (status, class, an Anthropic error's type and redacted message).
           error: result.error,
           method: entry.node.healthCheckMethod,
           source: kind,

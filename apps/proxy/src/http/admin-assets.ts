@@ -14,6 +14,32 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
+/**
+ * SPEC 9: the console runs only its own bundled scripts and styles, talks only to this origin,
+ * and cannot be framed (clickjacking). Preact and uPlot set styles through the CSSOM, which
+ * `style-src 'self'` allows; `data:` images are the bundle's inline icons.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/** On every console answer, HTML and assets alike (assets are never sniffed into HTML). */
+const SECURITY_HEADERS = {
+  'content-security-policy': CONSOLE_CSP,
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+}
+
 interface Asset {
   body: Uint8Array
   type: string
@@ -47,14 +73,18 @@ export function mountAdminAssets(app: Hono, assets: Map<string, Asset>): void {
   const sendIndex = () =>
     index
       ? new Response(index.body, {
-          headers: { 'content-type': index.type, 'cache-control': 'no-cache' },
+          headers: { ...SECURITY_HEADERS, 'content-type': index.type, 'cache-control': 'no-cache' },
         })
-      : new Response('the admin console is not built (pnpm build)', { status: 503 })
+      : new Response('the admin console is not built (pnpm build)', {
+          status: 503,
+          headers: SECURITY_HEADERS,
+        })
   app.get('/admin/assets/*', (c) => {
     const asset = assets.get(c.req.path.slice('/admin'.length))
-    if (!asset) return c.text('not found', 404)
+    if (!asset) return c.text('not found', 404, SECURITY_HEADERS)
     return new Response(asset.body, {
       headers: {
+        ...SECURITY_HEADERS,
         'content-type': asset.type,
         'cache-control': 'public, max-age=31536000, immutable',
       },
@@ -66,7 +96,7 @@ export function mountAdminAssets(app: Hono, assets: Map<string, Asset>): void {
     const asset = assets.get(c.req.path.slice('/admin'.length))
     if (asset && asset !== index) {
       return new Response(asset.body, {
-        headers: { 'content-type': asset.type, 'cache-control': 'no-cache' },
+        headers: { ...SECURITY_HEADERS, 'content-type': asset.type, 'cache-control': 'no-cache' },
       })
     }
     return sendIndex()

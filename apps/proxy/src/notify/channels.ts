@@ -96,19 +96,25 @@ export function buildRequest(
 
 /**
  * Whether the receiver took the message. WeCom and DingTalk answer 200 with `errcode` != 0 on
- * failure (bad key, rate limit), so their body is read too.
- * @returns null when delivered, else why not
+ * failure (bad key, rate limit), so their body is read too, but only the number is kept: what a
+ * delivery records is a status and a class (SPEC 9), never the receiver's text.
+ * @returns null when delivered, else why not: `http_<status>`, `http_200 errcode_<n>`,
+ *   `http_200 not_json`
  */
 export function deliveryProblem(kind: ChannelKind, status: number, body: string): string | null {
-  if (status < 200 || status >= 300) return `HTTP ${status}`
+  if (status < 200 || status >= 300) return `http_${status}`
   if (kind === 'wechat_work' || kind === 'dingtalk') {
+    let parsed: { errcode?: unknown }
     try {
-      const parsed = JSON.parse(body) as { errcode?: number; errmsg?: string }
-      if (parsed.errcode !== undefined && parsed.errcode !== 0) {
-        return `errcode ${parsed.errcode}: ${parsed.errmsg ?? ''}`.trim()
-      }
+      parsed = JSON.parse(body) as { errcode?: unknown }
     } catch {
-      return 'answer is not JSON'
+      return `http_${status} not_json`
+    }
+    const code = parsed?.errcode
+    if (code !== undefined && code !== 0) {
+      return Number.isSafeInteger(code)
+        ? `http_${status} errcode_${String(code)}`
+        : `http_${status} errcode`
     }
   }
   return null

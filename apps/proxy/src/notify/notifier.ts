@@ -2,14 +2,14 @@
  * Sends notifications for console events. The bus listener only maps the event and queues it
  * (synchronous, O(1)), so the request path never waits on a webhook; workers look up the
  * subscribed channels, de-duplicate, send with a timeout, retry a few times and record every
- * delivery in the audit log (`notification.delivery`).
+ * delivery in the audit log (`notification.delivery`). Every send goes through the outbound
+ * client (SPEC 9): the address policy is applied to the address connected to, redirects are not
+ * followed, and a delivery records only a status and an error class, never the receiver's body.
  */
-import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
 import type { NotificationChannel, Store } from '@qcc/store'
-import { checkUpstreamAddress, checkUpstreamUrl } from '../admin/upstream-policy'
 import type { EventBus } from '../events/bus'
 import type { Logger } from '../observability/logger'
+import type { OutboundClient } from '../outbound/outbound-client'
 import {
   buildRequest,
   CHANNEL_KINDS,
@@ -30,7 +30,8 @@ export interface NotifierDeps {
   retryDelaysMs?: number[]
   /** Per-attempt timeout (default 8 s). */
   timeoutMs?: number
-  fetch?: typeof fetch
+  /** The policy-checked client; a channel's `allowPrivate` decides which addresses it reaches. */
+  outbound: OutboundClient
   now?: () => number
 }
 
@@ -39,6 +40,7 @@ export interface DeliveryResult {
   ok: boolean
   attempts: number
   status: number | null
+  /** An error class or `http_<status>` (SPEC 9); never text from the receiver's body. */
   error: string | null
 }
 
@@ -61,7 +63,6 @@ export function startNotifier(deps: NotifierDeps): Notifier {
   const dedupMs = deps.dedupMs ?? 300_000
   const retryDelays = deps.retryDelaysMs ?? [1000, 5000]
   const timeoutMs = deps.timeoutMs ?? 8000
-  const doFetch = deps.fetch ?? globalThis.fetch
   const mapper = new NotifyEventMapper()
   const queue: NotifyEvent[] = []
   const lastSent = new Map<string, number>()
@@ -173,32 +174,23 @@ export function startNotifier(deps: NotifierDeps): Notifier {
     const kind = channel.kind as ChannelKind
     if (!CHANNEL_KINDS.includes(kind)) return { status: null, error: `unknown kind ${kind}` }
     const config = readChannelConfig(channel.config)
-    const policy = { allowPrivate: config.allowPrivate === true }
-    const verdict = checkUpstreamUrl(config.url, policy)
-    if (!verdict.ok) return { status: null, error: verdict.reason }
-    // The address rule again at send time, so a DNS change after saving cannot get around it.
-    const host = new URL(config.url).hostname.replace(/^\[|\]$/g, '')
-    if (isIP(host) === 0 && host !== 'localhost') {
-      const addresses = await lookup(host, { all: true }).catch(() => [])
-      for (const { address } of addresses) {
-        const v = checkUpstreamAddress(address, policy)
-        if (!v.ok) return { status: null, error: v.reason }
-      }
-    }
-    const req = buildRequest(kind, config, msg, now())
+    let req: ReturnType<typeof buildRequest>
     try {
-      const res = await doFetch(req.url, {
-        method: 'POST',
-        headers: req.headers,
-        body: req.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-      const body = (await res.text()).slice(0, 2000)
-      return { status: res.status, error: deliveryProblem(kind, res.status, body) }
-    } catch (err) {
-      return { status: null, error: err instanceof Error ? err.message : String(err) }
+      req = buildRequest(kind, config, msg, now())
+    } catch {
+      return { status: null, error: 'connect_refused' } // a stored URL that no longer parses
     }
+    // The address policy runs inside the connect (no separate lookup to race a DNS change).
+    const res = await deps.outbound.request({
+      url: req.url,
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      allowPrivate: config.allowPrivate === true,
+      timeoutMs,
+    })
+    if (res.kind === 'failed') return { status: res.status ?? null, error: res.errorClass }
+    return { status: res.status, error: deliveryProblem(kind, res.status, res.body) }
   }
 
   async function deliver(channel: NotificationChannel, msg: NotifyMessage, retry = true) {

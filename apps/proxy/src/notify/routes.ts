@@ -2,7 +2,9 @@
  * `/admin/api/notifications/*`: channels (CRUD), subscriptions, event types, a test send and the
  * delivery log. Each account manages its own channels; another tenant's channel answers 404.
  * Webhook URLs follow the node rule: tenants may not target private or loopback addresses
- * unless PROXY_ALLOW_PRIVATE_UPSTREAMS=true; metadata addresses are refused for everyone.
+ * unless PROXY_ALLOW_PRIVATE_UPSTREAMS=true; metadata addresses are refused for everyone. The
+ * check on save gives a clear 400; what protects is the notifier's connect-time check. A tenant
+ * holds at most {@link TENANT_CHANNEL_CAP} channels (SPEC 9).
  */
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
@@ -51,6 +53,8 @@ const subBody = z.strictObject({
   enabled: z.boolean().optional(),
 })
 const DEFAULT_EVENTS = ['node.failed', 'node.recovered', 'node.switched', 'node.disabled']
+/** Channels a tenant's account may hold (admins are not capped); one more is 409. */
+export const TENANT_CHANNEL_CAP = 20
 
 /** Scheme, host and a hint of the path: webhook URLs carry their secret in the path or query. */
 function maskUrl(raw: string): string {
@@ -82,7 +86,7 @@ export function notifyRoutes(deps: NotifyRoutesDeps): Hono<AdminEnv> {
     if (!verdict.ok) throw new ApiError(400, `url: ${verdict.reason}`)
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '')
     if (isIP(host) === 0) {
-      // Bounded: a name that does not resolve now is accepted and checked again at send time.
+      // Bounded: a name that does not resolve now is accepted; the connect-time check covers it.
       const found = await Promise.race([
         lookup(host, { all: true }).catch(() => []),
         new Promise<[]>((resolve) => setTimeout(() => resolve([]), 2000).unref()),
@@ -141,6 +145,15 @@ export function notifyRoutes(deps: NotifyRoutesDeps): Hono<AdminEnv> {
     const account = await targetAccount(c, admin, c.req.query('account_id'))
     const body = await jsonBody(c, createBody)
     const owner = body.account_id ? await targetAccount(c, admin, body.account_id) : account
+    if (!c.get('account').isAdmin) {
+      const held = await store.listNotificationChannels(owner.id)
+      if (held.length >= TENANT_CHANNEL_CAP) {
+        throw new ApiError(
+          409,
+          `channel limit reached: an account may hold ${TENANT_CHANNEL_CAP} notification channels`,
+        )
+      }
+    }
     const allowPrivate = await checkUrl(c, body.url)
     const channel = await store.createNotificationChannel({
       accountId: owner.id,

@@ -2,7 +2,10 @@ import type { Account, NodeRecord, Store } from '@qcc/store'
 
 /**
  * The nodes and accounts of every tenant, held in memory so the data path makes no database round trip.
- * Reloaded when the store's change version moves (this replica's changes or another's).
+ * Reloaded whole when the store's change version moves (another replica's changes arrive so);
+ * this replica's own admin changes are applied per account at once with {@link refreshAccount}.
+ * Callers run the two one at a time (routing/stack.ts), so a whole reload that read the
+ * database before a change can never land after that change's account refresh.
  */
 export class NodeDirectory {
   private byAccount = new Map<string, NodeRecord[]>()
@@ -33,6 +36,26 @@ export class NodeDirectory {
     this.readyKeys.clear()
     this.version = version
     return true
+  }
+
+  /**
+   * Reloads one account: its record (settings, active node) and its nodes, and forgets the cached
+   * keys of its nodes. A deleted account disappears. Leaves the change version alone: the
+   * whole-reload poll still runs for every version it has not read.
+   */
+  async refreshAccount(accountId: string): Promise<void> {
+    const [account, nodes] = await Promise.all([
+      this.store.getAccount(accountId),
+      this.store.listNodes({ accountId }),
+    ])
+    for (const old of this.byAccount.get(accountId) ?? []) this.forget(old.id)
+    for (const node of nodes) this.forget(node.id)
+    if (account) this.accounts.set(accountId, account)
+    else this.accounts.delete(accountId)
+    const live = account ? nodes : []
+    if (live.length > 0) this.byAccount.set(accountId, live)
+    else this.byAccount.delete(accountId)
+    for (const node of live) this.byId.set(node.id, node)
   }
 
   nodesOf(accountId: string): readonly NodeRecord[] {
@@ -75,5 +98,12 @@ export class NodeDirectory {
       if (this.keys.get(nodeId) === key) this.keys.delete(nodeId)
     })
     return key
+  }
+
+  private forget(nodeId: string): void {
+    this.byId.delete(nodeId)
+    // An in-flight decryption checks `keys` before filling `readyKeys`, so it cannot refill it.
+    this.keys.delete(nodeId)
+    this.readyKeys.delete(nodeId)
   }
 }

@@ -14,9 +14,11 @@ import { probeNode } from '../health/probes'
 import { HealthScheduler } from '../health/scheduler'
 import type { Logger } from '../observability/logger'
 import { createProxyMetrics, type ProxyMetrics } from '../observability/metrics'
+import type { OutboundClient } from '../outbound/outbound-client'
 import { PriceTable } from '../usage/price-table'
 import { createCoreRouter } from './core-router'
 import { NodeDirectory } from './node-directory'
+import { SerialJobs } from './serial-jobs'
 import type { Router } from './types'
 
 export interface RoutingStack {
@@ -27,8 +29,16 @@ export interface RoutingStack {
   scheduler: HealthScheduler
   prices: PriceTable
   metrics: ProxyMetrics
-  /** Picks up config, price and node-state changes (this replica's or another's). */
+  /**
+   * Picks up config, price and node-state changes (this replica's or another's): the 2 s poll,
+   * a whole reload when the store's change version moved.
+   */
   refresh(): Promise<void>
+  /**
+   * Applies this replica's own admin change at once: the account's nodes, record and settings
+   * (and its nodes in the health machine); `null` (installation-wide) reloads the prices.
+   */
+  refreshAccount(accountId: string | null): Promise<void>
   stop(): Promise<void>
 }
 
@@ -39,7 +49,8 @@ export interface RoutingStackDeps {
   log: Logger
   clock: Clock
   random: RandomSource
-  fetch: typeof fetch
+  /** The policy-checked client probes use (SPEC 9: no redirects, connect-time address check). */
+  outbound: OutboundClient
 }
 
 /**
@@ -110,17 +121,34 @@ export async function createRoutingStack(deps: RoutingStackDeps): Promise<Routin
     bus,
     clock,
     log,
-    probe: (node, apiKey) => probeNode(node, apiKey, { fetch: deps.fetch, timeoutMs: 15_000 }),
+    probe: (node, apiKey) =>
+      probeNode(node, apiKey, {
+        outbound: deps.outbound,
+        timeoutMs: 15_000,
+        // The same address rule as the node's own requests (core-router's `allowPrivate`).
+        allowPrivate:
+          (directory.node(node.id)?.allowPrivate ?? false) || env.PROXY_ALLOW_PRIVATE_UPSTREAMS,
+      }),
     onTransition,
     cooldownMaxMs,
   })
   const prices = new PriceTable(store)
-  const refresh = async () => {
-    const changed = await directory.refresh()
-    if (changed) await prices.refresh()
-    // Node state moves without a config change (another replica's transitions): always sync.
-    await sync.sync(directory.all())
-  }
+  // Whole reloads and account reloads take turns (see SerialJobs): never a stale state applied last.
+  const jobs = new SerialJobs()
+  const refresh = () =>
+    jobs.run('all', async () => {
+      const changed = await directory.refresh()
+      if (changed) await prices.refresh()
+      // Node state moves without a config change (another replica's transitions): always sync.
+      await sync.sync(directory.all())
+    })
+  const refreshAccount = (accountId: string | null) =>
+    accountId === null
+      ? jobs.run('prices', () => prices.refresh())
+      : jobs.run(`account:${accountId}`, async () => {
+          await directory.refreshAccount(accountId)
+          sync.syncAccount(accountId, directory.nodesOf(accountId))
+        })
   await refresh()
   const metrics = createProxyMetrics(health)
   const router = createCoreRouter({
@@ -141,6 +169,7 @@ export async function createRoutingStack(deps: RoutingStackDeps): Promise<Routin
     prices,
     metrics,
     refresh,
+    refreshAccount,
     stop: async () => {
       scheduler.stop()
       await sync.flush()

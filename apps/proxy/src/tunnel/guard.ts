@@ -13,7 +13,9 @@ import { requireSession } from '../admin/sessions'
 
 /** Installs the admin guards on `paths` (Hono path patterns) of `app`. */
 export function guardAdminPaths(app: Hono<AdminEnv>, admin: AdminDeps, paths: string[]): void {
-  const trusted = new TrustedProxies(admin.env.PROXY_TRUSTED_PROXIES)
+  const trusted = new TrustedProxies(admin.env.PROXY_TRUSTED_PROXIES, {
+    tunnelRunning: admin.tunnelRunning,
+  })
   const session = requireSession(admin, trusted)
   const csrf = csrfGuard({ trusted })
   const limit = bodyLimit({

@@ -66,6 +66,11 @@ export interface TunnelSupervisor {
   autoStart(origin: string): Promise<void>
   /** Server shutdown: ends the child only. */
   close(): Promise<void>
+  /**
+   * True while this qcc runs `cloudflared` (restarts included): only then is a loopback peer's
+   * `cf-connecting-ip` taken as the client's address (http/client-origin.ts).
+   */
+  isRunning(): boolean
 }
 
 interface Created {
@@ -261,5 +266,6 @@ export function createTunnelSupervisor(deps: TunnelSupervisorDeps): TunnelSuperv
         await child?.stop()
         child = undefined
       }),
+    isRunning: () => child !== undefined && status !== 'stopping',
   }
 }

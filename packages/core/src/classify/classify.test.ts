@@ -17,8 +17,18 @@ describe('SPEC 3: connect error, TLS error, reset before headers', () => {
       reason: 'connect_error',
       origin: 'local',
     })
-    expect(d.detail).toContain('ECONNREFUSED')
-    expect(classify({ kind: 'connect_error' }).detail).toBe('connect error')
+    // SPEC 9: the detail feeds `last_error`, so it is an outbound error class, not an error code.
+    expect(d.detail).toBe('connect_refused')
+    expect(classify({ kind: 'connect_error' }).detail).toBe('connect_refused')
+    expect(classify({ kind: 'connect_error', code: 'ERR_TLS_CERT_ALTNAME_INVALID' }).detail).toBe(
+      'tls',
+    )
+    expect(classify({ kind: 'connect_error', code: 'UND_ERR_CONNECT_TIMEOUT' }).detail).toBe(
+      'timeout',
+    )
+    expect(classify({ kind: 'connect_error', code: 'QCC_ADDRESS_REFUSED' }).detail).toBe(
+      'address_refused',
+    )
   })
 })
 
@@ -34,7 +44,7 @@ describe('SPEC 3: no headers / first event within the first-byte timeout', () =>
       { firstByteTimeoutsBefore: 1 },
     )
     expect(second).toMatchObject({ retry: false, nodeEffect: 'failure' })
-    expect(second.detail).toContain('first_event')
+    expect(second.detail).toBe('timeout')
   })
 })
 
@@ -117,7 +127,7 @@ describe('SPEC 3: 529 / overloaded_error (status or first event)', () => {
       nodeEffect: 'cooldown',
       reason: 'overloaded',
     })
-    expect(d.detail).toContain('first event')
+    expect(d.detail).toBe('http_200 overloaded_error')
   })
   it('a 529 retry-after is honoured (capped)', () => {
     expect(
@@ -333,5 +343,35 @@ describe('success and the commit point', () => {
         errorType: 'invalid_request_error',
       }),
     ).toMatchObject({ nodeEffect: 'none' })
+  })
+})
+
+describe('SPEC 9: details speak the outbound-error vocabulary and carry no body text', () => {
+  const body = (type: string, message: string) =>
+    JSON.stringify({ type: 'error', error: { type, message } })
+  it('an answer is http_<status> with a well-formed error type, never its message', () => {
+    const d = classify({
+      kind: 'response',
+      status: 503,
+      bodySnippet: body('api_error', 'db at 10.0.0.5'),
+    })
+    expect(d.detail).toBe('http_503 api_error')
+    expect(classify({ kind: 'response', status: 400, bodySnippet: body('x y', 'z') }).detail).toBe(
+      'http_400',
+    )
+    expect(
+      classify({ kind: 'response', status: 302, bodySnippet: body('api_error', 'm') }),
+    ).toMatchObject({ reason: 'redirect', detail: 'http_302' })
+    expect(classify({ kind: 'response', status: 200 }).detail).toBe('http_200')
+  })
+  it('failures after the commit are told by class', () => {
+    const after = (
+      cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed',
+      errorType?: string,
+    ) => classify({ kind: 'after_commit_failure', cause, errorType }).detail
+    expect(after('reset')).toBe('connect_refused')
+    expect(after('idle_timeout')).toBe('timeout')
+    expect(after('error_event', 'overloaded_error')).toBe('http_200 overloaded_error')
+    expect(after('malformed')).toBe('http_200')
   })
 })

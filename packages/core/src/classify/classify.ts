@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../config'
 import type { AttemptOutcome, EpochMs, HeaderBag } from '../types'
 import { readErrorBody } from './error-body'
+import { httpErrorForm, outboundErrorClass } from './outbound-error'
 import { headerValue, parseRetryAfter, rateLimitResetAt } from './retry-after'
 
 /** Why an attempt ended the way it did: a closed set of codes, stable for logs and metrics. */
@@ -41,7 +42,11 @@ export interface OutcomeDecision {
   /** End of the node's rest, for `nodeEffect: 'cooldown'`. */
   readonly cooldownUntil?: EpochMs | undefined
   readonly reason: FailureReason
-  /** Human detail for logs and `failReason`; built by core, never copied from upstream bodies. */
+  /**
+   * Detail for logs and `failReason` in SPEC 9's outbound-error vocabulary (`http_503`,
+   * `http_401 authentication_error`, `connect_refused`, `timeout`, `tls`, `address_refused`);
+   * built by core, never copied from upstream bodies beyond a well-formed `error.type`.
+   */
   readonly detail: string
   /** Envoy's split: `local` (we could not reach or hear the node), `upstream` (it answered). */
   readonly origin: 'local' | 'upstream'
@@ -71,13 +76,10 @@ const success = (status: number): OutcomeDecision => ({
   retry: false,
   nodeEffect: 'success',
   reason: 'ok',
-  detail: `upstream ${status}`,
+  detail: httpErrorForm(status),
   origin: 'upstream',
   status,
 })
-
-// Statuses that are the request's own fault: passed through, no retry, no node penalty (F5, F13).
-const CLIENT_FAULT = new Set([400, 404, 413, 422])
 
 /**
  * Decides what an attempt means, exactly as the table in SPEC section 3 (with 6.3's cooldowns):
@@ -114,7 +116,7 @@ export function classifyUpstreamOutcome(
         retry: true,
         nodeEffect: 'failure',
         reason: 'connect_error',
-        detail: outcome.code === undefined ? 'connect error' : `connect error ${outcome.code}`,
+        detail: outboundErrorClass(outcome.code),
         origin: 'local',
       }
     case 'timeout_first_byte':
@@ -123,7 +125,7 @@ export function classifyUpstreamOutcome(
         retry: (opts.firstByteTimeoutsBefore ?? 0) === 0,
         nodeEffect: 'failure',
         reason: 'first_byte_timeout',
-        detail: `no ${outcome.phase ?? 'headers'} in time`,
+        detail: 'timeout',
         origin: 'local',
       }
     case 'client_abort':
@@ -151,7 +153,7 @@ export function classifyUpstreamOutcome(
           retry: true,
           nodeEffect: 'failure',
           reason: 'unparsable',
-          detail: `unparsable ${outcome.status} answer`,
+          detail: httpErrorForm(outcome.status),
           origin: 'upstream',
           status: outcome.status,
         }
@@ -169,7 +171,8 @@ function fromError(
 ): OutcomeDecision {
   const info = readErrorBody(body)
   const type = info.errorType
-  const what = `upstream ${status}${type === undefined ? '' : ` ${type}`}${inStream ? ' (first event)' : ''}`
+  // A redirect's body is not read for a type: it was never followed.
+  const what = status >= 300 && status < 400 ? httpErrorForm(status) : httpErrorForm(status, type)
   const failed = (
     nodeEffect: NodeEffect,
     reason: FailureReason,
@@ -214,7 +217,7 @@ function fromError(
       retry: false,
       nodeEffect: 'none',
       reason: 'client_error',
-      detail: CLIENT_FAULT.has(status) ? what : `${what} (passed through)`,
+      detail: what,
       origin: 'upstream',
       status,
     }
@@ -254,7 +257,7 @@ function afterCommit(
     result: 'failed',
     retry: false,
     reason: 'stream_failed',
-    detail: `stream failed after commit: ${cause}${errorType === undefined ? '' : ` ${errorType}`}`,
+    detail: afterCommitDetail(cause, errorType),
   } as const
   const cap = opts.cooldownMaxMs ?? DEFAULTS.cooldownMaxMs
   if (errorType === 'overloaded_error' || errorType === 'rate_limit_error') {
@@ -276,4 +279,17 @@ function afterCommit(
     nodeEffect: 'failure',
     origin: cause === 'error_event' ? 'upstream' : 'local',
   }
+}
+
+/**
+ * A committed stream was a 2xx answer (200 for the Messages API), so an error inside it is told
+ * as `http_200` with its type; a dropped or silent stream by its transport class.
+ */
+function afterCommitDetail(
+  cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed',
+  errorType: string | undefined,
+): string {
+  if (cause === 'idle_timeout') return 'timeout'
+  if (cause === 'reset') return outboundErrorClass(undefined)
+  return httpErrorForm(200, errorType)
 }

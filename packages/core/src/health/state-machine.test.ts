@@ -15,7 +15,7 @@ const setup = (failThreshold: number | ((a: string) => number) = 3) => {
   m.upsert(node('b'))
   return { clock, events, m, h: () => must(m.get('a')).health }
 }
-const failure = { nodeEffect: 'failure', reason: 'server_error', detail: 'upstream 503' } as const
+const failure = { nodeEffect: 'failure', reason: 'server_error', detail: 'http_503' } as const
 const success = { nodeEffect: 'success', reason: 'ok' } as const
 
 describe('NodeHealthMachine', () => {
@@ -29,13 +29,13 @@ describe('NodeHealthMachine', () => {
       accountId: 'acme',
       from: 'healthy',
       to: 'failed',
-      reason: 'server_error: upstream 503',
+      reason: 'server_error: http_503',
     })
     expect(events).toHaveLength(1)
     expect(h()).toMatchObject({
       status: 'failed',
       consecutiveFailures: 3,
-      failReason: 'server_error: upstream 503',
+      failReason: 'server_error: http_503',
     })
   })
   it('50 racing failures give exactly one transition event (F14)', async () => {
@@ -56,11 +56,11 @@ describe('NodeHealthMachine', () => {
   it('fail_now fails at once and keeps the reason; later failures update it silently', () => {
     const { m, events, h } = setup()
     const d = classifyUpstreamOutcome({ kind: 'response', status: 401 }, { now: 0 })
-    expect(m.apply('a', d)?.reason).toBe('auth_failed: upstream 401')
+    expect(m.apply('a', d)?.reason).toBe('auth_failed: http_401')
     m.apply('a', { nodeEffect: 'fail_now', reason: 'spend_limit' })
     m.apply('a', failure)
     expect(events).toHaveLength(1)
-    expect(h().failReason).toBe('server_error: upstream 503')
+    expect(h().failReason).toBe('server_error: http_503')
   })
   it('a cooldown rests the node without counting a failure, then it is available again', () => {
     const { m, clock, events, h } = setup()

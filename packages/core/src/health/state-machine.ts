@@ -51,7 +51,7 @@ const describe = (e: HealthEffect): string => (e.detail ? `${e.reason}: ${e.deta
  * const health = new NodeHealthMachine({ clock: { now: Date.now }, failThreshold: 3 })
  * health.upsert(node)
  * const d = classifyUpstreamOutcome({ kind: 'response', status: 401 }, { now: Date.now() })
- * health.apply(node.id, d) // { from: 'healthy', to: 'failed', reason: 'auth_failed: upstream 401', ... }
+ * health.apply(node.id, d) // { from: 'healthy', to: 'failed', reason: 'auth_failed: http_401', ... }
  * ```
  */
 export class NodeHealthMachine {

@@ -57,6 +57,26 @@ export function accountContract(h: ContractHarness): void {
       expect(isStoreError(err3, 'invalid')).toBe(true)
     })
 
+    it('issue 13 item 8: names are unique regardless of case; lookups and logins match exactly', async () => {
+      store = await h.open()
+      const admin = await store.createAccount({ name: 'admin', password: 'pw-admin-1' })
+      const tenant = await store.createAccount({ name: 'tenant', password: 'pw-tenant-1' })
+      for (const name of ['Admin', 'ADMIN', 'aDmIn']) {
+        const err = await store.createAccount({ name, password: 'pw-x-1' }).catch((e) => e)
+        expect(isStoreError(err, 'conflict'), name).toBe(true)
+      }
+      const renamed = await store.updateAccount(tenant.id, { name: 'Admin' }).catch((e) => e)
+      expect(isStoreError(renamed, 'conflict')).toBe(true)
+      expect((await store.getAccount(tenant.id))?.name).toBe('tenant')
+      // A change of case of one's own name is no clash.
+      expect((await store.updateAccount(admin.id, { name: 'Admin' }))?.name).toBe('Admin')
+      expect((await store.updateAccount(admin.id, { name: 'admin' }))?.name).toBe('admin')
+      expect((await store.listAccounts()).map((a) => a.name)).toEqual(['admin', 'tenant'])
+      expect(await store.getAccountByName('ADMIN')).toBeNull()
+      expect(await store.verifyPassword('ADMIN', 'pw-admin-1')).toBeNull()
+      expect((await store.verifyPassword('admin', 'pw-admin-1'))?.id).toBe(admin.id)
+    })
+
     it('verifies passwords and counts admins', async () => {
       store = await h.open()
       const a = await store.createAccount({ name: 'root', password: 'secret-1', isAdmin: true })

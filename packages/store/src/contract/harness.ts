@@ -25,6 +25,18 @@ export interface ContractHarness {
   dump(store: Store): Promise<string>
   /** Makes usage writes of `store` fail (true) or work again (false). */
   setDown(store: Store, down: boolean): Promise<void>
+  /** Reads and writes a node row behind the store's back (to prove a moved sealed key fails). */
+  nodeRow: RawNodeRow
+}
+
+/** The columns of a node row that bind its sealed key, as stored. */
+export interface RawNodeRow {
+  get(store: Store, id: string): Promise<{ sealedKey: string | null; baseUrl: string }>
+  set(
+    store: Store,
+    id: string,
+    patch: { sealedKey?: string | null; baseUrl?: string },
+  ): Promise<void>
 }
 
 /** The secret key every harness opens with. */

@@ -1,5 +1,6 @@
 import { describe } from 'vitest'
 import { accountContract } from './accounts'
+import { downloadLinkContract } from './download-links'
 import { extrasContract } from './extras'
 import type { ContractHarness } from './harness'
 import { nodeContract } from './nodes'
@@ -19,5 +20,6 @@ export function describeStoreContract(name: string, harness: ContractHarness): v
     usageContract(harness)
     extrasContract(harness)
     securityContract(harness)
+    downloadLinkContract(harness)
   })
 }

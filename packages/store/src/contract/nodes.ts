@@ -35,6 +35,7 @@ export function nodeContract(h: ContractHarness): void {
         healthCheckMethod: 'api',
         healthCheckModel: null,
         allowPrivate: false,
+        managed: false,
       })
       expect(JSON.stringify(n)).not.toContain(apiKey)
       expect(await store.getNodeApiKey(n.id)).toBe(apiKey)
@@ -69,6 +70,24 @@ export function nodeContract(h: ContractHarness): void {
       expect(await store.deleteNode(n.id)).toBe(true)
       expect(await store.deleteNode(n.id)).toBe(false)
       expect(await store.getNode(n.id)).toBeNull()
+    })
+
+    it('stores whether a node is managed, on create and on update', async () => {
+      store = await h.open()
+      const a = await store.createAccount({ name: 'a', password: 'pw' })
+      const m = await store.createNode({
+        accountId: a.id,
+        name: 'm',
+        baseUrl: 'https://r.test',
+        managed: true,
+      })
+      expect(m.managed).toBe(true)
+      expect((await store.getNode(m.id))?.managed).toBe(true)
+      expect((await store.listNodes({ accountId: a.id }))[0]?.managed).toBe(true)
+      // Other updates keep it; only an explicit patch changes it.
+      expect((await store.updateNode(m.id, { weight: 2, name: 'm2' }))?.managed).toBe(true)
+      expect((await store.updateNode(m.id, { managed: false }))?.managed).toBe(false)
+      expect((await store.getNode(m.id))?.managed).toBe(false)
     })
 
     it('validates input and refuses a duplicate name in one account', async () => {

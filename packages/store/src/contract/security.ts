@@ -53,6 +53,70 @@ export function securityContract(h: ContractHarness): void {
       expect(await s.getNodeApiKey(n.id)).toBe(secrets.upstream)
     })
 
+    it('binds a sealed upstream key to its node and origin: a moved key never opens', async () => {
+      const s = await h.open()
+      stores.push(s)
+      const a = await s.createAccount({ name: 'bind', password: 'pw' })
+      const key = 'sk-ant-bound-key-0123456789'
+      const mk = (name: string, baseUrl: string, apiKey?: string) =>
+        s.createNode({ accountId: a.id, name, baseUrl, apiKey })
+      const victim = await mk('victim', 'https://relay.test/x', key)
+      const thief = await mk('thief', 'https://relay.test/x', 'sk-ant-thief-key-0000000000')
+      const sealed = (await h.nodeRow.get(s, victim.id)).sealedKey
+      expect(sealed).not.toBeNull()
+      const refused = async (id: string) => {
+        const err = await s.getNodeApiKey(id).catch((e: unknown) => e)
+        expect(isStoreError(err, 'secret_key_mismatch')).toBe(true)
+        expect(String((err as Error).message)).not.toContain(key)
+      }
+      // The same sealed value on another node row (same URL): refused, not the victim's key.
+      await h.nodeRow.set(s, thief.id, { sealedKey: sealed })
+      await refused(thief.id)
+      // The victim's own row pointed at another origin behind the store's back: refused.
+      await h.nodeRow.set(s, victim.id, { baseUrl: 'http://attacker.test:8080/x' })
+      await refused(victim.id)
+      // Another port is another origin; the default port is the same origin.
+      await h.nodeRow.set(s, victim.id, { baseUrl: 'https://relay.test:8443/x' })
+      await refused(victim.id)
+      await h.nodeRow.set(s, victim.id, { baseUrl: 'https://relay.test:443/other/path' })
+      expect(await s.getNodeApiKey(victim.id)).toBe(key)
+    })
+
+    it('re-seals the kept key when an update moves the origin, and seals a new key given', async () => {
+      const s = await h.open()
+      stores.push(s)
+      const a = await s.createAccount({ name: 'move', password: 'pw' })
+      const key = 'sk-ant-moving-key-0123456789'
+      const n = await s.createNode({
+        accountId: a.id,
+        name: 'n',
+        baseUrl: 'https://one.test/v1',
+        apiKey: key,
+      })
+      const first = (await h.nodeRow.get(s, n.id)).sealedKey
+      // Same origin, other path: the sealed value is kept as it is.
+      await s.updateNode(n.id, { baseUrl: 'https://one.test/relay' })
+      expect((await h.nodeRow.get(s, n.id)).sealedKey).toBe(first)
+      expect(await s.getNodeApiKey(n.id)).toBe(key)
+      // Another origin without a new key (an admin's move): re-sealed, still readable.
+      await s.updateNode(n.id, { baseUrl: 'https://two.test:8443' })
+      const second = (await h.nodeRow.get(s, n.id)).sealedKey
+      expect(second).not.toBe(first)
+      expect(await s.getNodeApiKey(n.id)).toBe(key)
+      // The value sealed for the old origin does not open at the new one.
+      await h.nodeRow.set(s, n.id, { sealedKey: first })
+      expect(isStoreError(await s.getNodeApiKey(n.id).catch((e) => e), 'secret_key_mismatch')).toBe(
+        true,
+      )
+      await h.nodeRow.set(s, n.id, { sealedKey: second })
+      // Another origin with a new key: the new key, bound to the new origin.
+      await s.updateNode(n.id, { baseUrl: 'https://three.test', apiKey: 'sk-ant-third-key-000000' })
+      expect(await s.getNodeApiKey(n.id)).toBe('sk-ant-third-key-000000')
+      await s.updateNode(n.id, { baseUrl: 'https://four.test', apiKey: null })
+      expect(await s.getNodeApiKey(n.id)).toBeNull()
+      expect((await s.getNode(n.id))?.hasApiKey).toBe(false)
+    })
+
     it('refuses a store opened with another secret key', async () => {
       if (!h.reopen) return
       const s = await h.open()

@@ -215,13 +215,25 @@ export function usageContract(h: ContractHarness): void {
       const expired = await s.createSession(a.id, 1000)
       clock.advance(2000)
       const r = await s.retention({ usageRawDays: 30, healthDays: 30 })
-      expect(r).toEqual({ usageEvents: 1, healthChecks: 1, sessions: 1, minuteRollups: 0 })
+      expect(r).toEqual({
+        usageEvents: 1,
+        healthChecks: 1,
+        sessions: 1,
+        minuteRollups: 0,
+        downloadLinks: 0,
+      })
       expect(await s.getSession(expired.id)).toBeNull()
       expect((await s.usageLogs({ limit: 10 })).length).toBe(1)
       expect((await s.listHealthChecks({ nodeId: n.id })).length).toBe(1)
       expect((await s.usageSummary({})).total.requests).toBe(2)
       const again = await s.retention({ usageRawDays: 30, healthDays: 30, minuteRollupDays: 7 })
-      expect(again).toEqual({ usageEvents: 0, healthChecks: 0, sessions: 0, minuteRollups: 1 })
+      expect(again).toEqual({
+        usageEvents: 0,
+        healthChecks: 0,
+        sessions: 0,
+        minuteRollups: 1,
+        downloadLinks: 0,
+      })
       expect((await s.usageSummary({})).total.requests).toBe(2)
       const old = { from: new Date(T0 - 86_400_000), to: new Date(T0 + 86_400_000) }
       expect((await s.usageSummary(old)).total.requests).toBe(1)

@@ -57,6 +57,24 @@ describe('SecretBox', () => {
     ).toBe(true)
   })
 
+  it('issue 13 item 8: refuses a GCM tag shorter than 16 bytes (a truncated tag is forgeable)', () => {
+    const box = new SecretBox(randomBytes(32))
+    const sealed = box.seal('sk-ant-secret', 'node:1')
+    const parts = sealed.split('.')
+    const tag = Buffer.from(parts[4] as string, 'base64url')
+    expect(tag.length).toBe(16)
+    for (const n of [4, 8, 12, 15]) {
+      const short = [...parts.slice(0, 4), tag.subarray(0, n).toString('base64url')].join('.')
+      expect(
+        isStoreError(
+          thrown(() => box.open(short, 'node:1')),
+          'secret_key_mismatch',
+        ),
+      ).toBe(true)
+    }
+    expect(box.open(sealed, 'node:1')).toBe('sk-ant-secret')
+  })
+
   it('proves the same key with a check value, and explains a mismatch', () => {
     const k = key()
     const check = new SecretBox(k).checkValue()

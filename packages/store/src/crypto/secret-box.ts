@@ -3,6 +3,8 @@ import { StoreError } from '../errors'
 
 const CHECK_PLAINTEXT = 'qcc-secret-key-check-v1'
 const CHECK_AAD = 'qcc:check'
+/** GCM tag length, pinned on seal and checked on open. */
+const TAG_BYTES = 16
 
 /**
  * AES-256-GCM sealing of secrets at rest (upstream keys, channel configs, the tunnel token).
@@ -32,7 +34,7 @@ export class SecretBox {
   /** Seals a UTF-8 string. */
   seal(plaintext: string, aad: string): string {
     const iv = randomBytes(12)
-    const cipher = createCipheriv('aes-256-gcm', this.#key, iv)
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv, { authTagLength: TAG_BYTES })
     cipher.setAAD(Buffer.from(aad))
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
     const parts = [iv, body, cipher.getAuthTag()].map((b) => b.toString('base64url'))
@@ -51,10 +53,17 @@ export class SecretBox {
         `value was sealed with secret key id ${keyId}, but the configured key has id ${this.keyId}`,
       )
     }
+    const tagBytes = Buffer.from(tag, 'base64url')
+    // GCM accepts tags as short as 4 bytes unless told otherwise; a short tag is forgeable.
+    if (tagBytes.length !== TAG_BYTES) {
+      throw new StoreError('secret_key_mismatch', 'sealed value has a malformed tag')
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'))
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      })
       decipher.setAAD(Buffer.from(aad))
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+      decipher.setAuthTag(tagBytes)
       const plain = Buffer.concat([
         decipher.update(Buffer.from(body, 'base64url')),
         decipher.final(),

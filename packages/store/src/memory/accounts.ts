@@ -41,7 +41,13 @@ const toKey = ({ hash: _, ...k }: KeyRow): ProxyKey => ({ ...k })
 /** Accounts, proxy keys and sessions of the memory adapter. */
 export function memoryAccounts(m: Mem): AccountMethods {
   const { state, ctx } = m
+  // Logins and lookups match the name exactly; uniqueness ignores case (SPEC 9: `Admin` may not
+  // sit beside `admin`), as MySQL's unique index on `name_folded` (lower(name)) does.
   const byName = (name: string) => [...state.accounts.values()].find((a) => a.name === name)
+  const clashing = (name: string) => {
+    const folded = name.toLowerCase()
+    return [...state.accounts.values()].find((a) => a.name.toLowerCase() === folded)
+  }
 
   const dropSessions = (accountId: string): number => {
     let n = 0
@@ -88,7 +94,7 @@ export function memoryAccounts(m: Mem): AccountMethods {
       m.live()
       const name = checkName(input.name, 'name')
       const passwordHash = await ctx.passwords.hash(checkPassword(input.password))
-      if (byName(name)) throw new StoreError('conflict', `account name "${name}" is taken`)
+      if (clashing(name)) throw new StoreError('conflict', `account name "${name}" is taken`)
       const now = ctx.now()
       const row: AccountRow = {
         id: newId(),
@@ -123,7 +129,7 @@ export function memoryAccounts(m: Mem): AccountMethods {
       const next: AccountRow = { ...a, settings: mergeSettings(a.settings, patch.settings) }
       if (patch.name !== undefined) {
         next.name = checkName(patch.name, 'name')
-        const other = byName(next.name)
+        const other = clashing(next.name)
         if (other && other.id !== id) throw new StoreError('conflict', 'account name is taken')
       }
       if (patch.password !== undefined) {

@@ -99,9 +99,13 @@ export function memoryHousekeeping(m: Mem): HousekeepingMethods {
             minuteRollups += Number(state.rollups.delete(k))
         }
       }
+      let downloadLinks = 0
+      for (const [k, d] of state.downloads) {
+        if (d.expiresAt.getTime() <= now) downloadLinks += Number(state.downloads.delete(k))
+      }
       state.batches.clear()
       const healthChecks = before - state.health.length
-      return { usageEvents, healthChecks, sessions, minuteRollups }
+      return { usageEvents, healthChecks, sessions, minuteRollups, downloadLinks }
     },
   }
 }

@@ -1,3 +1,4 @@
+import { nodeKeyAad, sealedKeyAfterUpdate } from '../crypto/node-key'
 import { apiKeyHint, newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
 import type { Store } from '../interface'
@@ -17,9 +18,6 @@ type NodeMethods = Pick<
   | 'compareAndSetNodeState'
 >
 
-/** AAD binding a sealed upstream key to its node. */
-export const nodeKeyAad = (nodeId: string): string => `node:${nodeId}`
-
 const toNode = ({ apiKeySealed, ...n }: NodeRow): NodeRecord => ({
   ...n,
   hasApiKey: apiKeySealed !== null,
@@ -32,8 +30,8 @@ export function memoryNodes(m: Mem): NodeMethods {
     [...state.nodes.values()].some(
       (n) => n.accountId === accountId && n.name === name && n.id !== except,
     )
-  const seal = (id: string, key: string | null | undefined) =>
-    key ? ctx.box.seal(key, nodeKeyAad(id)) : null
+  const seal = (id: string, baseUrl: string, key: string | null | undefined) =>
+    key ? ctx.box.seal(key, nodeKeyAad(id, baseUrl)) : null
 
   return {
     async createNode(input) {
@@ -47,18 +45,20 @@ export function memoryNodes(m: Mem): NodeMethods {
       }
       const id = newId()
       const now = ctx.now()
+      const baseUrl = checkBaseUrl(input.baseUrl)
       const row: NodeRow = {
         id,
         accountId: input.accountId,
         name,
-        baseUrl: checkBaseUrl(input.baseUrl),
-        apiKeySealed: seal(id, input.apiKey),
+        baseUrl,
+        apiKeySealed: seal(id, baseUrl, input.apiKey),
         apiKeyHint: apiKeyHint(input.apiKey),
         weight: checkWeight(input.weight),
         disabled: input.disabled ?? false,
         healthCheckMethod: checkMethod(input.healthCheckMethod, Boolean(input.apiKey)),
         healthCheckModel: input.healthCheckModel ?? null,
         allowPrivate: input.allowPrivate ?? false,
+        managed: input.managed ?? false,
         createdAt: now,
         updatedAt: now,
       }
@@ -78,10 +78,12 @@ export function memoryNodes(m: Mem): NodeMethods {
         }
       }
       if (patch.baseUrl !== undefined) next.baseUrl = checkBaseUrl(patch.baseUrl)
-      if (patch.apiKey !== undefined) {
-        next.apiKeySealed = seal(id, patch.apiKey)
-        next.apiKeyHint = apiKeyHint(patch.apiKey)
-      }
+      next.apiKeySealed = sealedKeyAfterUpdate(
+        ctx.box,
+        { id, baseUrl: n.baseUrl, sealed: n.apiKeySealed },
+        { baseUrl: next.baseUrl, apiKey: patch.apiKey },
+      )
+      if (patch.apiKey !== undefined) next.apiKeyHint = apiKeyHint(patch.apiKey)
       if (patch.weight !== undefined) next.weight = checkWeight(patch.weight)
       if (patch.disabled !== undefined) next.disabled = Boolean(patch.disabled)
       if (patch.healthCheckMethod !== undefined) {
@@ -89,6 +91,7 @@ export function memoryNodes(m: Mem): NodeMethods {
       }
       if (patch.healthCheckModel !== undefined) next.healthCheckModel = patch.healthCheckModel
       if (patch.allowPrivate !== undefined) next.allowPrivate = Boolean(patch.allowPrivate)
+      if (patch.managed !== undefined) next.managed = Boolean(patch.managed)
       state.nodes.set(id, next)
       m.changed()
       return toNode(next)
@@ -115,7 +118,7 @@ export function memoryNodes(m: Mem): NodeMethods {
     },
     async getNodeApiKey(id) {
       const n = state.nodes.get(id)
-      return n?.apiKeySealed ? ctx.box.open(n.apiKeySealed, nodeKeyAad(id)) : null
+      return n?.apiKeySealed ? ctx.box.open(n.apiKeySealed, nodeKeyAad(id, n.baseUrl)) : null
     },
 
     async getNodeStates() {

@@ -41,6 +41,15 @@ export interface ChannelRow extends Omit<NotificationChannel, 'config'> {
   configSealed: string
 }
 
+/** A one-time download link, keyed by the hash of its token. */
+export interface DownloadRow {
+  accountId: string
+  payloadSealed: string
+  createdAt: Date
+  expiresAt: Date
+  usedAt: Date | null
+}
+
 /** Everything the memory adapter holds. Records are copied in and out, never shared. */
 export interface MemoryState {
   accounts: Map<string, AccountRow>
@@ -58,6 +67,7 @@ export interface MemoryState {
   subscriptions: Map<string, NotificationSubscription>
   audit: AuditRecord[]
   tunnel: (Omit<TunnelConfig, 'apiToken'> & { apiTokenSealed: string | null }) | null
+  downloads: Map<string, DownloadRow>
   version: number
 }
 
@@ -79,6 +89,7 @@ export function emptyState(): MemoryState {
     subscriptions: new Map(),
     audit: [],
     tunnel: null,
+    downloads: new Map(),
     version: 0,
   }
 }

@@ -18,4 +18,17 @@ describeStoreContract('memory', {
   async setDown(store, down) {
     memoryTestHooks(store)?.setSinkFailing(down)
   },
+  nodeRow: {
+    async get(store, id) {
+      const row = memoryTestHooks(store)?.state.nodes.get(id)
+      if (!row) throw new Error(`no node row ${id}`)
+      return { sealedKey: row.apiKeySealed, baseUrl: row.baseUrl }
+    },
+    async set(store, id, patch) {
+      const row = memoryTestHooks(store)?.state.nodes.get(id)
+      if (!row) throw new Error(`no node row ${id}`)
+      if (patch.sealedKey !== undefined) row.apiKeySealed = patch.sealedKey
+      if (patch.baseUrl !== undefined) row.baseUrl = patch.baseUrl
+    },
+  },
 })

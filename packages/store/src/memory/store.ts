@@ -4,6 +4,7 @@ import type { Store } from '../interface'
 import { BatchingUsageWriter } from '../usage/writer'
 import { checkPrice } from '../validate-extras'
 import { memoryAccounts } from './accounts'
+import { memoryDownloadLinks } from './download-links'
 import { memoryExtras } from './extras'
 import { memoryHousekeeping } from './housekeeping'
 import { memoryNodes } from './nodes'
@@ -68,6 +69,7 @@ export async function createMemoryStore(config: MemoryStoreConfig): Promise<Stor
     usageWriter,
     ...memoryUsageQueries(m),
     ...memoryExtras(m),
+    ...memoryDownloadLinks(m),
     ...memoryHousekeeping(m),
     async changeVersion() {
       return state.version

@@ -110,6 +110,28 @@ export async function createMysqlHarness(serverUrl: string) {
     async setDown(_store, down) {
       proxy.setDown(down)
     },
+    nodeRow: {
+      async get(_store, id) {
+        const [rows] = await admin.query(
+          'SELECT api_key_enc AS sealedKey, base_url AS baseUrl FROM qcc_nodes WHERE id = ?',
+          [id],
+        )
+        const row = (rows as { sealedKey: string | null; baseUrl: string }[])[0]
+        if (!row) throw new Error(`no node row ${id}`)
+        return row
+      },
+      async set(_store, id, patch) {
+        if (patch.sealedKey !== undefined) {
+          await admin.query('UPDATE qcc_nodes SET api_key_enc = ? WHERE id = ?', [
+            patch.sealedKey,
+            id,
+          ])
+        }
+        if (patch.baseUrl !== undefined) {
+          await admin.query('UPDATE qcc_nodes SET base_url = ? WHERE id = ?', [patch.baseUrl, id])
+        }
+      },
+    },
   }
   return {
     harness,

@@ -29,6 +29,7 @@ export const QCC_TABLES = [
   'qcc_notification_subscriptions',
   'qcc_audit_log',
   'qcc_tunnel_config',
+  'qcc_download_links',
 ] as const
 
 const LOCK_NAME = 'qcc_migrate'

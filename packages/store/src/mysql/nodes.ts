@@ -1,8 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm'
+import { nodeKeyAad, sealedKeyAfterUpdate } from '../crypto/node-key'
 import { apiKeyHint, newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
 import type { Store } from '../interface'
-import { nodeKeyAad } from '../memory/nodes'
 import type { NodeRecord, NodeStatus } from '../types/nodes'
 import { checkBaseUrl, checkMethod, checkName, checkWeight } from '../validate'
 import { isDuplicate, type My } from './db'
@@ -32,8 +32,8 @@ const nameTaken = (name: string) =>
 /** Nodes and node state of the MySQL adapter. */
 export function mysqlNodes(m: My): NodeMethods {
   const { db, ctx } = m
-  const seal = (id: string, key: string | null | undefined) =>
-    key ? ctx.box.seal(key, nodeKeyAad(id)) : null
+  const seal = (id: string, baseUrl: string, key: string | null | undefined) =>
+    key ? ctx.box.seal(key, nodeKeyAad(id, baseUrl)) : null
   const getRow = async (id: string) => {
     const [row] = await db
       .select()
@@ -48,18 +48,20 @@ export function mysqlNodes(m: My): NodeMethods {
       const name = checkName(input.name, 'node name')
       const id = newId()
       const now = ctx.now()
+      const baseUrl = checkBaseUrl(input.baseUrl)
       const row = {
         id,
         accountId: input.accountId,
         name,
-        baseUrl: checkBaseUrl(input.baseUrl),
-        apiKeyEnc: seal(id, input.apiKey),
+        baseUrl,
+        apiKeyEnc: seal(id, baseUrl, input.apiKey),
         apiKeyHint: apiKeyHint(input.apiKey),
         weight: checkWeight(input.weight),
         disabled: input.disabled ?? false,
         healthCheckMethod: checkMethod(input.healthCheckMethod, Boolean(input.apiKey)),
         healthCheckModel: input.healthCheckModel ?? null,
         allowPrivate: input.allowPrivate ?? false,
+        managed: input.managed ?? false,
         createdAt: now,
         updatedAt: now,
       }
@@ -79,25 +81,35 @@ export function mysqlNodes(m: My): NodeMethods {
     },
     async updateNode(id, patch) {
       m.live()
-      const n = await getRow(id)
-      if (!n) return null
       const set: Partial<typeof nodes.$inferInsert> = { updatedAt: ctx.now() }
       if (patch.name !== undefined) set.name = checkName(patch.name, 'node name')
       if (patch.baseUrl !== undefined) set.baseUrl = checkBaseUrl(patch.baseUrl)
-      if (patch.apiKey !== undefined) {
-        set.apiKeyEnc = seal(id, patch.apiKey)
-        set.apiKeyHint = apiKeyHint(patch.apiKey)
-      }
+      if (patch.apiKey !== undefined) set.apiKeyHint = apiKeyHint(patch.apiKey)
       if (patch.weight !== undefined) set.weight = checkWeight(patch.weight)
       if (patch.disabled !== undefined) set.disabled = Boolean(patch.disabled)
-      if (patch.healthCheckMethod !== undefined) {
-        const hasKey = (set.apiKeyEnc !== undefined ? set.apiKeyEnc : n.apiKeyEnc) !== null
-        set.healthCheckMethod = checkMethod(patch.healthCheckMethod, hasKey)
-      }
       if (patch.healthCheckModel !== undefined) set.healthCheckModel = patch.healthCheckModel
       if (patch.allowPrivate !== undefined) set.allowPrivate = Boolean(patch.allowPrivate)
+      if (patch.managed !== undefined) set.managed = Boolean(patch.managed)
       try {
-        await m.mutate((tx) => tx.update(nodes).set(set).where(eq(nodes.id, id)))
+        const found = await m.mutate(
+          async (tx) => {
+            // Locked: the key is re-sealed from the URL it was sealed under, not a stale read.
+            const [n] = await tx.select().from(nodes).where(eq(nodes.id, id)).for('update')
+            if (!n) return false
+            set.apiKeyEnc = sealedKeyAfterUpdate(
+              ctx.box,
+              { id, baseUrl: n.baseUrl, sealed: n.apiKeyEnc },
+              { baseUrl: set.baseUrl, apiKey: patch.apiKey },
+            )
+            if (patch.healthCheckMethod !== undefined) {
+              set.healthCheckMethod = checkMethod(patch.healthCheckMethod, set.apiKeyEnc !== null)
+            }
+            await tx.update(nodes).set(set).where(eq(nodes.id, id))
+            return true
+          },
+          { bumpIf: (ok) => ok },
+        )
+        if (!found) return null
       } catch (error) {
         throw isDuplicate(error) ? nameTaken(set.name ?? '') : error
       }
@@ -128,10 +140,10 @@ export function mysqlNodes(m: My): NodeMethods {
     },
     async getNodeApiKey(id) {
       const [row] = await db
-        .select({ enc: nodes.apiKeyEnc })
+        .select({ enc: nodes.apiKeyEnc, baseUrl: nodes.baseUrl })
         .from(nodes)
         .where(eq(nodes.id, String(id)))
-      return row?.enc ? ctx.box.open(row.enc, nodeKeyAad(id)) : null
+      return row?.enc ? ctx.box.open(row.enc, nodeKeyAad(id, row.baseUrl)) : null
     },
 
     async getNodeStates() {

@@ -2,7 +2,14 @@ import { and, eq, lt, lte } from 'drizzle-orm'
 import type { Store } from '../interface'
 import { DAY_MS } from '../validate-extras'
 import type { Db, My } from './db'
-import { healthChecks, sessions, usageBatches, usageEvents, usageRollups } from './schema'
+import {
+  downloadLinks,
+  healthChecks,
+  sessions,
+  usageBatches,
+  usageEvents,
+  usageRollups,
+} from './schema'
 
 /** Rows deleted per statement, so retention never holds long locks. */
 const DELETE_CHUNK = 5000
@@ -22,7 +29,10 @@ async function chunked(del: () => Deletable): Promise<number> {
   return total
 }
 
-/** Retention of the MySQL adapter: raw usage, health history, expired sessions, old batch ids. */
+/**
+ * Retention of the MySQL adapter: raw usage, health history, expired sessions and download
+ * links, old batch ids.
+ */
 export function mysqlRetention(m: My): Pick<Store, 'retention'> {
   const db: Db = m.db
   const r = usageRollups
@@ -48,6 +58,9 @@ export function mysqlRetention(m: My): Pick<Store, 'retention'> {
               db.delete(r).where(and(eq(r.bucket, 'minute'), lt(r.bucketStart, minuteCut))),
             )
           : 0,
+        downloadLinks: await chunked(() =>
+          db.delete(downloadLinks).where(lte(downloadLinks.expiresAt, new Date(now))),
+        ),
       }
       await chunked(() => db.delete(usageBatches).where(lt(usageBatches.createdAt, batchCut)))
       return result

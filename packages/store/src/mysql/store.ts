@@ -7,10 +7,12 @@ import { BatchingUsageWriter, type UsageSink } from '../usage/writer'
 import { mysqlAccounts } from './accounts'
 import { createPool, describeDsn } from './connection'
 import { dbErrorCode, type Db, guard, type My, toStoreError } from './db'
+import { mysqlDownloadLinks } from './download-links'
 import { parseMysqlDsn } from './dsn'
 import { mysqlExtras, priceRow } from './extras'
 import { loadKeyIndex, mysqlKeys } from './keys'
 import { migrateDatabase } from './migrate'
+import { upgradeNodeKeyAad } from './node-key-upgrade'
 import { mysqlNodes } from './nodes'
 import { mysqlNotify } from './notify'
 import { mysqlRetention } from './retention'
@@ -56,7 +58,8 @@ async function seedPrices(db: Db, ctx: StoreContext) {
 }
 
 /**
- * The MySQL/MariaDB adapter: applies migrations (under GET_LOCK), checks the secret key, loads
+ * The MySQL/MariaDB adapter: applies migrations (under GET_LOCK), checks the secret key, re-seals
+ * node keys of older versions under their origin (once per database), loads
  * the proxy-key index and polls the change version so changes from other replicas arrive
  * within `pollIntervalMs`.
  */
@@ -70,6 +73,7 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
   let version = 0
   try {
     await checkSecretKey(db, ctx)
+    await upgradeNodeKeyAad(db, ctx.box)
     await seedPrices(db, ctx)
     ctx.keys.replace(await loadKeyIndex(db))
     version = await readVersion(db)
@@ -131,6 +135,7 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
     ...mysqlNodes(m),
     ...mysqlUsageQueries(m),
     ...mysqlExtras(m),
+    ...mysqlDownloadLinks(m),
     ...mysqlNotify(m),
     ...mysqlRetention(m),
     changeVersion: () => readVersion(db),

@@ -168,4 +168,6 @@ export interface RetentionResult {
   healthChecks: number
   sessions: number
   minuteRollups: number
+  /** Expired one-time download links (used or not). */
+  downloadLinks: number
 }

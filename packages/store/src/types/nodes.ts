@@ -19,6 +19,11 @@ export interface NodeRecord {
   healthCheckModel: string | null
   /** May use loopback/private addresses (saved by an admin or from env). */
   allowPrivate: boolean
+  /**
+   * Provisioned by an admin into another account, or from env at boot (SPEC 9): its owner may
+   * rename, reweight, enable, disable and activate it, never repoint, rekey or delete it.
+   */
+  managed: boolean
   createdAt: Date
   updatedAt: Date
 }
@@ -34,6 +39,8 @@ export interface CreateNodeInput {
   healthCheckMethod?: HealthCheckMethod
   healthCheckModel?: string | null
   allowPrivate?: boolean
+  /** Default false. */
+  managed?: boolean
 }
 
 /** Patch of `updateNode`; absent fields are kept, `apiKey: null` clears the key. */

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { boolean, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { idColumn, timestamp } from './columns'
 
@@ -7,6 +8,11 @@ export const accounts = mysqlTable(
   {
     id: idColumn('id').primaryKey(),
     name: varchar('name', { length: 128 }).notNull(),
+    /** Names are unique regardless of case (`Admin` is `admin`): a stored lower-case copy. */
+    // No NOT NULL: MariaDB refuses it on generated columns (the value is never null anyway).
+    nameFolded: varchar('name_folded', { length: 128 }).generatedAlwaysAs(sql`lower(\`name\`)`, {
+      mode: 'stored',
+    }),
     passwordHash: varchar('password_hash', { length: 255 }).notNull(),
     isAdmin: boolean('is_admin').notNull().default(false),
     disabled: boolean('disabled').notNull().default(false),
@@ -15,7 +21,10 @@ export const accounts = mysqlTable(
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('qcc_accounts_name_uq').on(t.name)],
+  (t) => [
+    uniqueIndex('qcc_accounts_name_uq').on(t.name),
+    uniqueIndex('qcc_accounts_name_folded_uq').on(t.nameFolded),
+  ],
 )
 
 export type AccountDbRow = typeof accounts.$inferSelect

@@ -1,6 +1,7 @@
 export { accountSettings } from './account-settings'
 export { accounts } from './accounts'
 export { auditLog } from './audit-log'
+export { downloadLinks } from './download-links'
 export { healthChecks } from './health-checks'
 export { meta } from './meta'
 export { nodeStates } from './node-states'

@@ -16,6 +16,8 @@ export const nodes = mysqlTable(
     healthCheckMethod: varchar('health_check_method', { length: 16 }).notNull(),
     healthCheckModel: varchar('health_check_model', { length: 128 }),
     allowPrivate: boolean('allow_private').notNull().default(false),
+    /** Provisioned by an admin into another account, or from env: its owner may not repoint it. */
+    managed: boolean('managed').notNull().default(false),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },

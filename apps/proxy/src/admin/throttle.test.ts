@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest'
+import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle, type Admission } from './throttle'
+
+const MIN = 60_000
+
+/** A throttle on a hand-moved clock, with SPEC 9's numbers unless overridden. */
+function throttle(overrides: Partial<typeof LOGIN_THROTTLE_DEFAULTS> = {}) {
+  const clock = { t: 1_000_000 }
+  const t = new LoginThrottle({ ...LOGIN_THROTTLE_DEFAULTS, ...overrides }, () => clock.t)
+  return { t, clock }
+}
+
+function ticket(a: Admission) {
+  if (!a.ok) throw new Error(`refused: ${a.reason}`)
+  return a.ticket
+}
+
+const fail = (t: LoginThrottle, account: string, address: string, n: number) => {
+  for (let i = 0; i < n; i++) ticket(t.admit(account, address)).failed()
+}
+
+describe('login throttle', () => {
+  it('issue 13 item 4: counts an attempt before the check, so parallel attempts cannot all get in', () => {
+    const { t } = throttle({ maxConcurrent: 100 })
+    const admitted = Array.from({ length: 40 }, () => t.admit('admin', '203.0.113.9'))
+    expect(admitted.filter((a) => a.ok)).toHaveLength(5)
+    const refused = admitted.filter((a) => !a.ok)
+    // The first five are still being checked: the rest wait a moment, not a lockout.
+    expect(refused.every((a) => !a.ok && a.reason === 'busy' && a.retryAfterMs > 0)).toBe(true)
+    for (const a of admitted) if (a.ok) a.ticket.failed()
+    const after = t.admit('admin', '203.0.113.9')
+    expect(after).toMatchObject({ ok: false, reason: 'locked' })
+  })
+
+  it('issue 13 item 4: runs at most 4 checks at once, whoever asks', () => {
+    const { t } = throttle()
+    const admitted = Array.from({ length: 10 }, (_, i) => t.admit(`user-${i}`, `198.51.100.${i}`))
+    expect(admitted.filter((a) => a.ok)).toHaveLength(4)
+    expect(t.inFlight).toBe(4)
+    expect(admitted[4]).toEqual({ ok: false, reason: 'busy', retryAfterMs: 1000 })
+    ticket(admitted[0] as Admission).succeeded()
+    expect(t.inFlight).toBe(3)
+    expect(t.admit('user-9', '198.51.100.9').ok).toBe(true)
+  })
+
+  it('issue 13 item 4: locks the pair after 5 failures in 15 minutes, never the account elsewhere', () => {
+    const { t, clock } = throttle()
+    fail(t, 'admin', '203.0.113.9', 4)
+    expect(t.admit('admin', '203.0.113.9').ok).toBe(true) // the fifth try is still allowed
+    const { t: t2, clock: c2 } = throttle()
+    fail(t2, 'admin', '203.0.113.9', 5)
+    const locked = t2.admit('Admin', '203.0.113.9') // names compare case-insensitively
+    expect(locked).toEqual({ ok: false, reason: 'locked', retryAfterMs: 15 * MIN })
+    // The owner from another address is not refused, and the lock does not spread.
+    const owner = ticket(t2.admit('admin', '198.51.100.7'))
+    owner.succeeded()
+    // Refused attempts do not extend the lock; it ends when the oldest failure leaves the window.
+    c2.t += 10 * MIN
+    expect(t2.admit('admin', '203.0.113.9')).toMatchObject({ retryAfterMs: 5 * MIN })
+    c2.t += 5 * MIN
+    expect(t2.admit('admin', '203.0.113.9').ok).toBe(true)
+    expect(clock.t).toBe(1_000_000)
+  })
+
+  it('issue 13 item 4: spreads failures over time: only 5 within any 15 minutes lock', () => {
+    const { t, clock } = throttle()
+    for (let i = 0; i < 12; i++) {
+      ticket(t.admit('admin', '203.0.113.9')).failed()
+      clock.t += 4 * MIN // at most 4 failures in any 15-minute window
+      const next = t.admit('admin', '203.0.113.9')
+      expect(next.ok, `round ${i}`).toBe(true)
+      ticket(next).abandoned()
+    }
+    expect(t.inFlight).toBe(0)
+  })
+
+  it('issue 13 item 4: locks an address after 20 failures over any accounts', () => {
+    const { t, clock } = throttle()
+    for (let i = 0; i < 20; i++) fail(t, `spray-${i}`, '203.0.113.9', 1)
+    expect(t.admit('someone-else', '203.0.113.9')).toEqual({
+      ok: false,
+      reason: 'locked',
+      retryAfterMs: 15 * MIN,
+    })
+    expect(t.admit('someone-else', '203.0.113.10').ok).toBe(true)
+    clock.t += 15 * MIN
+    expect(t.admit('someone-else', '203.0.113.9').ok).toBe(true)
+  })
+
+  it('issue 13 item 4: a success clears the pair, not the address; a store error counts nothing', () => {
+    const { t } = throttle({ maxConcurrent: 100 })
+    fail(t, 'admin', '203.0.113.9', 4)
+    ticket(t.admit('admin', '203.0.113.9')).succeeded()
+    fail(t, 'admin', '203.0.113.9', 4)
+    expect(t.admit('admin', '203.0.113.9').ok).toBe(true) // 4 + 1 in flight: still allowed
+    const { t: t2 } = throttle()
+    for (let i = 0; i < 10; i++) ticket(t2.admit('admin', '203.0.113.9')).abandoned()
+    expect(t2.inFlight).toBe(0)
+    expect(t2.admit('admin', '203.0.113.9').ok).toBe(true)
+    // Ending a ticket twice counts once.
+    const { t: t3 } = throttle()
+    const once = ticket(t3.admit('a', 'b'))
+    once.failed()
+    once.failed()
+    once.succeeded()
+    fail(t3, 'a', 'b', 3)
+    expect(t3.admit('a', 'b').ok).toBe(true)
+  })
+
+  it('bounds its memory: the oldest keys are dropped first', () => {
+    const { t } = throttle({ maxKeys: 3 })
+    fail(t, 'a', '10.0.0.1', 5)
+    for (const address of ['10.0.0.2', '10.0.0.3', '10.0.0.4']) fail(t, 'a', address, 1)
+    expect(t.admit('a', '10.0.0.1').ok).toBe(true) // evicted
+    const { t: t2 } = throttle({ maxKeys: 3 })
+    fail(t2, 'a', '10.0.0.1', 5)
+    expect(t2.admit('a', '10.0.0.1').ok).toBe(false)
+  })
+})

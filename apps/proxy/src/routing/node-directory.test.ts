@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { createStore, type Store } from '@qcc/store'
+import { NodeDirectory } from './node-directory'
+
+const open = () => createStore({ kind: 'memory', secretKey: randomBytes(32) })
+
+async function tenant(store: Store, name: string) {
+  const account = await store.createAccount({ name, password: `${name}-password-1` })
+  const node = await store.createNode({
+    accountId: account.id,
+    name: `${name}-node`,
+    baseUrl: 'https://relay.example',
+    apiKey: `sk-ant-${name}-key-1`,
+  })
+  return { account, node }
+}
+
+describe('NodeDirectory.refreshAccount', () => {
+  it('reloads one account: a new node, changed settings and the active node', async () => {
+    const store = await open()
+    const a = await tenant(store, 'alpha')
+    const directory = new NodeDirectory(store)
+    await directory.refresh()
+    const added = await store.createNode({
+      accountId: a.account.id,
+      name: 'second',
+      baseUrl: 'https://second.example',
+    })
+    await store.updateAccount(a.account.id, { settings: { retries: 7 }, activeNodeId: added.id })
+    await directory.refreshAccount(a.account.id)
+    expect(directory.nodesOf(a.account.id).map((n) => n.name)).toEqual(['alpha-node', 'second'])
+    expect(directory.node(added.id)?.name).toBe('second')
+    expect(directory.account(a.account.id)?.settings.retries).toBe(7)
+    expect(directory.account(a.account.id)?.activeNodeId).toBe(added.id)
+    await store.close()
+  })
+
+  it('leaves every other account as it was loaded (only the changed account is read)', async () => {
+    const store = await open()
+    const a = await tenant(store, 'alpha')
+    const b = await tenant(store, 'beta')
+    const directory = new NodeDirectory(store)
+    await directory.refresh()
+    await store.updateNode(b.node.id, { name: 'beta-renamed' })
+    await store.createNode({ accountId: a.account.id, name: 'more', baseUrl: 'https://m.example' })
+    await directory.refreshAccount(a.account.id)
+    expect(directory.node(b.node.id)?.name).toBe('beta-node')
+    expect(directory.nodesOf(a.account.id)).toHaveLength(2)
+    await store.close()
+  })
+
+  it('drops deleted nodes and a deleted account, with their cached keys', async () => {
+    const store = await open()
+    const a = await tenant(store, 'alpha')
+    const directory = new NodeDirectory(store)
+    await directory.refresh()
+    expect(await directory.apiKey(a.node.id)).toBe('sk-ant-alpha-key-1')
+    expect(directory.readyApiKey(a.node.id)).toBe('sk-ant-alpha-key-1')
+    await store.updateNode(a.node.id, { apiKey: 'sk-ant-alpha-key-2' })
+    await directory.refreshAccount(a.account.id)
+    expect(directory.readyApiKey(a.node.id)).toBeUndefined()
+    expect(await directory.apiKey(a.node.id)).toBe('sk-ant-alpha-key-2')
+    await store.deleteAccount(a.account.id)
+    await directory.refreshAccount(a.account.id)
+    expect(directory.account(a.account.id)).toBeUndefined()
+    expect(directory.node(a.node.id)).toBeUndefined()
+    expect(directory.nodesOf(a.account.id)).toEqual([])
+    expect(directory.all()).toEqual([])
+    await store.close()
+  })
+
+  it('does not count as a whole reload: the next poll still reloads the moved version', async () => {
+    const store = await open()
+    const a = await tenant(store, 'alpha')
+    const b = await tenant(store, 'beta')
+    const directory = new NodeDirectory(store)
+    await directory.refresh()
+    // Another replica's change (beta) and this replica's own (alpha) land in the same version gap.
+    await store.updateNode(b.node.id, { weight: 5 })
+    await store.updateNode(a.node.id, { weight: 3 })
+    await directory.refreshAccount(a.account.id)
+    expect(directory.node(b.node.id)?.weight).toBe(1)
+    expect(await directory.refresh()).toBe(true)
+    expect(directory.node(b.node.id)?.weight).toBe(5)
+    expect(directory.node(a.node.id)?.weight).toBe(3)
+    expect(await directory.refresh()).toBe(false)
+    await store.close()
+  })
+})

@@ -1,0 +1,8 @@
+/** Input of `createDownloadLink`. */
+export interface CreateDownloadLinkInput {
+  accountId: string
+  /** The file to hand out once (it may hold a proxy key: sealed at rest). At most 64 KiB. */
+  payload: string
+  /** After this the link is dead (and removed by `retention`). */
+  expiresAt: Date
+}
