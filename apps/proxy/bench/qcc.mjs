@@ -18,11 +18,12 @@ export async function startQccProxy({
   dataDir,
   env = {},
   nodeArgs = [],
+  cli = CLI,
 }) {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm build\` (pnpm bench does)`)
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm build\` (pnpm bench does)`)
   const port = await freePort()
   const proc = await startNode({
-    script: CLI,
+    script: cli,
     args: ['proxy'],
     nodeArgs: [...QCC_NODE_FLAGS, ...nodeArgs],
     cpu: pin.peerCpu,

@@ -3,7 +3,8 @@
 // --hold: 1,000 concurrent streams for 60 s, then the node-death variant (see hold.mjs).
 // --autocannon: use autocannon even when wrk is installed. --json: also print the raw result as one `BENCH_JSON {...}` line. --verbose: per-cell lines.
 // Overrides: --runs N --seconds S --warmup S --probe N --streams N --hold-seconds S.
-// --no-kill: the hold test without the node-death phase. --tests json,big,sse: a subset. --profile: CPU profile of the proxy into <tmp>/profile (with
+// --baseline-dist DIR: also measure another qcc build (DIR/cli.js, e.g. before a change) in the
+// same run, printed as `qcc-before` with its own ratio row. --no-kill: the hold test without the node-death phase. --tests json,big,sse: a subset. --profile: CPU profile of the proxy into <tmp>/profile (with
 // --keep, which also keeps the proxy's log).
 // Exits 0 when the bench ran, whether or not the targets were met (the table says which), so a
 // missed target never stops the other packages' benches that `turbo run bench` runs after it.
@@ -98,6 +99,9 @@ try {
       probeRounds: num('probe', P.probe),
       probeWarmup: Math.min(10, num('probe', P.probe)),
       verbose: flag('verbose'),
+      baselineCli: argv.includes('--baseline-dist')
+        ? join(String(argv[argv.indexOf('--baseline-dist') + 1]), 'cli.js')
+        : undefined,
       generator,
       amount: preset === 'smoke' && generator !== 'wrk' ? 100 : undefined,
       tests: argv.includes('--tests')

@@ -95,16 +95,31 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
     ...cfg.proxyArgs,
     ...(cfg.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.profileDir}`] : []),
   ]
-  const [nodepipe, hono, qcc] = await Promise.all([
+  const [nodepipe, hono, qcc, before] = await Promise.all([
     startNode({ script: here('./peers/nodepipe.mjs'), env, cpu: peerCpu, pin }),
     startNode({ script: here('./peers/hono-pipe.mjs'), env, cpu: peerCpu, pin }),
     startQccProxy({ upstreamUrl, pin, logFile, dataDir: tmp, nodeArgs }),
+    // --baseline-dist: another build of qcc (say, before a change) measured in the same run.
+    cfg.baselineCli
+      ? startQccProxy({
+          upstreamUrl,
+          pin,
+          logFile: join(tmp, 'qcc-before.log'),
+          dataDir: join(tmp, 'before'),
+          nodeArgs,
+          cli: cfg.baselineCli,
+        })
+      : undefined,
   ])
   const anyKey = { 'x-api-key': 'sk-bench' }
+  const qccKey = { 'x-api-key': PROXY_KEY }
   const peers = [
     { name: 'nodepipe', port: nodepipe.port, pid: nodepipe.pid, headers: anyKey },
     { name: 'hono', port: hono.port, pid: hono.pid, headers: anyKey },
-    { name: 'qcc', port: qcc.port, pid: qcc.pid, headers: { 'x-api-key': PROXY_KEY } },
+    { name: 'qcc', port: qcc.port, pid: qcc.pid, headers: qccKey },
+    ...(before
+      ? [{ name: 'qcc-before', port: before.port, pid: before.pid, headers: qccKey }]
+      : []),
   ]
   for (const p of peers) await check(p, bodies)
   await new Promise((r) => setTimeout(r, cfg.settleMs))
@@ -167,6 +182,6 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
   })
   await new Promise((r) => setTimeout(r, cfg.settleMs * 3))
   const after = Object.fromEntries(peers.map((p) => [p.name, rssMiB(p.pid)]))
-  await Promise.all([qcc.stop(), nodepipe.stop(), hono.stop(), mock.stop()])
+  await Promise.all([qcc.stop(), before?.stop(), nodepipe.stop(), hono.stop(), mock.stop()])
   return { cells, started, idle, idleQuietSec: cfg.idleQuietMs / 1000, peak, after, ttfb, logFile }
 }
