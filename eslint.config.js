@@ -1,6 +1,7 @@
 // One lint config for the whole workspace.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import signals from '@preact/eslint-plugin-signals'
 
 export default tseslint.config(
   {
@@ -43,6 +44,28 @@ export default tseslint.config(
       '**/bench/**',
     ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The console's signals: the plugin's anti-patterns (docs in its README), with type
+    // information so a signal reached through a model or a hook's result is recognised too.
+    files: ['apps/admin/src/**/*.{ts,tsx}'],
+    plugins: { signals },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      'signals/no-signal-write-in-computed': 'error',
+      'signals/no-value-after-await': 'error',
+      'signals/no-signal-truthiness': 'error',
+      'signals/no-signal-in-component-body': 'error',
+      'signals/no-conditional-value-read': 'error',
+    },
+  },
+  {
+    // A test reads `.value` after awaiting an action to assert its result; no reactive scope
+    // is tracking there, which is what the rule guards.
+    files: ['apps/admin/src/**/*.test.ts'],
+    rules: { 'signals/no-value-after-await': 'off' },
   },
   {
     // Bench scripts are plain Node ESM (Node 20 cannot strip types): declare the globals they use.

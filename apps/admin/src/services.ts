@@ -1,7 +1,8 @@
 import { createContext } from 'preact'
 import { effect } from '@preact/signals'
 import { useContext } from 'preact/hooks'
-import { AdminApiError, createAdminApi, type AdminApi, type Method } from './api/client'
+import { createAdminApi, type AdminApi } from './api/client'
+import { createFetchHttp, expiringOn401 } from './api/http'
 import { EventsModel } from './models/events'
 import { NodesModel } from './models/nodes'
 import { SessionModel } from './models/session'
@@ -17,22 +18,8 @@ export interface Services {
 }
 
 export function createServices(): Services {
-  const raw = createAdminApi()
   // Any 401 means the session is gone: drop to the login page instead of showing errors.
-  const guard = async <T>(run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run()
-    } catch (err) {
-      if (err instanceof AdminApiError && err.status === 401) session.expired()
-      throw err
-    }
-  }
-  const api: AdminApi = {
-    ...raw,
-    get: (path, query) => guard(() => raw.get(path, query)),
-    send: <T>(method: Method, path: string, body?: unknown) =>
-      guard(() => raw.send<T>(method, path, body)),
-  }
+  const api = createAdminApi(expiringOn401(createFetchHttp(), () => session.expired()))
   const session = new SessionModel(api)
   const events = new EventsModel({ open: (url) => new EventSource(url) })
   const nodes = new NodesModel(api)
@@ -49,7 +36,7 @@ export function createServices(): Services {
   // EventSource hides the status of a failed connect; if the stream keeps failing, ask /me so an
   // ended session lands on the login page (the guard above) instead of retrying for ever.
   effect(() => {
-    if (events.status.value === 'retrying') void api.get('/admin/api/me').catch(() => {})
+    if (events.status.value === 'retrying') void api.session.me().catch(() => {})
   })
   return { api, session, events, nodes, usage }
 }

@@ -5,7 +5,7 @@ import { openSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 
-/** CPU 1 for the peers, CPU 0 for load and upstream, as shared/reference/perf.md does. */
+/** CPU 1 for the peers, CPU 0 for load and upstream, as apps/proxy/bench/README.md does. */
 export function pinning() {
   let taskset = false
   try {

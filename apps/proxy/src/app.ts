@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
 import type { Store } from '@qcc/store'
-import type { AdminDeps, RoutingBarrier } from './admin/context'
+import type { AdminDeps, AdminRouteModule, RoutingBarrier } from './admin/context'
 import { mountAdmin } from './admin/mount'
-import { renderAdminError } from './admin/errors'
+import { ApiError, renderAdminError } from './admin/errors'
+import { createRequestIds } from './data-path/request-id'
 import type { Env } from './env'
 import { EventBus } from './events/bus'
 import { mountAdminAssets, type loadAdminAssets } from './http/admin-assets'
@@ -35,11 +36,13 @@ export interface AppDeps {
   notifier?: Notifier
   /** Admin mutations answer once this replica's routing has them (absent: nothing to wait for). */
   routing?: RoutingBarrier
+  /** Names each admin request (`x-qcc-request-id`); a generator of the data path's ids if absent. */
+  newRequestId?: () => string
 }
 
 /**
  * The control plane: login, the admin API, `/metrics` and the console. The `/v1/*` data path and
- * the health probes are answered on the raw request before it (server.ts).
+ * the health probes are answered on the raw request before it (runtime/request-handler.ts).
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono()
@@ -55,14 +58,15 @@ export function createApp(deps: AppDeps): Hono {
     shutdown: deps.shutdown,
     routing: deps.routing,
     tunnelRunning: () => deps.tunnel?.isRunning() ?? false,
+    newRequestId: deps.newRequestId ?? createRequestIds(),
   }
-  // Tunnel and notification routes bring their own admin guards; they go before mountAdmin so
-  // its 404/405 fallback for unknown /admin/api paths does not answer for them.
-  if (deps.tunnel) app.route('/', tunnelRoutes({ admin, tunnel: deps.tunnel }))
-  if (deps.notifier) app.route('/', notifyRoutes({ admin, notifier: deps.notifier }))
-  mountAdmin(app, admin, deps.version.version)
+  // Tunnel and notification routes live in their areas; they are mounted inside the admin API.
+  const modules: AdminRouteModule[] = []
+  if (deps.tunnel) modules.push(tunnelRoutes(deps.tunnel))
+  if (deps.notifier) modules.push(notifyRoutes(deps.notifier))
+  mountAdmin(app, admin, { version: deps.version.version, modules })
   mountAdminAssets(app, deps.adminAssets)
-  app.notFound((c) => c.json({ error: 'not found' }, 404))
+  app.notFound((c) => renderAdminError(new ApiError('not_found', 'not found'), c, deps.logger))
   app.onError((err, c) => renderAdminError(err, c, deps.logger))
   return app
 }

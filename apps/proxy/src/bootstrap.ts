@@ -11,7 +11,7 @@ export interface BootstrapOptions {
 }
 
 /**
- * Creates the accounts of SPEC section 2: the admin when no admin exists (both modes); in
+ * Creates the accounts of docs/contract.md §2: the admin when no admin exists (both modes); in
  * memory mode also the default tenant with its proxy key and, when an upstream key is set, its
  * node. Prints what it created and warns about defaults.
  */
@@ -67,7 +67,7 @@ export async function bootstrapAccounts(
         apiKey: options.upstream.apiKey,
         weight: 1,
         allowPrivate: true,
-        // The operator's key: the tenant may not repoint, rekey or delete this node (SPEC 9).
+        // The operator's key: the tenant may not repoint, rekey or delete this node (docs/contract.md §9).
         managed: true,
       })
       log.info(

@@ -4,12 +4,12 @@ import { createApp, type AppDeps } from './app'
 import { loadAdminAssets } from './http/admin-assets'
 import { resolveAdminDir } from './http/admin-dir'
 
-/** What server.ts passes to build the control plane (the console's assets are read here). */
+/** What runtime/runtime.ts builds the control plane from (the console's assets are read here). */
 export type ControlPlaneDeps = Omit<AppDeps, 'adminAssets'> & { adminDir: string | undefined }
 
 /**
- * Builds the control plane's request handler. server.ts imports this module on the first request
- * that needs it, so a replica that only proxies never loads Hono, the admin routes or their
+ * Builds the control plane's request handler. runtime/runtime.ts imports this module on the first
+ * request that needs it, so a replica that only proxies never loads Hono, the admin routes or their
  * schemas (several MiB of its idle footprint).
  */
 export function createControlPlane(

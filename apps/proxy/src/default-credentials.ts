@@ -1,6 +1,6 @@
 /**
- * The well-known secrets qcc falls back to when none are configured (SPEC 2, 6.3) work from
- * this machine only (SPEC 9): anywhere else they are refused exactly like a wrong secret.
+ * The well-known secrets qcc falls back to when none are configured (docs/contract.md §2, 6.3) work from
+ * this machine only (docs/contract.md §9): anywhere else they are refused exactly like a wrong secret.
  *
  * The check is on the secret presented, not on the account: whoever presents a default and is
  * not on loopback is refused, so nothing has to know whether the default is still set (if

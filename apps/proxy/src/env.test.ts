@@ -18,7 +18,7 @@ describe('loadEnv', () => {
     expect(env.QCC_DATA_DIR).toBe('/srv/qcc/data')
   })
 
-  it('issue 13 item 3: takes the blank secrets of .env.example as unset (their defaults)', () => {
+  it('H3: takes the blank secrets of .env.example as unset (their defaults)', () => {
     const env = loadEnv({ ADMIN_PASSWORD: '', ADMIN_API_KEY: '', DEFAULT_PROXY_API_KEY: '' })
     expect(env.ADMIN_PASSWORD).toBe('admin123')
     expect(env.ADMIN_API_KEY).toBe('admin')

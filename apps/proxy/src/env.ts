@@ -16,7 +16,7 @@ const bool = (def: boolean) =>
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
 /**
  * A secret with a well-known default: blank counts as unset, as `.env.example` leaves these
- * blank (the default then works from loopback clients only, SPEC 9).
+ * blank (the default then works from loopback clients only, docs/contract.md §9).
  */
 const secretWithDefault = (def: string) =>
   z
@@ -106,7 +106,7 @@ const envSchema = z.object({
   QCC_ADMIN_DIR: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INIT_CWD: optionalString,
-  // `qcc message` (SPEC 6.2)
+  // `qcc message` (docs/contract.md §6.2)
   ANTHROPIC_AUTH_TOKEN: optionalString,
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,

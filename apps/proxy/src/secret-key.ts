@@ -4,7 +4,7 @@ import { EnvError } from './env'
 import type { Logger } from './observability/logger'
 
 /**
- * The key that encrypts upstream keys at rest (SPEC 6.2): `QCC_SECRET_KEY`, else
+ * The key that encrypts upstream keys at rest (docs/contract.md §6.2): `QCC_SECRET_KEY`, else
  * `<QCC_DATA_DIR>/secret.key`, generated once with a warning. Memory mode needs no file: nothing
  * persists, so a fresh key per process is right there.
  * @throws {EnvError} when `QCC_SECRET_KEY` is not 32 bytes as hex or base64

@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import type { RunningQcc } from '../src/index'
 
 export interface Answer {
@@ -112,4 +113,44 @@ export function messages(
     headers: { 'content-type': 'application/json', 'x-api-key': key, ...headers },
     body: JSON.stringify(body),
   })
+}
+
+/** One operation of the served `openapi.json`: `public` when it needs no session. */
+export interface DocumentedRoute {
+  key: string
+  method: string
+  /** `{param}` style, as documented. */
+  path: string
+  public: boolean
+}
+
+/**
+ * Every route the running qcc documents (and so mounts: admin/route-table.ts records each route
+ * it registers), read from `/admin/api/openapi.json` with `client`'s session.
+ */
+export async function documentedRoutes(client: AdminClient): Promise<DocumentedRoute[]> {
+  const res = await client.get('/admin/api/openapi.json')
+  if (res.status !== 200) throw new Error(`openapi.json: ${res.status} ${res.text}`)
+  const paths = res.json.paths as Record<string, Record<string, { security?: unknown[] }>>
+  return Object.entries(paths).flatMap(([path, operations]) =>
+    Object.entries(operations).map(([method, op]) => ({
+      key: `${method.toUpperCase()} ${path}`,
+      method: method.toUpperCase(),
+      path,
+      public: Array.isArray(op.security) && op.security.length === 0,
+    })),
+  )
+}
+
+/**
+ * What an admin error body is: `{error, code, request_id}`, the id the one `x-qcc-request-id`
+ * names. `error` is any text unless given.
+ */
+export function errorBody(code: string, error: unknown = expect.any(String)) {
+  return { error, code, request_id: expect.stringMatching(/^req_qcc_/) }
+}
+
+/** An admin error body but for the one thing two requests never share: their request id. */
+export function exceptRequestId(json: Record<string, unknown>): Record<string, unknown> {
+  return { ...json, request_id: undefined }
 }

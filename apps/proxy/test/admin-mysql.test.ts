@@ -6,7 +6,7 @@ import type { RunningQcc } from '../src/index'
 import { AdminClient, eventually, loggedIn, messages } from './admin-harness'
 import { MESSAGE_BODY, startTestQcc } from './start-qcc'
 
-// CI provides MariaDB here (SPEC 6.3: MySQL tests never skip in CI).
+// CI provides MariaDB here (docs/contract.md §6.3: MySQL tests never skip in CI).
 const SERVER = process.env.QCC_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
 const DB = `qcc_admin_${randomBytes(4).toString('hex')}`
 const tag = () => randomBytes(6).toString('hex')
@@ -185,10 +185,14 @@ describe('what the database holds', () => {
       parts.join('.'),
       node.json.id,
     ])
-    // Any config change makes both replicas reload their node caches.
+    // Any config change makes both replicas reload their node caches: p1 before it answers, p2 on
+    // its 2 s config poll. The test runs that poll itself, once p2's key poll has the tenant key.
     await admin1.put(`/admin/api/nodes?id=${node.json.id}`, { weight: 2 })
     up.reset()
-    await new Promise((r) => setTimeout(r, 2500))
+    await eventually(async () =>
+      expect(p2.store.resolveProxyKey(key)?.accountId).toBe(tamper.json.id),
+    )
+    await p2.refresh()
     for (const p of [p1, p2]) {
       const r = await servedBy(p, key)
       expect(r.startsWith('200')).toBe(false)

@@ -68,7 +68,7 @@ describe('A11 SSRF on save', () => {
     })
     expect(ok.status).toBe(201)
     // The node is managed (an admin put it in the tenant's account): the tenant may reweight
-    // it but not repoint it anywhere (SPEC 9), private addresses included.
+    // it but not repoint it anywhere (docs/contract.md §9), private addresses included.
     const moved = await tenant.client.put(`/admin/api/nodes?id=${ok.json.id}`, {
       base_url: up2.url,
     })
@@ -174,7 +174,7 @@ describe('node management', () => {
   it('updates and deletes nodes; an admin lists every account with account_id=*', async () => {
     const nodes = (await tenant.client.get('/admin/api/nodes')).json.nodes
     const b = nodes[1]
-    // Managed node (SPEC 9): the tenant renames it, only an admin clears its key or deletes it.
+    // Managed node (docs/contract.md §9): the tenant renames it, only an admin clears its key or deletes it.
     const put = (who: AdminClient, body: unknown) => who.put(`/admin/api/nodes?id=${b.id}`, body)
     expect((await put(tenant.client, { api_key: null, name: 'relay-b2' })).status).toBe(403)
     expect((await put(tenant.client, { name: 'relay-b2' })).status).toBe(200)

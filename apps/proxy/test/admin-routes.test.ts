@@ -1,47 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningQcc } from '../src/index'
-import { ROUTE_DOCS } from '../src/admin/openapi'
-import { AdminClient, createTenant, loggedIn } from './admin-harness'
+import {
+  AdminClient,
+  createTenant,
+  documentedRoutes,
+  errorBody,
+  loggedIn,
+  type DocumentedRoute,
+} from './admin-harness'
 import { startTestQcc } from './start-qcc'
 
-/** Every route behind the session guard, as `METHOD /path` with a concrete path for templates. */
-const GUARDED = ROUTE_DOCS.filter((d) => d.auth !== 'public').map((d) => ({
-  key: `${d.method.toUpperCase()} ${d.path}`,
-  method: d.method.toUpperCase(),
-  path: d.path,
-}))
 /**
- * Admin routes mounted by other modules (tunnel, notifications) with the same session guard;
- * any path under /admin/api must be 401 without a session, existing or not.
+ * Every route behind the session guard (tunnel and notifications included), as the served
+ * openapi.json lists them: `METHOD /path`, `{param}` templates as they are.
  */
-const OTHER_MODULES = [
-  ['GET', '/admin/api/tunnel'],
-  ['PUT', '/admin/api/tunnel'],
-  ['POST', '/admin/api/tunnel/start'],
-  ['POST', '/admin/api/tunnel/stop'],
-  ['GET', '/admin/api/notifications/event-types'],
-  ['GET', '/admin/api/notifications/channels'],
-  ['POST', '/admin/api/notifications/channels'],
-  ['PUT', '/admin/api/notifications/channels'],
-  ['DELETE', '/admin/api/notifications/channels'],
-  ['POST', '/admin/api/notifications/test'],
-  ['GET', '/admin/api/notifications/subscriptions'],
-  ['POST', '/admin/api/notifications/subscriptions'],
-  ['DELETE', '/admin/api/notifications/subscriptions'],
-  ['GET', '/admin/api/notifications/deliveries'],
-  ['GET', '/admin/api/no-such-route'],
-].map(([method, path]) => ({
-  key: `${method} ${path}`,
-  method: method as string,
-  path: path as string,
-}))
+let GUARDED: DocumentedRoute[] = []
+/** Any path under /admin/api must be 401 without a session, existing or not. */
+const OTHER_PATHS = [
+  { key: 'GET /admin/api/no-such-route', method: 'GET', path: '/admin/api/no-such-route' },
+]
 
 let qcc: RunningQcc
 let shortLived: RunningQcc
 let admin: AdminClient
 let a: Awaited<ReturnType<typeof createTenant>>
 let b: Awaited<ReturnType<typeof createTenant>>
-const ids = { nodeA: '', keyA: '', shareA: '' }
+const ids = { nodeA: '', keyA: '', shareA: '', channelA: '', subscriptionA: '' }
 
 beforeAll(async () => {
   qcc = await startTestQcc({ PROXY_ALLOW_PRIVATE_UPSTREAMS: 'true' })
@@ -57,6 +41,17 @@ beforeAll(async () => {
   ids.nodeA = node.json.id
   ids.keyA = (await a.client.get('/admin/api/keys')).json.keys[0].id
   ids.shareA = (await a.client.post('/admin/api/shares', { expires_in: '1h' })).json.id
+  const channel = await a.client.post('/admin/api/notifications/channels', {
+    name: 'a-hook',
+    kind: 'webhook',
+    url: 'https://hooks.example.com/a',
+  })
+  ids.channelA = channel.json.id
+  const subs = await a.client.get(
+    `/admin/api/notifications/subscriptions?channel_id=${ids.channelA}`,
+  )
+  ids.subscriptionA = subs.json.subscriptions[0].id
+  GUARDED = (await documentedRoutes(admin)).filter((r) => !r.public)
 })
 afterAll(async () => {
   await qcc?.close()
@@ -68,10 +63,11 @@ const bodyFor = (method: string) => (method === 'GET' || method === 'DELETE' ? u
 describe('A13 route coverage', () => {
   it('A13: every admin route answers 401 JSON without a session (never a redirect)', async () => {
     const anon = AdminClient.for(qcc)
-    for (const r of [...GUARDED, ...OTHER_MODULES]) {
+    expect(GUARDED.length).toBeGreaterThan(40)
+    for (const r of [...GUARDED, ...OTHER_PATHS]) {
       const res = await anon.request(r.method, r.path, bodyFor(r.method))
       expect(res.status, r.key).toBe(401)
-      expect(res.json, r.key).toEqual({ error: expect.any(String) })
+      expect(res.json, r.key).toEqual(errorBody('not_logged_in'))
     }
     const forged = AdminClient.for(qcc)
     forged.cookie = 'f'.repeat(64)
@@ -81,8 +77,9 @@ describe('A13 route coverage', () => {
   it('A13: every admin route answers 401 with an expired session', async () => {
     const client = await loggedIn(shortLived, 'admin', 'admin123')
     expect((await client.get('/admin/api/me')).status).toBe(200)
+    // The server's own 2 s idle timeout has to pass unused: polling would renew the session.
     await new Promise((r) => setTimeout(r, 2600))
-    for (const r of [...GUARDED, ...OTHER_MODULES]) {
+    for (const r of [...GUARDED, ...OTHER_PATHS]) {
       const res = await client.request(r.method, r.path, bodyFor(r.method))
       expect(res.status, r.key).toBe(401)
     }
@@ -182,6 +179,81 @@ describe('T2 as another tenant', () => {
         403,
       ],
       ['GET /admin/api/openapi.json', 'GET', '/admin/api/openapi.json', undefined, 200],
+      ['GET /admin/api/tunnel', 'GET', '/admin/api/tunnel', undefined, 200],
+      ['PUT /admin/api/tunnel', 'PUT', '/admin/api/tunnel', { subdomain: 'x' }, 403],
+      ['POST /admin/api/tunnel/start', 'POST', '/admin/api/tunnel/start', {}, 403],
+      ['POST /admin/api/tunnel/stop', 'POST', '/admin/api/tunnel/stop', {}, 403],
+      ['GET /admin/api/notifications', 'GET', '/admin/api/notifications', undefined, 200],
+      [
+        'GET /admin/api/notifications/event-types',
+        'GET',
+        '/admin/api/notifications/event-types',
+        undefined,
+        200,
+      ],
+      [
+        'GET /admin/api/notifications/channels',
+        'GET',
+        `/admin/api/notifications/channels?account_id=${A}`,
+        undefined,
+        404,
+      ],
+      [
+        'POST /admin/api/notifications/channels',
+        'POST',
+        `/admin/api/notifications/channels?account_id=${A}`,
+        { name: 'x', kind: 'webhook', url: 'https://x.example.com' },
+        404,
+      ],
+      [
+        'PUT /admin/api/notifications/channels',
+        'PUT',
+        `/admin/api/notifications/channels?id=${ids.channelA}`,
+        { name: 'pwned' },
+        404,
+      ],
+      [
+        'DELETE /admin/api/notifications/channels',
+        'DELETE',
+        `/admin/api/notifications/channels?id=${ids.channelA}`,
+        undefined,
+        404,
+      ],
+      [
+        'POST /admin/api/notifications/test',
+        'POST',
+        '/admin/api/notifications/test',
+        { id: ids.channelA },
+        404,
+      ],
+      [
+        'GET /admin/api/notifications/subscriptions',
+        'GET',
+        `/admin/api/notifications/subscriptions?channel_id=${ids.channelA}`,
+        undefined,
+        404,
+      ],
+      [
+        'POST /admin/api/notifications/subscriptions',
+        'POST',
+        '/admin/api/notifications/subscriptions',
+        { channel_id: ids.channelA, event_type: '*' },
+        404,
+      ],
+      [
+        'DELETE /admin/api/notifications/subscriptions',
+        'DELETE',
+        `/admin/api/notifications/subscriptions?id=${ids.subscriptionA}`,
+        undefined,
+        404,
+      ],
+      [
+        'GET /admin/api/notifications/deliveries',
+        'GET',
+        `/admin/api/notifications/deliveries?account_id=${A}`,
+        undefined,
+        404,
+      ],
     ]
     // /admin/api/events is checked for tenant filtering in admin-console.test.ts.
     const covered = new Set([...cases.map((c) => c[0]), 'GET /admin/api/events'])
@@ -190,7 +262,7 @@ describe('T2 as another tenant', () => {
       const res = await b.client.request(method, path, body)
       expect(res.status, key).toBe(status)
       expect(res.text, key).not.toContain(a.key)
-      if (status === 404) expect(res.json, key).toEqual({ error: expect.any(String) })
+      if (status === 404) expect(res.json, key).toEqual(errorBody('not_found'))
     }
     // B's own views carry nothing of A.
     const mine = await b.client.get('/admin/api/accounts')
@@ -317,6 +389,49 @@ describe('bad input', () => {
         { current: 'admin123', new: 'short' },
         'new',
       ],
+      [
+        'PUT /admin/api/tunnel',
+        'PUT',
+        '/admin/api/tunnel',
+        { subdomain: 'not a name' },
+        'subdomain',
+      ],
+      [
+        'POST /admin/api/notifications/channels',
+        'POST',
+        '/admin/api/notifications/channels',
+        { name: '', kind: 'webhook', url: 'https://x.example.com' },
+        'name',
+      ],
+      [
+        'PUT /admin/api/notifications/channels',
+        'PUT',
+        `/admin/api/notifications/channels?id=${ids.channelA}`,
+        { url: 'ftp://x.example.com' },
+        'url',
+      ],
+      [
+        'DELETE /admin/api/notifications/channels',
+        'DELETE',
+        '/admin/api/notifications/channels',
+        undefined,
+        'id',
+      ],
+      ['POST /admin/api/notifications/test', 'POST', '/admin/api/notifications/test', {}, 'id'],
+      [
+        'POST /admin/api/notifications/subscriptions',
+        'POST',
+        '/admin/api/notifications/subscriptions',
+        { channel_id: ids.channelA, event_type: 'node.exploded' },
+        'event_type',
+      ],
+      [
+        'DELETE /admin/api/notifications/subscriptions',
+        'DELETE',
+        '/admin/api/notifications/subscriptions',
+        undefined,
+        'id',
+      ],
     ]
     const noInput = [
       'GET /admin/api/accounts',
@@ -325,8 +440,21 @@ describe('bad input', () => {
       'GET /admin/api/me',
       'GET /admin/api/events',
       'GET /admin/api/openapi.json',
+      'GET /admin/api/tunnel',
+      'POST /admin/api/tunnel/start',
+      'POST /admin/api/tunnel/stop',
+      'GET /admin/api/notifications',
+      'GET /admin/api/notifications/event-types',
     ]
-    expect([...cases.map((c) => c[0]), ...noInput].sort()).toEqual(GUARDED.map((r) => r.key).sort())
+    // Their only input is an optional account or channel id: a wrong one is 404, never 400.
+    const noBadInput = [
+      'GET /admin/api/notifications/channels',
+      'GET /admin/api/notifications/subscriptions',
+      'GET /admin/api/notifications/deliveries',
+    ]
+    expect([...cases.map((c) => c[0]), ...noInput, ...noBadInput].sort()).toEqual(
+      GUARDED.map((r) => r.key).sort(),
+    )
     for (const [key, method, path, body, field] of cases) {
       const res = await admin.request(method, path, body)
       expect(res.status, key).toBe(400)
@@ -334,9 +462,9 @@ describe('bad input', () => {
     }
     const broken = await admin.request('POST', '/admin/api/nodes', '{"base_url": ')
     expect(broken.status).toBe(400)
-    expect(broken.json).toEqual({ error: 'body must be valid JSON' })
+    expect(broken.json).toEqual(errorBody('invalid_request', 'body must be valid JSON'))
     const huge = await admin.post('/admin/api/nodes', { name: 'x'.repeat(2 * 1024 * 1024) })
     expect(huge.status).toBe(413)
-    expect(huge.json).toEqual({ error: 'request body too large' })
+    expect(huge.json).toEqual(errorBody('body_too_large', 'request body too large'))
   })
 })

@@ -6,7 +6,7 @@ import { loggedIn } from './admin-harness'
 import { launchBrowser, login, openPage, until, visit } from './console-harness'
 import { startTestQcc } from './start-qcc'
 
-// SPEC 9 in the console: a tenant's managed node shows its URL, key and health check read-only
+// docs/contract.md §9 in the console: a tenant's managed node shows its URL, key and health check read-only
 // and offers no delete; an admin keeps every control.
 let up: FakeUpstream
 let qcc: RunningQcc
@@ -27,7 +27,7 @@ afterAll(async () => {
 })
 
 describe('console: managed nodes', () => {
-  it('issue 13 item 1: a tenant edits only name and weight of the env node and cannot delete it', async () => {
+  it('H1: a tenant edits only name and weight of the env node and cannot delete it', async () => {
     const page = await openPage(browser)
     await login(page, qcc.url, 'default', 'default123')
     await visit(page, '/admin/nodes')
@@ -53,7 +53,7 @@ describe('console: managed nodes', () => {
     await page.context().close()
   })
 
-  it('issue 13 item 1: an admin sees the managed node with its delete button and editable URL', async () => {
+  it('H1: an admin sees the managed node with its delete button and editable URL', async () => {
     const page = await openPage(browser)
     await login(page, qcc.url, 'admin', 'admin123')
     await visit(page, '/admin/nodes')

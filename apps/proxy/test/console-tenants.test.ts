@@ -178,7 +178,11 @@ describe('console: tenants, keys and sharing', () => {
     for (const [href, name] of pages) {
       await visit(admin, href)
       await admin.waitForSelector('main h1')
-      await admin.waitForFunction("!document.querySelector('main .spinner')")
+      // Polled from here: the console's CSP refuses the string eval waitForFunction polls with.
+      await until(
+        `${name} to load`,
+        async () => !(await admin.evaluate<boolean>("!!document.querySelector('main .spinner')")),
+      )
       if (name === 'notifications') {
         await admin.click('button:has-text("Add channel")')
         await admin.fill('dialog input[name=channel_name]', 'ops-hook')

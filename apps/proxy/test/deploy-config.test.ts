@@ -79,7 +79,7 @@ describe('deployment files', () => {
     expect(missing).toEqual([])
   })
 
-  it('issue 13 item 3: .env.example holds no working secret, and compose needs real ones', () => {
+  it('H3: .env.example holds no working secret, and compose needs real ones', () => {
     const example = dotenv(read('.env.example'))
     for (const name of ['ADMIN_PASSWORD', 'ADMIN_API_KEY', 'DEFAULT_PROXY_API_KEY']) {
       expect(example.get(name), name).toBe('')

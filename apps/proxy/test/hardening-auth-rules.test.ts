@@ -1,5 +1,5 @@
 /**
- * Issue 13 item 8's small rules that belong with authentication, against the real proxy: model
+ * docs/SECURITY.md H8's small rules that belong with authentication, against the real proxy: model
  * ids that cannot steer the upstream URL, account names unique regardless of case and renamed
  * only by an admin, the console's security headers, and a `Secure` session cookie behind the
  * Cloudflare tunnel (a fake Cloudflare API and a fake cloudflared run qcc's real tunnel code).
@@ -53,11 +53,11 @@ afterAll(async () => {
   bin?.cleanup()
 })
 
-describe('issue 13 item 8: model ids', () => {
+describe('H8: model ids', () => {
   const model = (path: string) =>
     rawRequest(qcc.url, path, { headers: { 'x-api-key': 'default-proxy-key' } })
 
-  it('issue 13 item 8: /v1/models/{id} forwards a model id, never .. or %2F', async () => {
+  it('H8: /v1/models/{id} forwards a model id, never .. or %2F', async () => {
     const ok = await model('/v1/models/claude-sonnet-4-5-20250929')
     expect(ok.status).toBe(200)
     expect(up.requests.at(-1)?.path).toBe('/v1/models/claude-sonnet-4-5-20250929')
@@ -90,8 +90,8 @@ describe('issue 13 item 8: model ids', () => {
   })
 })
 
-describe('issue 13 item 8: account names', () => {
-  it('issue 13 item 8: a name that differs from another only in case is a 409', async () => {
+describe('H8: account names', () => {
+  it('H8: a name that differs from another only in case is a 409', async () => {
     for (const name of ['Admin', 'ADMIN']) {
       const clash = await admin.post('/admin/api/accounts', { name, password: 'pw-clash-000001' })
       expect(clash.status, name).toBe(409)
@@ -105,7 +105,7 @@ describe('issue 13 item 8: account names', () => {
     ).toEqual(['admin', 'default', 'case-tenant'])
   })
 
-  it('issue 13 item 8: only an admin renames an account', async () => {
+  it('H8: only an admin renames an account', async () => {
     const tenant = await createTenant(admin, 'rules-tenant')
     for (const name of ['Admin', 'rules-tenant-2']) {
       const rename = await tenant.client.put(`/admin/api/accounts?id=${tenant.id}`, { name })
@@ -121,8 +121,8 @@ describe('issue 13 item 8: account names', () => {
   })
 })
 
-describe('issue 13 item 8: console headers', () => {
-  it('issue 13 item 8: the console carries a CSP, no-referrer and nosniff', async () => {
+describe('H8: console headers', () => {
+  it('H8: the console carries a CSP, no-referrer and nosniff', async () => {
     const pages = ['/admin', '/login', '/', '/admin/nodes']
     const html = await fetch(`${qcc.url}/admin`)
     const body = await html.text()
@@ -141,7 +141,7 @@ describe('issue 13 item 8: console headers', () => {
   })
 })
 
-describe('issue 13 item 8: the console under its CSP in Chromium', () => {
+describe('H8: the console under its CSP in Chromium', () => {
   it('logs in and draws its pages with no policy violation', async () => {
     const browser = await launchBrowser()
     try {
@@ -164,7 +164,7 @@ describe('issue 13 item 8: the console under its CSP in Chromium', () => {
   }, 60_000)
 })
 
-describe('issue 13 item 8: the session cookie behind the tunnel', () => {
+describe('H8: the session cookie behind the tunnel', () => {
   const viaTunnel = (visitor: string, ip = '203.0.113.60') => ({
     'cf-connecting-ip': ip,
     'cf-ray': '8f0000000000-AMS',
@@ -173,7 +173,7 @@ describe('issue 13 item 8: the session cookie behind the tunnel', () => {
   const loginVia = (headers: Record<string, string>, password = PASSWORD) =>
     rawRequest(qcc.url, '/login', { headers, body: { username: 'admin', password } })
 
-  it('issue 13 item 8: Secure when the tunnel brought an https visitor', async () => {
+  it('H8: Secure when the tunnel brought an https visitor', async () => {
     await waitFor(async () =>
       (await admin.get('/admin/api/tunnel')).json?.status === 'running' ? true : undefined,
     )
@@ -189,7 +189,7 @@ describe('issue 13 item 8: the session cookie behind the tunnel', () => {
     expect(sessionCookieLine(await loginVia(viaTunnel('http')))).not.toMatch(/; Secure/)
   })
 
-  it("issue 13 item 8: through the running tunnel, a visitor's failures lock only that visitor", async () => {
+  it("H8: through the running tunnel, a visitor's failures lock only that visitor", async () => {
     for (let i = 0; i < 5; i++) {
       expect((await loginVia(viaTunnel('https', '203.0.113.61'), `bad-${i}`)).status).toBe(401)
     }

@@ -6,12 +6,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
 import { loadEnv, type RunningQcc } from '../src/index'
-import { type AdminClient, loggedIn } from './admin-harness'
+import { type AdminClient, errorBody, loggedIn } from './admin-harness'
 import { createTestDatabase, type TestDatabase } from './mysql-db'
 import { startTestQcc } from './start-qcc'
 
 /**
- * Issue 13 item 8, the settings.json download link (SPEC 9): it works once, for 10 minutes, on
+ * docs/SECURITY.md H8, the settings.json download link (docs/contract.md §9): it works once, for 10 minutes, on
  * any replica, and its install command is shell-quoted and built from `PROXY_PUBLIC_URL` or a
  * validated `Host`.
  */
@@ -108,7 +108,7 @@ function runInstall(command: string): string[] {
 }
 
 describe('settings.json download link', () => {
-  it('issue 13 item 8: a download link made on one replica downloads once on the other, then 404', async () => {
+  it('H8: a download link made on one replica downloads once on the other, then 404', async () => {
     const gen = await admin.post('/admin/api/claude-config', { model: 'claude-sonnet-4-6' })
     expect(gen.status).toBe(200)
     const path = new URL(gen.json.download_url as string).pathname
@@ -119,11 +119,11 @@ describe('settings.json download link', () => {
     for (const qcc of [p2, p1]) {
       const again = await fetch(`${qcc.url}${path}`)
       expect(again.status).toBe(404)
-      expect(await again.json()).toEqual({ error: expect.any(String) })
+      expect(await again.json()).toEqual(errorBody('not_found'))
     }
   })
 
-  it('issue 13 item 8: of two replicas downloading at once, exactly one gets the file', async () => {
+  it('H8: of two replicas downloading at once, exactly one gets the file', async () => {
     for (let round = 0; round < 5; round++) {
       const gen = await admin.post('/admin/api/claude-config', {})
       const path = new URL(gen.json.download_url as string).pathname
@@ -133,7 +133,7 @@ describe('settings.json download link', () => {
     }
   })
 
-  it('issue 13 item 8: the link expires 10 minutes after it was made', async () => {
+  it('H8: the link expires 10 minutes after it was made', async () => {
     const before = Date.now()
     const gen = await admin.post('/admin/api/claude-config', {})
     const expiresAt = Date.parse(gen.json.expires_at as string)
@@ -153,7 +153,7 @@ describe('settings.json download link', () => {
     expect(dump).not.toContain('ANTHROPIC_BASE_URL')
   })
 
-  it("issue 13 item 8: a Host of x';touch /tmp/pwn;' cannot inject: 400, and nothing is created", async () => {
+  it("H8: a Host of x';touch /tmp/pwn;' cannot inject: 400, and nothing is created", async () => {
     const keysBefore = (await admin.get('/admin/api/keys')).json.keys.length as number
     // The first is the issue's own; the second passes the HTTP layer's host check (no space or /).
     const hostile = [
@@ -175,7 +175,7 @@ describe('settings.json download link', () => {
     expect(existsSync(join(scratch, 'pwn'))).toBe(false)
     expect(existsSync(`/tmp/qcc-pwn-${process.pid}`)).toBe(false)
     expect(answers.map((a) => a.status)).toEqual(hostile.map(() => 400))
-    expect(answers[1]?.json).toEqual({ error: expect.stringContaining('Host') })
+    expect(answers[1]?.json).toEqual(errorBody('invalid_request', expect.stringContaining('Host')))
     expect((await admin.get('/admin/api/keys')).json.keys.length).toBe(keysBefore)
     // A plain host[:port] is fine, and the command names it inside quotes.
     const port = new URL(p1.url).port
@@ -186,7 +186,7 @@ describe('settings.json download link', () => {
     expect(body.install_cmd.unix).toContain(`curl -fsSL '${body.download_url}' -o`)
   })
 
-  it('issue 13 item 8: with PROXY_PUBLIC_URL the commands use it, quoted, and a shell runs only curl', async () => {
+  it('H8: with PROXY_PUBLIC_URL the commands use it, quoted, and a shell runs only curl', async () => {
     const marker = join(scratch, 'pwn-public')
     // A path may hold a quote; $IFS gives a space-free injection attempt.
     const publicUrl = `http://gw.test/x';touch$IFS${marker};'`
@@ -215,7 +215,7 @@ describe('settings.json download link', () => {
     }
   })
 
-  it('issue 13 item 8: PROXY_PUBLIC_URL must be an http(s) URL without query or fragment', () => {
+  it('H8: PROXY_PUBLIC_URL must be an http(s) URL without query or fragment', () => {
     expect(loadEnv({}).PROXY_PUBLIC_URL).toBeUndefined()
     expect(loadEnv({ PROXY_PUBLIC_URL: '' }).PROXY_PUBLIC_URL).toBeUndefined()
     expect(loadEnv({ PROXY_PUBLIC_URL: 'https://gw.example.com/' }).PROXY_PUBLIC_URL).toBe(

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from './mysql-db'
 import { MESSAGE_BODY, startTestQcc } from './start-qcc'
 
 /**
- * Issue 13 item 1 and SPEC 9 "keys follow their URL": a tenant must never get the operator's
+ * docs/SECURITY.md H1 and docs/contract.md §9 "keys follow their URL": a tenant must never get the operator's
  * upstream key (env node) or an admin-provisioned key sent to a host of its choice. The attacker
  * is a real server on 127.0.0.1 that records every header it receives; private upstreams are
  * allowed for tenants here so that 127.0.0.1 stands for any public host the tenant could name.
@@ -128,7 +128,7 @@ function managedNodes(mode: 'memory' | 'mysql') {
       attacker.seen.filter((r) => keys.some((k) => JSON.stringify(r.headers).includes(k)))
 
     if (mode === 'memory') {
-      it('issue 13 item 1: a tenant cannot repoint the env node at its own host; the operator key never leaves', async () => {
+      it('H1: a tenant cannot repoint the env node at its own host; the operator key never leaves', async () => {
         const tenant = await loggedIn(qcc, 'default', 'default123')
         const env = await nodeNamed(tenant, 'default')
         expect(env).toMatchObject({ base_url: up.url, has_api_key: true, managed: true })
@@ -153,7 +153,7 @@ function managedNodes(mode: 'memory' | 'mysql') {
         expect(attacker.seen).toEqual([])
       })
 
-      it('issue 13 item 1: on a managed node the owner may rename, reweight, disable, enable and activate, not delete', async () => {
+      it('H1: on a managed node the owner may rename, reweight, disable, enable and activate, not delete', async () => {
         const tenant = await loggedIn(qcc, 'default', 'default123')
         const env = await nodeNamed(tenant, 'default')
         const put = (body: unknown) => tenant.put(`/admin/api/nodes?id=${env.id}`, body)
@@ -178,7 +178,7 @@ function managedNodes(mode: 'memory' | 'mysql') {
       })
     }
 
-    it('issue 13 item 1: a node an admin provisioned into a tenant account is managed; its key stays home', async () => {
+    it('H1: a node an admin provisioned into a tenant account is managed; its key stays home', async () => {
       const made = await admin.post(`/admin/api/nodes?account_id=${acme.id}`, {
         name: 'provisioned',
         base_url: up.url,
@@ -235,7 +235,7 @@ function managedNodes(mode: 'memory' | 'mysql') {
       expect(attacker.seen).toEqual([])
     })
 
-    it("issue 13 item 1: a tenant moving its own node's base_url must send a new api_key; only that key goes there", async () => {
+    it("H1: a tenant moving its own node's base_url must send a new api_key; only that key goes there", async () => {
       const ownKey = secret('own')
       const newKey = secret('new')
       const made = await acme.client.post('/admin/api/nodes', {
@@ -247,7 +247,7 @@ function managedNodes(mode: 'memory' | 'mysql') {
       const node = await nodeNamed(acme.client, 'own')
       expect(node.managed).toBe(false)
       const put = (body: unknown) => acme.client.put(`/admin/api/nodes?id=${node.id}`, body)
-      // SPEC 9 literally: any change of base_url, even of the path only, needs the key.
+      // docs/contract.md §9 literally: any change of base_url, even of the path only, needs the key.
       for (const base_url of [attacker.url, `${up.url}/relay`]) {
         const res = await put({ base_url, name: 'renamed-own' })
         expect(res.status, base_url).toBe(400)
@@ -275,7 +275,7 @@ function managedNodes(mode: 'memory' | 'mysql') {
       expect(leaked(OPERATOR_KEY, PROVISIONED_KEY, ownKey)).toEqual([])
     })
 
-    it('issue 13 item 6: a tenant account holds at most 50 nodes; the 51st is 409, admins are not capped', async () => {
+    it('H6: a tenant account holds at most 50 nodes; the 51st is 409, admins are not capped', async () => {
       const capped = await createTenant(admin, `capped-${mode}`)
       const add = (client: AdminClient, name: string, query = '') =>
         client.post(`/admin/api/nodes${query}`, { name, base_url: up.url, disabled: true })

@@ -1,7 +1,7 @@
 /**
- * Issue 13 item 2 (SSRF through probes and webhooks) and the tenant channel cap, with the real
+ * docs/SECURITY.md H2 (SSRF through probes and webhooks) and the tenant channel cap, with the real
  * proxy and real hosts on 127.0.0.1: probes, webhooks and test-sends obey the address policy at
- * connect time, never follow a redirect, and store only SPEC 9's form of an error.
+ * connect time, never follow a redirect, and store only docs/contract.md §9's form of an error.
  */
 import type { SseFrame } from '@qcc/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -75,7 +75,7 @@ const checkEvents = (frames: SseFrame[]) =>
 const everyNodeSeen = (ids: Record<string, string>) => (frames: SseFrame[]) =>
   Object.values(ids).every((id) => checkEvents(frames).some((e) => e.node_id === id))
 
-describe('issue 13 item 2: probes (private upstreams allowed for tenants)', () => {
+describe('H2: probes (private upstreams allowed for tenants)', () => {
   let qcc: RunningQcc
   let admin: AdminClient
   let internal: RecordingHost
@@ -85,7 +85,7 @@ describe('issue 13 item 2: probes (private upstreams allowed for tenants)', () =
     internal = await host(answerWith(500, SECRET, 'text/plain'))
   })
 
-  it('issue 13 item 2: a probe never follows a redirect to an internal URL, for every method, and stores only "redirect"', async () => {
+  it('H2: a probe never follows a redirect to an internal URL, for every method, and stores only "redirect"', async () => {
     const tenant = await createTenant(admin, 'ssrf-tenant')
     const attacker = await host((_req, res) => {
       res.writeHead(302, { location: `${internal.url}/secret` })
@@ -120,7 +120,7 @@ describe('issue 13 item 2: probes (private upstreams allowed for tenants)', () =
     }
   })
 
-  it('issue 13 item 2: an upstream error body echoing the node key is redacted in health history', async () => {
+  it('H2: an upstream error body echoing the node key is redacted in health history', async () => {
     const tenant = await createTenant(admin, 'echo-tenant')
     const echo = await host(
       answerWith(
@@ -148,7 +148,7 @@ describe('issue 13 item 2: probes (private upstreams allowed for tenants)', () =
     expect(nodes.text).not.toContain(NODE_KEY)
   })
 
-  it('issue 13 item 2: a test-send answer carries a status and a class, never the receiver text', async () => {
+  it('H2: a test-send answer carries a status and a class, never the receiver text', async () => {
     const tenant = await createTenant(admin, 'hook-text-tenant')
     const wecom = await host(answerWith(200, JSON.stringify({ errcode: 40001, errmsg: SECRET })))
     const failing = await host(answerWith(500, SECRET, 'text/plain'))
@@ -170,7 +170,7 @@ describe('issue 13 item 2: probes (private upstreams allowed for tenants)', () =
   })
 })
 
-describe('issue 13 item 2: connect-time address policy (no private upstreams for tenants)', () => {
+describe('H2: connect-time address policy (no private upstreams for tenants)', () => {
   let qcc: RunningQcc
   let admin: AdminClient
   beforeAll(async () => {
@@ -178,7 +178,7 @@ describe('issue 13 item 2: connect-time address policy (no private upstreams for
     admin = await loggedIn(qcc, 'admin', 'admin123')
   })
 
-  it('issue 13 item 2: probes of a node whose name points at a refused address are refused at connect', async () => {
+  it('H2: probes of a node whose name points at a refused address are refused at connect', async () => {
     const tenant = await createTenant(admin, 'rebind-tenant')
     const target = await host(answerWith(200, '{"type":"message"}'))
     // `localhost` resolves to 127.0.0.1 at connect time. A tenant may not save it, so an admin
@@ -203,7 +203,7 @@ describe('issue 13 item 2: connect-time address policy (no private upstreams for
     expect(target.seen).toEqual([])
   })
 
-  it('issue 13 item 2: a tenant webhook whose name points at an internal host is refused at connect; an admin channel still works', async () => {
+  it('H2: a tenant webhook whose name points at an internal host is refused at connect; an admin channel still works', async () => {
     const tenant = await createTenant(admin, 'hook-tenant')
     const inside = await host((req, res) =>
       req.url === '/ops'
@@ -234,7 +234,7 @@ describe('issue 13 item 2: connect-time address policy (no private upstreams for
     expect(inside.seen.map((s) => s.url)).toEqual(['/ops'])
   })
 
-  it('issue 13 item 6: a tenant holds at most 20 notification channels; the 21st is 409', async () => {
+  it('H6: a tenant holds at most 20 notification channels; the 21st is 409', async () => {
     const tenant = await createTenant(admin, 'cap-tenant')
     const create = (client: AdminClient, i: number, query = '') =>
       client.post(`${P}/channels${query}`, {

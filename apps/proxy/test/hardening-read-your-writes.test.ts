@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from './mysql-db'
 import { MESSAGE_BODY, startTestQcc } from './start-qcc'
 
 /**
- * Issue 13 item 7 (SPEC 9 "read your writes"): after an admin mutation answered 2xx, the very
+ * docs/SECURITY.md H7 (docs/contract.md §9 "read your writes"): after an admin mutation answered 2xx, the very
  * next request on the same replica sees it. Every check sends `/v1/messages` right after the
  * answer, with no delay, for a bounded number of rounds so that a race would show.
  */
@@ -94,7 +94,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       await db?.drop()
     })
 
-    it('issue 13 item 7: a new account, its node and a new key serve the very next request', async () => {
+    it('H7: a new account, its node and a new key serve the very next request', async () => {
       for (let i = 0; i < ROUNDS; i++) {
         const created = ok(await admin.post('/admin/api/accounts', { name: unique('new') }), 201)
         const key = created.json.proxy_api_key as string
@@ -112,7 +112,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       }
     })
 
-    it('issue 13 item 7: a node created in an existing account routes on the very next request', async () => {
+    it('H7: a node created in an existing account routes on the very next request', async () => {
       const tenant = await account({ base: 1000 })
       await settled(tenant.key, '200 base')
       for (let i = 0; i < ROUNDS; i++) {
@@ -128,7 +128,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       }
     })
 
-    it('issue 13 item 7: a disabled node is out and a re-enabled node is back on the very next request', async () => {
+    it('H7: a disabled node is out and a re-enabled node is back on the very next request', async () => {
       const tenant = await account({ first: 1, second: 2 })
       await settled(tenant.key, '200 first')
       for (let i = 0; i < ROUNDS; i++) {
@@ -139,7 +139,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       }
     })
 
-    it('issue 13 item 7: a deleted node is out of rotation on the very next request', async () => {
+    it('H7: a deleted node is out of rotation on the very next request', async () => {
       const tenant = await account({ keep: 50 })
       for (let i = 0; i < ROUNDS; i++) {
         const res = await admin.post(`/admin/api/nodes?account_id=${tenant.id}`, {
@@ -154,7 +154,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       }
     })
 
-    it('issue 13 item 7: an activated node takes the traffic on the very next request', async () => {
+    it('H7: an activated node takes the traffic on the very next request', async () => {
       const tenant = await account({ first: 1, second: 2 })
       await settled(tenant.key, '200 first')
       for (let i = 0; i < ROUNDS; i++) {
@@ -164,7 +164,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       }
     })
 
-    it('issue 13 item 7: a changed retries setting applies on the very next request', async () => {
+    it('H7: a changed retries setting applies on the very next request', async () => {
       // `bad` (first tier) answers 500; only a second attempt reaches `healthy`.
       const tenant = await account({ 'bad-first': 1, healthy: 2 })
       ok(await admin.put(`/admin/api/config?account_id=${tenant.id}`, { fail_limit: 100 }))
@@ -178,7 +178,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       }
     })
 
-    it('issue 13 item 7: a revoked key is refused and a rotated key swaps on the very next request', async () => {
+    it('H7: a revoked key is refused and a rotated key swaps on the very next request', async () => {
       const tenant = await account({ only: 1 })
       await settled(tenant.key, '200 only')
       for (let i = 0; i < ROUNDS; i++) {
@@ -192,7 +192,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
       }
     })
 
-    it('issue 13 item 7: a disabled account is refused and a re-enabled one served on the very next request', async () => {
+    it('H7: a disabled account is refused and a re-enabled one served on the very next request', async () => {
       const tenant = await account({ only: 1 })
       await settled(tenant.key, '200 only')
       for (let i = 0; i < ROUNDS; i++) {
@@ -204,7 +204,7 @@ function readYourWrites(mode: 'mysql' | 'memory') {
     })
 
     if (mode === 'mysql') {
-      it('issue 13 item 7: another replica routes a created node and drops a disabled one within 2 s', async () => {
+      it('H7: another replica routes a created node and drops a disabled one within 2 s', async () => {
         const tenant = await account({ base: 10 })
         const other = replica as RunningQcc
         const within2s = async (expected: string) => {

@@ -3,7 +3,7 @@ import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
 import type { RunningQcc } from '../src/index'
 import { MESSAGE_BODY, startTestQcc } from './start-qcc'
 
-// issue 13 item 5 (SPEC 9 "Upstream errors are redacted"): an upstream error body that echoes the
+// docs/SECURITY.md H5 (docs/contract.md §9 "Upstream errors are redacted"): an upstream error body that echoes the
 // node's key, or anything shaped like a key, reaches the tenant with it replaced by [redacted].
 const NODE_KEY = 'sk-ant-api03-redaction-canary-0123456789'
 const OTHER_TOKEN = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
@@ -27,8 +27,8 @@ const send = (body: unknown) =>
     body: JSON.stringify(body),
   })
 
-describe('issue 13 item 5: upstream error bodies are redacted', () => {
-  it('issue 13 item 5: a passed-through 400 that echoes the node key reaches the tenant redacted', async () => {
+describe('H5: upstream error bodies are redacted', () => {
+  it('H5: a passed-through 400 that echoes the node key reaches the tenant redacted', async () => {
     up.enqueue({
       kind: 'status',
       status: 400,
@@ -50,7 +50,7 @@ describe('issue 13 item 5: upstream error bodies are redacted', () => {
     expect(json.error.message).toContain('[redacted]')
   })
 
-  it('issue 13 item 5: an upstream event: error frame after the commit reaches the tenant redacted', async () => {
+  it('H5: an upstream event: error frame after the commit reaches the tenant redacted', async () => {
     up.enqueue({
       kind: 'sse-error',
       afterEvents: 3,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
 import type { RunningQcc } from '../src/index'
-import { type AdminClient, type Answer, createTenant, loggedIn } from './admin-harness'
+import { type AdminClient, type Answer, createTenant, errorBody, loggedIn } from './admin-harness'
 import { startTestQcc } from './start-qcc'
 
 /**
- * Issue 13 item 6 (SPEC 9 "smaller rules"): a tenant's account is capped at 50 live proxy keys
+ * docs/SECURITY.md H6 (docs/contract.md §9 "smaller rules"): a tenant's account is capped at 50 live proxy keys
  * and 50 live share links (409 `{error}` beyond, admins not capped), may not set a health
  * interval below 30 s, and a login session holds at most 5 event streams (the oldest closes).
  */
@@ -31,11 +31,11 @@ afterAll(async () => {
 
 const expectCapError = (res: Answer) => {
   expect(res.status, res.text).toBe(409)
-  expect(res.json).toEqual({ error: expect.stringMatching(/limit reached/) })
+  expect(res.json).toEqual(errorBody('conflict', expect.stringMatching(/limit reached/)))
 }
 
 describe('tenant caps', () => {
-  it('issue 13 item 6: a tenant holds at most 50 live proxy keys; admins are not capped', async () => {
+  it('H6: a tenant holds at most 50 live proxy keys; admins are not capped', async () => {
     const tenant = await createTenant(admin, 'caps-keys')
     // The account starts with its first key.
     for (let i = 1; i < 50; i++) {
@@ -67,7 +67,7 @@ describe('tenant caps', () => {
     expect(await live()).toBe(51)
   })
 
-  it('issue 13 item 6: a tenant holds at most 50 live share links; admins are not capped', async () => {
+  it('H6: a tenant holds at most 50 live share links; admins are not capped', async () => {
     const tenant = await createTenant(admin, 'caps-shares')
     const created: string[] = []
     for (let i = 0; i < 50; i++) {
@@ -83,7 +83,7 @@ describe('tenant caps', () => {
     expect(byAdmin.status).toBe(201)
   })
 
-  it('issue 13 item 6: a tenant cannot set a health interval below 30 s; env and admin values apply', async () => {
+  it('H6: a tenant cannot set a health interval below 30 s; env and admin values apply', async () => {
     const tenant = await createTenant(admin, 'caps-interval')
     const effective = async () =>
       (await tenant.client.get('/admin/api/config')).json.health_interval_sec as number
@@ -92,7 +92,9 @@ describe('tenant caps', () => {
     for (const tooShort of [1, 29]) {
       const res = await tenant.client.put('/admin/api/config', { health_interval_sec: tooShort })
       expect(res.status).toBe(400)
-      expect(res.json).toEqual({ error: expect.stringContaining('health_interval_sec') })
+      expect(res.json).toEqual(
+        errorBody('invalid_request', expect.stringContaining('health_interval_sec')),
+      )
     }
     expect(await effective()).toBe(5)
     expect((await tenant.client.put('/admin/api/config', { health_interval_sec: 30 })).status).toBe(
@@ -115,7 +117,7 @@ describe('tenant caps', () => {
     expect(outOfRange.status).toBe(400)
   })
 
-  it('issue 13 item 6: a login session holds at most 5 event streams; a 6th closes the oldest', async () => {
+  it('H6: a login session holds at most 5 event streams; a 6th closes the oldest', async () => {
     const tenant = await createTenant(admin, 'caps-streams')
     const other = await loggedIn(qcc, 'caps-streams', tenant.password)
     const controllers: AbortController[] = []

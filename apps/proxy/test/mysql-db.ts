@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import mysql from 'mysql2/promise'
 
-// CI provides MariaDB here (SPEC 6.3: MySQL tests never skip in CI).
+// CI provides MariaDB here (docs/contract.md §6.3: MySQL tests never skip in CI).
 export const MYSQL_SERVER = process.env.QCC_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
 
 export interface TestDatabase {

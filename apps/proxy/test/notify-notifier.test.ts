@@ -58,7 +58,7 @@ async function channel(kind: string, accountId: string, events: string[] = ['*']
 const deliveries = async () =>
   (await store.listAudit({ action: 'notification.delivery' })).map((r) => r.detail ?? {})
 
-function start(options: { dedupMs?: number; retryDelaysMs?: number[] } = {}) {
+function start(options: { dedupMs?: number; retryDelaysMs?: number[]; now?: () => number } = {}) {
   notifier = startNotifier({
     store,
     bus,
@@ -67,6 +67,7 @@ function start(options: { dedupMs?: number; retryDelaysMs?: number[] } = {}) {
     retryDelaysMs: options.retryDelaysMs ?? [20, 20],
     timeoutMs: 2000,
     outbound,
+    now: options.now,
   })
 }
 
@@ -137,14 +138,19 @@ describe('notifications', () => {
   })
 
   it('de-duplicates the same event for the same node within the window', async () => {
-    start({ dedupMs: 300 })
+    let now = Date.now()
+    start({ dedupMs: 300, now: () => now })
     await channel('webhook', tenant.id)
     nodeState(nodeA, 'healthy', 'failed')
     nodeState(nodeA, 'cooling', 'failed')
     nodeState(nodeB, 'healthy', 'failed') // another node: its own message
     await notifier.idle()
     expect(rx.on('/webhook')).toHaveLength(2)
-    await new Promise((r) => setTimeout(r, 350))
+    now += 299
+    nodeState(nodeA, 'healthy', 'failed')
+    await notifier.idle()
+    expect(rx.on('/webhook')).toHaveLength(2) // still inside the window
+    now += 1
     nodeState(nodeA, 'healthy', 'failed')
     await notifier.idle()
     expect(rx.on('/webhook')).toHaveLength(3)
@@ -169,7 +175,7 @@ describe('notifications', () => {
     await notifier.idle()
     const failed = (await deliveries()).find((d) => d.ok === false)
     expect(failed).toMatchObject({ attempts: 3, status: 200 })
-    // Only the number: a receiver's text is never recorded (SPEC 9).
+    // Only the number: a receiver's text is never recorded (docs/contract.md §9).
     expect(failed?.error).toBe('http_200 errcode_93000')
   })
 

@@ -113,6 +113,7 @@ describe('reliability: durability (reliability.md 5.3)', () => {
       }, 15_000).then((u) => u as string)
       return { child, url }
     }
+    const before = (await usageRows()).length
     const first = start()
     const url1 = await first.url
     let completed = 0
@@ -121,8 +122,8 @@ describe('reliability: durability (reliability.md 5.3)', () => {
       if (res.status === 200) completed++
       await res.text()
     }
-    // Let the writer flush what it has (it batches on a short interval), then kill hard.
-    await new Promise((r) => setTimeout(r, 1500))
+    // Once the writer has flushed what it has (it batches on a short interval), kill hard.
+    await eventually(async () => (await usageRows()).length - before >= completed, 10_000)
     first.child.kill('SIGKILL')
     await new Promise((r) => first.child.on('exit', r))
     const second = start()

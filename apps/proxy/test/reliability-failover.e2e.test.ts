@@ -11,7 +11,7 @@ afterEach(async () => {
 const health = (p: TestPool, name: string) => p.qcc.health.get(p.nodes[name]?.id ?? '')?.health
 const count = (p: TestPool, name: string) => p.nodes[name]?.upstream.requests.length ?? 0
 
-describe('reliability: failover (SPEC 3, reliability.md 5.1)', () => {
+describe('reliability: failover (docs/contract.md §3, reliability.md 5.1)', () => {
   it('F1: a refused connection fails over; two attempts; the tenant key never leaves', async () => {
     pool = await startPool([
       { name: 'a', weight: 1, baseUrl: 'http://127.0.0.1:1' },
@@ -264,6 +264,7 @@ describe('reliability: failover (SPEC 3, reliability.md 5.1)', () => {
     pool.nodes.a?.upstream.setDefault({ kind: 'status', status: 500 })
     await Promise.all(Array.from({ length: 50 }, () => pool?.post(MESSAGE_BODY)))
     await eventually(() => pool?.events.length === 1)
+    // Nothing signals "no second transition": give a late one a moment to show up.
     await new Promise((r) => setTimeout(r, 200))
     expect(pool.events.filter((e) => e.node_id === pool?.nodes.a?.id)).toHaveLength(1)
     const stored = (await pool.qcc.store.getNodeStates()).find(

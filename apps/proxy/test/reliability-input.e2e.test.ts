@@ -288,7 +288,7 @@ describe('reliability: bad input and isolation (reliability.md 5.4 to 5.6)', () 
   })
 })
 
-describe('upstream address policy at connect time (SPEC 6.2)', () => {
+describe('upstream address policy at connect time (docs/contract.md §6.2)', () => {
   it('refuses a tenant node that resolves to loopback, and a metadata address for anyone', async () => {
     pool = await startPool([{ name: 'a', weight: 5 }])
     const tenantNode = await pool.qcc.store.createNode({

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest'
+import { describe, it, expect, beforeAll, afterAll, beforeEach, vi } from 'vitest'
 import { FAKE_MODELS, FAKE_TEXT, startFakeUpstream, type FakeUpstream } from '@qcc/testing'
 import { createClient } from './client'
 import {
@@ -71,7 +71,8 @@ describe('messages.create', () => {
     upstream.enqueue({ kind: 'hang' })
     const controller = new AbortController()
     const pending = client().messages.create(body, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 50)
+    await vi.waitFor(() => expect(upstream.requests).toHaveLength(1)) // in flight, unanswered
+    controller.abort()
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError)
   })
 })
@@ -165,8 +166,10 @@ describe('messages.stream', () => {
   it('stream.abort() stops a stream', async () => {
     upstream.enqueue({ kind: 'ok', events: 50, eventDelayMs: 20 })
     const stream = client().messages.stream(body)
-    setTimeout(() => stream.abort(), 60)
-    await expect(stream.finalMessage()).rejects.toBeInstanceOf(APIUserAbortError)
+    const final = stream.finalMessage()
+    await vi.waitFor(() => expect(stream.response).toBeDefined()) // headers in, events to come
+    stream.abort()
+    await expect(final).rejects.toBeInstanceOf(APIUserAbortError)
   })
 })
 

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest'
+import { describe, it, expect, beforeAll, afterAll, beforeEach, vi } from 'vitest'
 import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
 import { createClient } from './client'
 import { APIUserAbortError, BadRequestError, RateLimitError } from './errors'
@@ -109,10 +109,24 @@ describe('retries against the fake upstream', () => {
 
   it('an abort during the wait ends the retries', async () => {
     upstream.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '30' } })
-    const client = createClient({ baseUrl: upstream.url, apiKey: 'k', maxRetries: 1 })
+    // Each answer is read in full before the client gets it, so once one is counted the client
+    // goes straight into its 30 s wait (in promise jobs, before any poll below runs again).
+    let answered = 0
+    const client = createClient({
+      baseUrl: upstream.url,
+      apiKey: 'k',
+      maxRetries: 1,
+      fetch: async (url, init) => {
+        const res = await fetch(url, init)
+        const bytes = await res.arrayBuffer()
+        answered++
+        return new Response(bytes, res)
+      },
+    })
     const controller = new AbortController()
     const pending = client.messages.create(body, { signal: controller.signal })
-    setTimeout(() => controller.abort(), 100)
+    await vi.waitFor(() => expect(answered).toBe(1))
+    controller.abort()
     await expect(pending).rejects.toBeInstanceOf(APIUserAbortError)
     expect(upstream.requests).toHaveLength(1)
   })

@@ -1,6 +1,6 @@
 // Cost of one routing decision on a 50-node pool: selectNode + classifyUpstreamOutcome, the work
 // the proxy does per attempt. Runs against the built package (Node 20 cannot strip types), so the
-// bench script builds first. Target (issue 3): under 2 µs per selection plus classification.
+// bench script builds first. Target: under 2 µs per selection plus classification.
 import { Bench } from 'tinybench'
 import {
   StickyBindings,

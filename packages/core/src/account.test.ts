@@ -27,6 +27,7 @@ describe('effectiveSettings', () => {
     expect(effectiveSettings({ healthIntervalMs: 3_600_001 }).healthIntervalMs).toBe(
       DEFAULTS.healthIntervalMs,
     )
+    expect(effectiveSettings({ stickyTtlMs: 0 }).stickyTtlMs).toBe(0)
   })
 })
 

@@ -13,7 +13,7 @@ export interface AccountSettings {
   readonly failThreshold?: number | null | undefined
   /** Recovery probe interval, ms (`health_interval_sec` x 1000, 1 s to 1 h). */
   readonly healthIntervalMs?: number | null | undefined
-  /** Sticky session TTL, ms. */
+  /** Sticky session TTL, ms; 0 binds no session. */
   readonly stickyTtlMs?: number | null | undefined
 }
 
@@ -70,14 +70,15 @@ export function effectiveSettings(
     retryMax: pick(overrides.retryMax, base.retryMax, 1),
     failThreshold: pick(overrides.failThreshold, base.failThreshold, 1),
     healthIntervalMs: pick(overrides.healthIntervalMs, base.healthIntervalMs, 1000, 3_600_000),
-    stickyTtlMs: pick(overrides.stickyTtlMs, base.stickyTtlMs, 1),
+    // 0 is a tenant's choice (the admin API allows it): bindings expire at once, no stickiness.
+    stickyTtlMs: pick(overrides.stickyTtlMs, base.stickyTtlMs, 0),
   }
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
 /**
- * The tenant's proxy key of a request: `x-api-key`, else `Authorization: Bearer <key>` (SPEC 3).
+ * The tenant's proxy key of a request: `x-api-key`, else `Authorization: Bearer <key>` (docs/contract.md §3).
  * `undefined` when neither is usable; the proxy answers 401 `authentication_error` then, with no
  * fallback to another account.
  *

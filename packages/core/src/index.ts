@@ -17,6 +17,7 @@ export type {
   RandomSource,
   TransitionEvent,
 } from './types'
+export { HEALTH_CHECK_METHODS } from './types'
 export { DEFAULTS, type Defaults } from './config'
 export {
   effectiveSettings,

@@ -24,8 +24,18 @@ export interface Clock {
 /** Random source returning a float in [0, 1), like `Math.random`. Injected so tests are exact. */
 export type RandomSource = () => number
 
-/** How the health checker probes a node (SPEC section 4). */
-export type HealthCheckMethod = 'api' | 'count_tokens' | 'head' | 'cli'
+/**
+ * Every {@link HealthCheckMethod}, for code that validates a method given as text.
+ *
+ * @example
+ * ```ts
+ * HEALTH_CHECK_METHODS.includes(input as HealthCheckMethod)
+ * ```
+ */
+export const HEALTH_CHECK_METHODS = ['api', 'count_tokens', 'head', 'cli'] as const
+
+/** How the health checker probes a node (docs/contract.md §4). */
+export type HealthCheckMethod = (typeof HEALTH_CHECK_METHODS)[number]
 
 /**
  * A configured upstream node of one tenant. Immutable from core's point of view.
@@ -129,7 +139,7 @@ export type AttemptOutcome =
 
 /**
  * One real change of a node's status. Emitted once per transition, however many failures race
- * (SPEC section 4); the admin API streams it as `event: node.state`.
+ * (docs/contract.md §4); the admin API streams it as `event: node.state`.
  */
 export interface TransitionEvent {
   readonly nodeId: string

@@ -1,5 +1,5 @@
-// Reliability rows F1..F15 (reference/reliability.md section 5.1) at the decision level: a scripted
-// pool behind the planner, a fake clock, no sleeping. SPEC 6.3 adaptations are noted per row.
+// Reliability rows F1..F15 (docs/reliability.md §5.1) at the decision level: a scripted
+// pool behind the planner, a fake clock, no sleeping. docs/contract.md §6.3 adaptations are noted per row.
 import { describe, expect, it } from 'vitest'
 import { classifyUpstreamOutcome } from '../src/classify/classify'
 import { ProbeSchedule } from '../src/health/probe-schedule'
@@ -120,7 +120,7 @@ describe('reliability matrix 5.1', () => {
     expect(g.health.get('a')!.health.status).toBe('healthy')
   })
 
-  it('F10 probes are jittered and one passing probe restores (SPEC 6.3: no slow start)', () => {
+  it('F10 probes are jittered and one passing probe restores (docs/contract.md §6.3: no slow start)', () => {
     const clock = fakeClock()
     const health = new NodeHealthMachine({ clock, failThreshold: 1 })
     health.upsert(node('a'))
@@ -205,7 +205,7 @@ describe('reliability matrix 5.1', () => {
     expect(g.health.get('a')!.health.inFlight).toBe(0)
   })
 
-  it('F15 (SPEC 6.3: tiers, least in flight inside a tier) with weights 1:2:7', () => {
+  it('F15 (docs/contract.md §6.3: tiers, least in flight inside a tier) with weights 1:2:7', () => {
     const g = gateway([
       node('w1'),
       node('w1b'),

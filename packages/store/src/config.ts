@@ -1,25 +1,19 @@
-import { PRICES } from '@qcc/core'
+import { type Clock, PRICES } from '@qcc/core'
 import { PasswordHasher, type ScryptParams } from './crypto/password'
 import { SecretBox } from './crypto/secret-box'
 import { ProxyKeyIndex } from './key-index'
-import type { PriceInput } from './types/extras'
+import type { PriceInput } from './types/prices'
 import type { UsageWriterOptions } from './usage/writer'
 
-/** Time source; the memory adapter takes the same clock as `@qcc/core`. */
-export interface StoreClock {
-  /** Milliseconds since the epoch. */
-  now(): number
-}
-
-/** The system clock. */
-export const systemClock: StoreClock = { now: () => Date.now() }
+/** The system clock (core's `Clock` over `Date.now`). */
+export const systemClock: Clock = { now: () => Date.now() }
 
 /** Options common to both adapters. */
 export interface CommonStoreConfig {
   /** 32 bytes (`QCC_SECRET_KEY` or the generated key file) sealing upstream keys at rest. */
   secretKey: Uint8Array
   /** Default: the system clock. */
-  clock?: StoreClock
+  clock?: Clock
   /** Server pepper for proxy-key, session and share-token hashes (HMAC-SHA-256). Default none. */
   keyPepper?: string
   /**
@@ -58,7 +52,7 @@ export type StoreConfig = MemoryStoreConfig | MysqlStoreConfig
 
 /** Shared machinery both adapters build from their config. */
 export interface StoreContext {
-  clock: StoreClock
+  clock: Clock
   box: SecretBox
   passwords: PasswordHasher
   keys: ProxyKeyIndex

@@ -6,19 +6,22 @@ export { parseMysqlDsn, type MysqlDsn } from './mysql/dsn'
 export { parseSecretKey } from './crypto/secret-box'
 export { loadSecretKey, SECRET_KEY_FILE, type LoadedSecretKey } from './crypto/key-file'
 export { OWASP_SCRYPT, type ScryptParams } from './crypto/password'
-export type {
-  CommonStoreConfig,
-  MemoryStoreConfig,
-  MysqlStoreConfig,
-  StoreClock,
-  StoreConfig,
-} from './config'
+export type { CommonStoreConfig, MemoryStoreConfig, MysqlStoreConfig, StoreConfig } from './config'
 export { systemClock } from './config'
 export { StoreError, isStoreError, type StoreErrorCode } from './errors'
 export type { Store } from './interface'
 export type * from './types/accounts'
-export type * from './types/nodes'
-export type * from './types/usage'
-export type * from './types/extras'
+export type * from './types/audit'
 export type * from './types/download-links'
+export type * from './types/health-checks'
+export type * from './types/node-states'
+export type * from './types/nodes'
+export type * from './types/notifications'
+export type * from './types/prices'
+export type * from './types/proxy-keys'
+export type * from './types/retention'
+export type * from './types/sessions'
+export type * from './types/share-links'
+export type * from './types/tunnel'
+export type * from './types/usage'
 export type { UsageWriterOptions } from './usage/writer'

@@ -1,46 +1,31 @@
+import type { Account, CreateAccountInput, UpdateAccountInput } from './types/accounts'
+import type { AuditFilter, AuditInput, AuditRecord } from './types/audit'
+import type { CreateDownloadLinkInput } from './types/download-links'
+import type { HealthCheckFilter, HealthCheckInput, HealthCheckRecord } from './types/health-checks'
+import type { NodeStateInput, NodeStateRecord } from './types/node-states'
+import type { CreateNodeInput, NodeFilter, NodeRecord, UpdateNodeInput } from './types/nodes'
 import type {
-  Account,
-  CreateAccountInput,
+  CreateNotificationChannelInput,
+  NotificationChannel,
+  NotificationSubscription,
+  NotificationSubscriptionFilter,
+  NotificationSubscriptionInput,
+  UpdateNotificationChannelInput,
+} from './types/notifications'
+import type { PriceInput, PriceRecord } from './types/prices'
+import type {
   CreateProxyKeyInput,
   ProxyKey,
   ProxyKeyWithSecret,
   ResolvedProxyKey,
-  SessionRecord,
-  UpdateAccountInput,
-} from './types/accounts'
+} from './types/proxy-keys'
+import type { RetentionOptions, RetentionResult } from './types/retention'
+import type { SessionRecord } from './types/sessions'
+import type { CreateShareLinkInput, ShareLink, ShareLinkFilter } from './types/share-links'
+import type { TunnelConfig, TunnelConfigInput } from './types/tunnel'
 import type {
-  AuditFilter,
-  AuditInput,
-  AuditRecord,
-  CreateNotificationChannelInput,
-  CreateShareLinkInput,
-  HealthCheckFilter,
-  HealthCheckInput,
-  HealthCheckRecord,
-  NotificationChannel,
-  NotificationSubscription,
-  NotificationSubscriptionInput,
-  PriceInput,
-  PriceRecord,
-  RetentionOptions,
-  RetentionResult,
-  ShareLink,
-  TunnelConfig,
-  TunnelConfigInput,
-  UpdateNotificationChannelInput,
-} from './types/extras'
-import type { CreateDownloadLinkInput } from './types/download-links'
-import type {
-  CreateNodeInput,
-  NodeFilter,
-  NodeRecord,
-  NodeStateInput,
-  NodeStateRecord,
-  UpdateNodeInput,
-} from './types/nodes'
-import type {
-  UsageLogFilter,
   UsageEvent,
+  UsageLogFilter,
   UsagePoint,
   UsageSeriesFilter,
   UsageSummary,
@@ -48,20 +33,8 @@ import type {
   UsageWriter,
 } from './types/usage'
 
-/**
- * All persistent state of qcc. Both adapters (memory, MySQL) behave the same; the contract
- * suite in `src/contract/` proves it.
- *
- * Conventions: lookups of a missing id answer `null` (updates too); deletes answer whether
- * something was deleted; a unique-name clash throws `StoreError('conflict')`; bad input throws
- * `StoreError('invalid')`; a database that is down throws `StoreError('unavailable')`. Every
- * config mutation bumps {@link Store.changeVersion}.
- */
-export interface Store {
-  /** Which adapter this is. */
-  readonly kind: 'memory' | 'mysql'
-
-  // --- accounts -------------------------------------------------------------------------------
+/** Accounts (each adapter's `accounts.ts`). */
+export interface AccountStore {
   /** Creates an account; the password is hashed with scrypt. @throws StoreError `conflict` */
   createAccount(input: CreateAccountInput): Promise<Account>
   getAccount(id: string): Promise<Account | null>
@@ -75,13 +48,15 @@ export interface Store {
   deleteAccount(id: string): Promise<boolean>
   /**
    * The account when the password matches and it is enabled; similar time for unknown names.
-   * `name` matches exactly, as in {@link Store.getAccountByName}.
+   * `name` matches exactly, as in {@link AccountStore.getAccountByName}.
    */
   verifyPassword(name: string, password: string): Promise<Account | null>
   /** Enabled admin accounts. */
   countAdmins(): Promise<number>
+}
 
-  // --- proxy keys -----------------------------------------------------------------------------
+/** Proxy keys (`proxy-keys.ts`); resolving one is the store's own (see {@link Store}). */
+export interface ProxyKeyStore {
   /** @throws StoreError `conflict` when a chosen key is already in use, `not_found` account. */
   createProxyKey(input: CreateProxyKeyInput): Promise<ProxyKeyWithSecret>
   /** Keys of one account (or all), revoked ones included, oldest first. */
@@ -89,13 +64,23 @@ export interface Store {
   revokeProxyKey(id: string): Promise<ProxyKey | null>
   /** Revokes the key and issues a new one with the same name. */
   rotateProxyKey(id: string): Promise<ProxyKeyWithSecret | null>
-  /**
-   * Synchronous lookup in the in-memory index (no database round trip): a live key of an
-   * enabled account. Other replicas' changes arrive with the change-version poll.
-   */
-  resolveProxyKey(secret: string): ResolvedProxyKey | null
+}
 
-  // --- nodes ----------------------------------------------------------------------------------
+/** Login sessions (`sessions.ts`). */
+export interface SessionStore {
+  /** New session with a 256-bit random id; only its SHA-256 is stored. */
+  createSession(accountId: string, ttlMs: number): Promise<SessionRecord>
+  /** Null when unknown or expired. */
+  getSession(id: string): Promise<SessionRecord | null>
+  /** Moves the expiry to now + ttlMs; null when unknown or expired. */
+  renewSession(id: string, ttlMs: number): Promise<SessionRecord | null>
+  deleteSession(id: string): Promise<boolean>
+  /** @returns the number of sessions deleted */
+  deleteSessionsForAccount(accountId: string): Promise<number>
+}
+
+/** Upstream nodes (`nodes.ts`). */
+export interface NodeStore {
   /** @throws StoreError `conflict` (name taken in the account), `not_found` (account). */
   createNode(input: CreateNodeInput): Promise<NodeRecord>
   updateNode(id: string, patch: UpdateNodeInput): Promise<NodeRecord | null>
@@ -106,8 +91,10 @@ export interface Store {
   listNodes(filter?: NodeFilter): Promise<NodeRecord[]>
   /** Decrypts the upstream key; null when the node has none or does not exist. */
   getNodeApiKey(id: string): Promise<string | null>
+}
 
-  // --- node runtime state ---------------------------------------------------------------------
+/** Node runtime state (`node-states.ts`). */
+export interface NodeStateStore {
   /** Stored states (nodes that never had a CAS have none: treat as healthy, version 0). */
   getNodeStates(): Promise<NodeStateRecord[]>
   /**
@@ -119,49 +106,46 @@ export interface Store {
     expectedVersion: number,
     next: NodeStateInput,
   ): Promise<boolean>
+}
 
-  // --- sessions -------------------------------------------------------------------------------
-  /** New session with a 256-bit random id; only its SHA-256 is stored. */
-  createSession(accountId: string, ttlMs: number): Promise<SessionRecord>
-  /** Null when unknown or expired. */
-  getSession(id: string): Promise<SessionRecord | null>
-  /** Moves the expiry to now + ttlMs; null when unknown or expired. */
-  renewSession(id: string, ttlMs: number): Promise<SessionRecord | null>
-  deleteSession(id: string): Promise<boolean>
-  /** @returns the number of sessions deleted */
-  deleteSessionsForAccount(accountId: string): Promise<number>
-
-  // --- usage ----------------------------------------------------------------------------------
-  /** The batching writer (see `UsageWriter`). */
-  readonly usageWriter: UsageWriter
+/** Usage queries (`usage.ts`); writing goes through {@link Store.usageWriter}. */
+export interface UsageStore {
   /** Exact totals from the rollups (committed events only). */
   usageSummary(filter: UsageSummaryFilter): Promise<UsageSummary>
   /** Raw events, newest first (subject to retention and to the writer's cap). */
   usageLogs(filter: UsageLogFilter): Promise<UsageEvent[]>
   /** Time series from the rollups, one point per bucket in [from, to). */
   usageSeries(filter: UsageSeriesFilter): Promise<UsagePoint[]>
+}
 
-  // --- health history -------------------------------------------------------------------------
+/** Health-check history (`health-checks.ts`). */
+export interface HealthCheckStore {
   recordHealthCheck(input: HealthCheckInput): Promise<HealthCheckRecord>
   listHealthChecks(filter: HealthCheckFilter): Promise<HealthCheckRecord[]>
+}
 
-  // --- pricing --------------------------------------------------------------------------------
+/** Model prices (`prices.ts`). */
+export interface PriceStore {
   /** Sorted by model. */
   listPrices(): Promise<PriceRecord[]>
   upsertPrice(input: PriceInput): Promise<PriceRecord>
   deletePrice(model: string): Promise<boolean>
+}
 
-  // --- share links ----------------------------------------------------------------------------
+/** Monitor share links (`share-links.ts`). */
+export interface ShareLinkStore {
   /** The token is returned once. */
   createShareLink(input: CreateShareLinkInput): Promise<{ link: ShareLink; token: string }>
   /** A live link by its token; null when unknown, revoked or expired. */
   getShareLink(token: string): Promise<ShareLink | null>
   /** Newest first. */
-  listShareLinks(filter?: { accountId?: string; includeRevoked?: boolean }): Promise<ShareLink[]>
+  listShareLinks(filter?: ShareLinkFilter): Promise<ShareLink[]>
   /** Revokes the link (kept for the record); false when unknown or already revoked. */
   deleteShareLink(id: string): Promise<boolean>
+}
 
-  // --- one-time download links ----------------------------------------------------------------
+/** One-time download links (`download-links.ts`). */
+export interface DownloadLinkStore {
   /**
    * Keeps `payload` sealed under a new unguessable token (only the token's hash is stored) until
    * `expiresAt`; the token is returned once. Every replica sharing the data can consume it.
@@ -172,8 +156,10 @@ export interface Store {
    * it; the rest, and unknown or expired tokens, answer null.
    */
   consumeDownloadLink(token: string): Promise<string | null>
+}
 
-  // --- notifications --------------------------------------------------------------------------
+/** Notification channels and their subscriptions (`notifications.ts`). */
+export interface NotificationStore {
   createNotificationChannel(input: CreateNotificationChannelInput): Promise<NotificationChannel>
   getNotificationChannel(id: string): Promise<NotificationChannel | null>
   listNotificationChannels(accountId?: string): Promise<NotificationChannel[]>
@@ -187,31 +173,71 @@ export interface Store {
   upsertNotificationSubscription(
     input: NotificationSubscriptionInput,
   ): Promise<NotificationSubscription>
-  listNotificationSubscriptions(filter?: {
-    accountId?: string
-    channelId?: string
-    eventType?: string
-  }): Promise<NotificationSubscription[]>
+  listNotificationSubscriptions(
+    filter?: NotificationSubscriptionFilter,
+  ): Promise<NotificationSubscription[]>
   deleteNotificationSubscription(id: string): Promise<boolean>
+}
 
-  // --- audit ----------------------------------------------------------------------------------
+/** The audit log (`audit.ts`). */
+export interface AuditStore {
   appendAudit(input: AuditInput): Promise<AuditRecord>
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>
+}
 
-  // --- tunnel ---------------------------------------------------------------------------------
+/** The tunnel config (`tunnel.ts`). */
+export interface TunnelStore {
   /** Null until first set. */
   getTunnelConfig(): Promise<TunnelConfig | null>
   /** Merges the patch into the stored config. */
   setTunnelConfig(patch: TunnelConfigInput): Promise<TunnelConfig>
+}
 
-  // --- housekeeping ---------------------------------------------------------------------------
+/** Retention (`retention.ts`). */
+export interface RetentionStore {
+  /** Deletes old raw usage, old health history, expired sessions and expired download links. */
+  retention(options: RetentionOptions): Promise<RetentionResult>
+}
+
+/**
+ * All persistent state of qcc, one part per entity. Both adapters (memory, MySQL) behave the
+ * same; the contract suite in `test/contract/` proves it.
+ *
+ * Conventions: lookups of a missing id answer `null` (updates too); deletes answer whether
+ * something was deleted; a unique-name clash throws `StoreError('conflict')`; bad input throws
+ * `StoreError('invalid')`; a database that is down throws `StoreError('unavailable')`. Every
+ * config mutation bumps {@link Store.changeVersion}.
+ */
+export interface Store
+  extends
+    AccountStore,
+    ProxyKeyStore,
+    SessionStore,
+    NodeStore,
+    NodeStateStore,
+    UsageStore,
+    HealthCheckStore,
+    PriceStore,
+    ShareLinkStore,
+    DownloadLinkStore,
+    NotificationStore,
+    AuditStore,
+    TunnelStore,
+    RetentionStore {
+  /** Which adapter this is. */
+  readonly kind: 'memory' | 'mysql'
+  /**
+   * Synchronous lookup in the in-memory index (no database round trip): a live key of an
+   * enabled account. Other replicas' changes arrive with the change-version poll.
+   */
+  resolveProxyKey(secret: string): ResolvedProxyKey | null
+  /** The batching writer (see `UsageWriter`). */
+  readonly usageWriter: UsageWriter
   /**
    * A counter bumped by every config mutation and node-state CAS; replicas poll it to notice
    * changes (the store itself refreshes its proxy-key index when it moves).
    */
   changeVersion(): Promise<number>
-  /** Deletes old raw usage, old health history, expired sessions and expired download links. */
-  retention(options: RetentionOptions): Promise<RetentionResult>
   /** @throws StoreError `unavailable` when the database does not answer. */
   ping(): Promise<void>
   /**

@@ -1,4 +1,4 @@
-import type { ResolvedProxyKey } from './types/accounts'
+import type { ResolvedProxyKey } from './types/proxy-keys'
 import { hashSecret } from './crypto/tokens'
 
 /** How many resolved secrets `resolve` remembers (more tenants' keys than any replica sees). */

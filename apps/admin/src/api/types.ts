@@ -1,138 +1,60 @@
-/** Shapes of the admin API answers the console reads (see apps/proxy/src/admin). */
-export type NodeStatus = 'healthy' | 'cooling' | 'failed' | 'disabled'
+import type { Answer, Body } from './routes'
 
-export interface NodeView {
-  id: string
-  account_id: string
-  name: string
-  base_url: string
-  weight: number
-  status: NodeStatus
-  failed: boolean
-  disabled: boolean
-  active: boolean
-  has_api_key: boolean
-  /** Provisioned by an admin or from env: a tenant may not change its URL, key or health check. */
-  managed?: boolean
-  api_key_hint?: string | null
-  health_check_method?: string
-  health_check_model?: string | null
-  last_error: string | null
-  fail_count: number
-  requests: number
-  errors?: number
-  input_tokens?: number
-  output_tokens?: number
-  last_probe_at?: string | null
-  last_success_at?: string | null
-}
+/**
+ * The names the console gives the admin API's shapes. Each is taken from the generated route
+ * types (`./openapi-types`, from openapi.json), or from `./undocumented` where the document
+ * does not describe the answer yet; none is a copy of its own.
+ */
+export type Me = Answer<'GET /admin/api/me'>
+export type Account = Answer<'GET /admin/api/accounts'>['accounts'][number]
+export type AccountInput = Body<'POST /admin/api/accounts'>
+export type AccountPatch = Body<'PUT /admin/api/accounts'>
 
-export interface NodeInput {
-  name?: string
-  base_url?: string
-  api_key?: string | null
-  weight?: number
-  health_check_method?: 'api' | 'head' | 'cli'
-  health_check_model?: string | null
-}
+export type NodeView = Answer<'GET /admin/api/nodes'>['nodes'][number]
+export type NodeStatus = NodeView['status']
+export type NodeInput = Body<'POST /admin/api/nodes'>
+export type NodePatch = Body<'PUT /admin/api/nodes'>
+export type NodeCommand = 'activate' | 'enable' | 'disable'
 
-export interface UsageTotals {
-  requests: number
-  errors: number
-  input_tokens: number
-  output_tokens: number
-  cache_creation_input_tokens: number
-  cache_read_input_tokens: number
-  cost_usd: number
-  bytes?: number
-  avg_duration_ms: number | null
-  avg_ttfb_ms: number | null
-}
+export type ProxyKey = Answer<'GET /admin/api/keys'>['keys'][number]
 
-export interface UsageGroup extends UsageTotals {
-  key: string
-  name: string | null
-}
+export type RoutingConfig = Answer<'GET /admin/api/config'>
+export type RoutingConfigPatch = Body<'PUT /admin/api/config'>
 
-export interface SeriesPoint extends UsageTotals {
-  at: string
-}
+export type UsageTotals = Exclude<Answer<'GET /admin/api/usage/summary'>, { groups: unknown }>
+export type UsageGroup = Extract<
+  Answer<'GET /admin/api/usage/summary'>,
+  { groups: unknown }
+>['groups'][number]
 
-export interface Series {
-  bucket: 'minute' | 'hour' | 'day'
-  from: string
-  to: string
-  points: SeriesPoint[]
-}
+export type NotificationsOverview = Answer<'GET /admin/api/notifications'>
+export type Channel = NotificationsOverview['channels'][number]
+export type ChannelInput = Body<'POST /admin/api/notifications/channels'>
+export type ChannelPatch = Body<'PUT /admin/api/notifications/channels'>
+export type ChannelKind = ChannelInput['kind']
+export type NotifyEventType = NonNullable<ChannelInput['events']>[number]
 
-export interface UsageLog {
-  request_id: string
-  account_id: string
-  key_id: string | null
-  node_id: string | null
-  model: string | null
-  status: number
-  success: boolean
-  attempts: number
-  input_tokens: number
-  output_tokens: number
-  cache_creation_input_tokens: number
-  cache_read_input_tokens: number
-  cost_usd: number
-  ttfb_ms: number | null
-  duration_ms: number | null
-  at: string
-}
+export type Tunnel = Answer<'GET /admin/api/tunnel'>
+export type TunnelPatch = Body<'PUT /admin/api/tunnel'>
 
-export interface HealthCheck {
-  node_id: string
-  at: string
-  ok: boolean
-  latency_ms: number | null
-  error: string | null
-  method?: string
-  source?: string
-}
+export type PriceInput = Body<'PUT /admin/api/pricing'>
+export type ClaudeConfigInput = Body<'POST /admin/api/claude-config'>
 
-export interface Account {
-  id: string
-  name: string
-  is_admin: boolean
-  disabled?: boolean
-  key_prefix: string | null
-  created_at: string
-}
+export type {
+  AuditEntry,
+  Delivery,
+  EnvVar,
+  GeneratedClaudeConfig,
+  HealthCheck,
+  Price,
+  Series,
+  SeriesPoint,
+  SharedMonitorView,
+  ShareLink,
+  UsageLog,
+} from './undocumented'
 
-export interface ProxyKey {
-  id: string
-  account_id: string
-  name: string | null
-  prefix: string
-  created_at: string
-  revoked_at: string | null
-  last_used_at: string | null
-}
-
-export interface Price {
-  model: string
-  input_per_mtok: number
-  output_per_mtok: number
-  cache_write_5m_per_mtok: number
-  cache_write_1h_per_mtok: number
-  cache_read_per_mtok: number
-  updated_at?: string
-}
-
-export interface ShareLink {
-  id: string
-  account_id: string
-  prefix: string
-  created_at: string
-  expires_at: string | null
-  revoked_at: string | null
-}
-
-/** The console events of `GET /admin/api/events` (apps/proxy/src/events/bus.ts). */
+/** The console events of `GET /admin/api/events` (apps/proxy/src/events/bus.ts); SSE, not JSON. */
 export interface NodeStateEvent {
   node_id: string
   account_id: string

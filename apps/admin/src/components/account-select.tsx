@@ -14,8 +14,8 @@ export function useAccounts(): Account[] {
   useEffect(() => {
     if (!isAdmin || fetched) return
     fetched = true
-    api.get<{ accounts: Account[] }>('/admin/api/accounts').then(
-      (r) => (accountList.value = r.accounts),
+    api.accounts.list().then(
+      (accounts) => (accountList.value = accounts),
       () => (fetched = false),
     )
   }, [isAdmin, api])

@@ -29,16 +29,21 @@ export function ErrorBox({ error, onRetry }: { error: string | null; onRetry?: (
   )
 }
 
-/** Loading, error and empty states around a list, in one place so every page says them alike. */
-export function ListState(props: {
+/** Where a list's data stands: still loading, loaded once, failed (with a retry). */
+export interface ListStatus {
   loading: boolean
   loaded: boolean
   error: string | null
-  empty: boolean
-  emptyText: string
   onRetry?: () => void
-  children: ComponentChildren
-}) {
+}
+
+/**
+ * Loading, error and empty states around a list, in one place so every page says them alike.
+ * Tables go through `DataTable`; the card and row layouts (monitor, nodes) use this directly.
+ */
+export function ListState(
+  props: ListStatus & { empty: boolean; emptyText: string; children: ComponentChildren },
+) {
   if (!props.loaded && props.loading) return <Loading />
   return (
     <>
@@ -46,6 +51,28 @@ export function ListState(props: {
       {props.empty
         ? props.loaded && !props.error && <Empty>{props.emptyText}</Empty>
         : props.children}
+    </>
+  )
+}
+
+/** A modal form's last row: its error, Cancel, and the submit button (off while `busy`). */
+export function FormActions(props: {
+  error: string | null
+  onCancel: () => void
+  submitLabel: string
+  busy?: boolean
+}) {
+  return (
+    <>
+      <ErrorBox error={props.error} />
+      <div class="form-actions">
+        <button type="button" class="btn" onClick={props.onCancel}>
+          {t('Cancel')}
+        </button>
+        <button type="submit" class="btn primary" disabled={props.busy}>
+          {props.submitLabel}
+        </button>
+      </div>
     </>
   )
 }

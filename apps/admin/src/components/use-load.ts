@@ -1,5 +1,6 @@
 import { useSignal, type Signal } from '@preact/signals'
 import { useEffect, useRef } from 'preact/hooks'
+import type { ListStatus } from './ui'
 
 export interface Loaded<T> {
   data: Signal<T | null>
@@ -38,4 +39,14 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T
     void reload()
   }, deps)
   return { data, loading, error, reload }
+}
+
+/** A loaded list's state as `DataTable` and `ListState` take it. */
+export function statusOf(list: Loaded<unknown>): ListStatus {
+  return {
+    loading: list.loading.value,
+    loaded: list.data.value !== null,
+    error: list.error.value,
+    onRetry: list.reload,
+  }
 }

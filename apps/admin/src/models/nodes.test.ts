@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { NodeView } from '../api/types'
-import { fakeApi } from './fake-api'
+import { fakeApi } from '../api/fake-api'
 import { NodesModel } from './nodes'
 
 const node = (id: string, weight: number, extra: Partial<NodeView> = {}): NodeView => ({
@@ -14,9 +14,22 @@ const node = (id: string, weight: number, extra: Partial<NodeView> = {}): NodeVi
   disabled: false,
   active: false,
   has_api_key: true,
+  managed: false,
+  api_key_hint: null,
+  health_check_method: 'api',
+  health_check_model: null,
   last_error: null,
   fail_count: 0,
+  cooling_until: null,
+  last_failure_at: null,
+  last_success_at: null,
+  last_probe_at: null,
   requests: 0,
+  errors: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
   ...extra,
 })
 
@@ -105,8 +118,7 @@ describe('nodes model, live traffic', () => {
     expect(calls).toEqual(['GET /admin/api/nodes'])
     expect(timers).toHaveLength(2)
     timers[1]?.()
-    await new Promise((r) => setTimeout(r, 0))
-    expect(calls).toHaveLength(2)
+    await vi.waitFor(() => expect(calls).toHaveLength(2))
     m.applyEvent('request', { node_id: 'a' })
     expect(timers).toHaveLength(3)
   })

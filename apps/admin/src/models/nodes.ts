@@ -1,6 +1,14 @@
 import { computed, createModel, signal } from '@preact/signals'
 import type { AdminApi } from '../api/client'
-import type { HealthCheck, HealthEvent, NodeInput, NodeStateEvent, NodeView } from '../api/types'
+import type {
+  HealthCheck,
+  HealthEvent,
+  NodeCommand,
+  NodeInput,
+  NodePatch,
+  NodeStateEvent,
+  NodeView,
+} from '../api/types'
 
 /** Checks kept per node for the timeline (the API gives up to 24 h; the dots show the latest). */
 export const TIMELINE_LENGTH = 40
@@ -37,11 +45,10 @@ export const NodesModel = createModel(
     let again = false
 
     async function fetchOnce(): Promise<void> {
+      const scope = accountId.value || undefined
       loading.value = true
       try {
-        const q = { account_id: accountId.value || undefined }
-        const res = await api.get<{ nodes: NodeView[] }>('/admin/api/nodes', q)
-        nodes.value = res.nodes
+        nodes.value = await api.nodes.list(scope)
         error.value = null
       } catch (err) {
         error.value = message(err)
@@ -68,12 +75,12 @@ export const NodesModel = createModel(
     }
 
     async function loadHealth(): Promise<void> {
+      const query = { account_id: accountId.value || undefined, limit: 1000 }
       try {
-        const q = { account_id: accountId.value || undefined, limit: 1000 }
-        const res = await api.get<{ checks: HealthCheck[] }>('/admin/api/health/history', q)
+        const checks = await api.nodes.healthHistory(query)
         const next: Record<string, HealthCheck[]> = {}
         // Newest first from the API; the timeline reads left (old) to right (new).
-        for (const c of [...res.checks].reverse()) {
+        for (const c of [...checks].reverse()) {
           const list = (next[c.node_id] ??= [])
           list.push(c)
           if (list.length > TIMELINE_LENGTH) list.shift()
@@ -84,32 +91,23 @@ export const NodesModel = createModel(
       }
     }
 
-    async function act<T>(run: () => Promise<T>): Promise<T | undefined> {
+    /** Runs a change, then reloads; `false` (and `error` set) when the API refused it. */
+    async function act(run: () => Promise<unknown>): Promise<boolean> {
       error.value = null
       try {
-        const out = await run()
+        await run()
         await load()
-        return out
+        return true
       } catch (err) {
         error.value = message(err)
-        return undefined
+        return false
       }
     }
 
-    const add = (input: NodeInput, account?: string) =>
-      act(() =>
-        api.send<{ id: string }>(
-          'POST',
-          `/admin/api/nodes${account ? `?account_id=${encodeURIComponent(account)}` : ''}`,
-          input,
-        ),
-      )
-    const update = (id: string, input: NodeInput) =>
-      act(() => api.send('PUT', `/admin/api/nodes?id=${encodeURIComponent(id)}`, input))
-    const remove = (id: string) =>
-      act(() => api.send('DELETE', `/admin/api/nodes?id=${encodeURIComponent(id)}`))
-    const command = (verb: 'activate' | 'enable' | 'disable', id: string) =>
-      act(() => api.send('POST', `/admin/api/nodes/${verb}`, { id }))
+    const add = (input: NodeInput, account?: string) => act(() => api.nodes.create(input, account))
+    const update = (id: string, patch: NodePatch) => act(() => api.nodes.update(id, patch))
+    const remove = (id: string) => act(() => api.nodes.remove(id))
+    const command = (verb: NodeCommand, id: string) => act(() => api.nodes.command(verb, id))
 
     /**
      * Moves a node within the priority order and rewrites weights 1..N (lower = tried first),
@@ -127,8 +125,7 @@ export const NodesModel = createModel(
       const weights = new Map(changes.map((c) => [c.node.id, c.weight]))
       nodes.value = nodes.value.map((n) => ({ ...n, weight: weights.get(n.id) ?? n.weight }))
       await act(async () => {
-        for (const c of changes)
-          await api.send('PUT', `/admin/api/nodes?id=${c.node.id}`, { weight: c.weight })
+        for (const c of changes) await api.nodes.update(c.node.id, { weight: c.weight })
       })
     }
 

@@ -1,5 +1,6 @@
 import { computed, createModel, signal } from '@preact/signals'
-import type { AdminApi, Me } from '../api/client'
+import type { AdminApi } from '../api/client'
+import type { Me } from '../api/types'
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
@@ -14,7 +15,7 @@ export const SessionModel = createModel((api: AdminApi) => {
   async function refresh(): Promise<void> {
     loading.value = true
     try {
-      me.value = await api.me()
+      me.value = await api.session.me()
     } catch {
       me.value = null
     } finally {
@@ -25,14 +26,14 @@ export const SessionModel = createModel((api: AdminApi) => {
   async function login(username: string, password: string): Promise<void> {
     error.value = null
     try {
-      me.value = await api.login(username, password)
+      me.value = await api.session.login(username, password)
     } catch (err) {
       error.value = message(err)
     }
   }
 
   async function logout(): Promise<void> {
-    await api.logout().catch(() => {})
+    await api.session.logout().catch(() => {})
     me.value = null
   }
 

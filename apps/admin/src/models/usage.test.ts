@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { createAdminApi } from '../api/client'
 import type { SeriesPoint } from '../api/types'
-import { fakeApi } from './fake-api'
+import { fakeApi } from '../api/fake-api'
 import { align, columns, pointCount } from './series-data'
 import { UsageModel } from './usage'
 
@@ -12,8 +13,11 @@ const point = (at: string, requests: number, extra: Partial<SeriesPoint> = {}): 
   input_tokens: 10,
   output_tokens: 5,
   cache_creation_input_tokens: 0,
+  cache_creation_5m_input_tokens: 0,
+  cache_creation_1h_input_tokens: 0,
   cache_read_input_tokens: 0,
   cost_usd: 0.01,
+  bytes: 0,
   avg_duration_ms: 100,
   avg_ttfb_ms: 20,
   ...extra,
@@ -81,15 +85,16 @@ describe('usage model, overlapping loads', () => {
     let release: (() => void) | undefined
     const slow = new Promise<void>((r) => (release = r))
     let calls = 0
-    const api = {
-      ...fakeApi({}).api,
+    const api = createAdminApi({
+      ...fakeApi({}).http,
       get: async <T>(path: string): Promise<T> => {
-        const first = path.endsWith('summary') && ++calls === 1
+        const summary = path.includes('/summary')
+        const first = summary && ++calls === 1
         if (first) await slow
         const requests = first ? 1 : 2
-        return (path.endsWith('summary') ? { requests, errors: 0 } : { points: [] }) as T
+        return (summary ? { requests, errors: 0 } : { points: [] }) as T
       },
-    }
+    })
     const m = new UsageModel({ api, now: () => NOW })
     const older = m.load()
     await m.load()

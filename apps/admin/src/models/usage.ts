@@ -1,6 +1,6 @@
 import { computed, createModel, signal } from '@preact/signals'
 import type { AdminApi } from '../api/client'
-import type { Series, SeriesPoint, UsageTotals } from '../api/types'
+import type { SeriesPoint, UsageTotals } from '../api/types'
 
 /** Dashboard windows: how far back, and the bucket that keeps the point count sensible. */
 export const WINDOWS = {
@@ -67,18 +67,12 @@ export const UsageModel = createModel((deps: UsageDeps) => {
     loading.value = true
     try {
       const [sum, ser, byNode] = await Promise.all([
-        deps.api.get<UsageTotals>('/admin/api/usage/summary', q),
-        deps.api.get<Series>('/admin/api/usage/series', { ...q, bucket: w.bucket }),
+        deps.api.usage.summary(q),
+        deps.api.usage.series({ ...q, bucket: w.bucket }),
         Promise.all(
           nodeList.map(async (n) => ({
             ...n,
-            points: (
-              await deps.api.get<Series>('/admin/api/usage/series', {
-                ...q,
-                bucket: w.bucket,
-                node_id: n.id,
-              })
-            ).points,
+            points: (await deps.api.usage.series({ ...q, bucket: w.bucket, node_id: n.id })).points,
           })),
         ),
       ])

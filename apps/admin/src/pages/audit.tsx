@@ -1,23 +1,33 @@
 import { useSignal } from '@preact/signals'
+import type { AuditEntry } from '../api/types'
 import { accountName, useAccounts } from '../components/account-select'
-import { useLoad } from '../components/use-load'
-import { ListState, PageHead } from '../components/ui'
+import { DataTable, type Column } from '../components/data-table'
+import { Pager } from '../components/pager'
+import { statusOf, useLoad } from '../components/use-load'
+import { PageHead } from '../components/ui'
 import { fmtTime } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
 
-interface Entry {
-  id: string
-  at: string
-  actor_id: string
-  account_id: string | null
-  action: string
-  target_type: string | null
-  target_id: string | null
-  ip: string | null
-  detail: Record<string, unknown> | null
-}
 const PAGE = 50
+
+/** Built per render: headers follow the language. */
+const columns = (): Column<AuditEntry>[] => [
+  { head: t('Time'), cell: (e) => fmtTime(e.at) },
+  { head: t('Who'), cell: (e) => accountName(e.actor_id) },
+  { head: t('Action'), cellClass: 'mono', cell: (e) => e.action },
+  {
+    head: t('Target'),
+    cellClass: 'mono',
+    cell: (e) => (e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ''}` : '–'),
+  },
+  { head: t('Address'), cellClass: 'mono', cell: (e) => e.ip ?? '–' },
+  {
+    head: t('Detail'),
+    cellClass: 'mono small',
+    cell: (e) => (e.detail ? JSON.stringify(e.detail) : ''),
+  },
+]
 
 /** Who changed what, newest first (admins: every account; tenants: their own). */
 export default function AuditPage() {
@@ -25,17 +35,8 @@ export default function AuditPage() {
   useAccounts()
   const offset = useSignal(0)
   const action = useSignal('')
-  const list = useLoad(
-    async () =>
-      (
-        await api.get<{ entries: Entry[] }>('/admin/api/audit', {
-          action: action.value.trim() || undefined,
-          limit: PAGE,
-          offset: offset.value,
-        })
-      ).entries,
-    [offset.value, action.value],
-  )
+  const query = { action: action.value.trim() || undefined, limit: PAGE, offset: offset.value }
+  const list = useLoad(() => api.tools.audit(query), [offset.value, action.value])
   const rows = list.data.value ?? []
   return (
     <section>
@@ -50,61 +51,16 @@ export default function AuditPage() {
           }}
         />
       </PageHead>
-      <ListState
-        loading={list.loading.value}
-        loaded={list.data.value !== null}
-        error={list.error.value}
+      <DataTable
+        status={statusOf(list)}
+        rows={rows}
+        columns={columns()}
+        rowKey={(e) => e.id}
+        rowAttrs={() => ({ 'data-testid': 'audit-row' })}
         empty={rows.length === 0 && offset.value === 0}
         emptyText={t('No entries.')}
-        onRetry={list.reload}
-      >
-        <div class="table-wrap panel">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('Time')}</th>
-                <th>{t('Who')}</th>
-                <th>{t('Action')}</th>
-                <th>{t('Target')}</th>
-                <th>{t('Address')}</th>
-                <th>{t('Detail')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id} data-testid="audit-row">
-                  <td>{fmtTime(e.at)}</td>
-                  <td>{accountName(e.actor_id)}</td>
-                  <td class="mono">{e.action}</td>
-                  <td class="mono">
-                    {e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ''}` : '–'}
-                  </td>
-                  <td class="mono">{e.ip ?? '–'}</td>
-                  <td class="mono small">{e.detail ? JSON.stringify(e.detail) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div class="pager">
-          <button
-            type="button"
-            class="btn small"
-            disabled={offset.value === 0}
-            onClick={() => (offset.value -= PAGE)}
-          >
-            {t('Previous')}
-          </button>
-          <button
-            type="button"
-            class="btn small"
-            disabled={rows.length < PAGE}
-            onClick={() => (offset.value += PAGE)}
-          >
-            {t('Next')}
-          </button>
-        </div>
-      </ListState>
+        footer={<Pager offset={offset} page={PAGE} shown={rows.length} />}
+      />
     </section>
   )
 }

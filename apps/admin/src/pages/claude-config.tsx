@@ -1,15 +1,10 @@
 import { useSignal } from '@preact/signals'
+import type { GeneratedClaudeConfig } from '../api/types'
 import { AccountSelect } from '../components/account-select'
+import { useAction } from '../components/use-action'
 import { CopyButton, ErrorBox, PageHead } from '../components/ui'
 import { t } from '../i18n'
 import { useServices } from '../services'
-
-interface Generated {
-  config_json: string
-  download_url: string
-  expires_at: string
-  install_cmd: { unix: string; windows: string }
-}
 
 const lines = (s: string) =>
   s
@@ -27,25 +22,23 @@ export default function ClaudeConfigPage() {
   const model = useSignal('')
   const allow = useSignal('')
   const deny = useSignal('')
-  const out = useSignal<Generated | null>(null)
-  const err = useSignal<string | null>(null)
+  const out = useSignal<GeneratedClaudeConfig | null>(null)
+  const generating = useAction()
   const os = useSignal<'unix' | 'windows'>('unix')
   const generate = async (e: Event) => {
     e.preventDefault()
-    err.value = null
-    try {
-      out.value = await api.send<Generated>('POST', '/admin/api/claude-config', {
-        ...(session.isAdmin.value ? { account_id: account.value } : {}),
-        proxy_url: proxyUrl.value.trim() || undefined,
-        api_key: apiKey.value.trim() || undefined,
-        new_key: !apiKey.value.trim() && newKey.value,
-        model: model.value.trim() || undefined,
-        allow: lines(allow.value),
-        deny: lines(deny.value),
-      })
-    } catch (error) {
-      err.value = error instanceof Error ? error.message : String(error)
+    const input = {
+      ...(session.isAdmin.value ? { account_id: account.value } : {}),
+      proxy_url: proxyUrl.value.trim() || undefined,
+      api_key: apiKey.value.trim() || undefined,
+      new_key: !apiKey.value.trim() && newKey.value,
+      model: model.value.trim() || undefined,
+      allow: lines(allow.value),
+      deny: lines(deny.value),
     }
+    await generating.run(async () => {
+      out.value = await api.tools.generateClaudeConfig(input)
+    })
   }
   const g = out.value
   return (
@@ -108,7 +101,7 @@ export default function ClaudeConfigPage() {
               onInput={(e) => (deny.value = e.currentTarget.value)}
             />
           </label>
-          <ErrorBox error={err.value} />
+          <ErrorBox error={generating.error.value} />
           <div class="form-actions">
             <button type="submit" class="btn primary">
               {t('Generate')}

@@ -1,8 +1,10 @@
 import { useSignal } from '@preact/signals'
 import type { ProxyKey } from '../api/types'
 import { AccountSelect } from '../components/account-select'
-import { useLoad } from '../components/use-load'
-import { ErrorBox, ListState, OnceSecret, PageHead } from '../components/ui'
+import { DataTable, type Column } from '../components/data-table'
+import { useAction } from '../components/use-action'
+import { statusOf, useLoad } from '../components/use-load'
+import { ErrorBox, OnceSecret, PageHead } from '../components/ui'
 import { fmtTime } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
@@ -13,32 +15,57 @@ export default function KeysPage() {
   const account = useSignal(session.me.value?.id ?? '')
   const name = useSignal('')
   const secret = useSignal<string | null>(null)
-  const err = useSignal<string | null>(null)
   const showRevoked = useSignal(false)
-  const q = () => (session.isAdmin.value ? `?account_id=${encodeURIComponent(account.value)}` : '')
-  const list = useLoad(
-    async () => (await api.get<{ keys: ProxyKey[] }>(`/admin/api/keys${q()}`)).keys,
-    [account.value],
-  )
+  const action = useAction()
+  const scope = () => (session.isAdmin.value ? account.value : undefined)
+  const list = useLoad(() => api.keys.list(scope()), [account.value])
   const run = async (fn: () => Promise<void>) => {
-    err.value = null
-    try {
-      await fn()
-      await list.reload()
-    } catch (error) {
-      err.value = error instanceof Error ? error.message : String(error)
-    }
+    if (await action.run(fn)) await list.reload()
   }
   const create = (e: Event) => {
     e.preventDefault()
+    const keyName = name.value.trim() || undefined
+    const accountId = scope()
     void run(async () => {
-      const made = await api.send<{ key: string }>('POST', `/admin/api/keys${q()}`, {
-        name: name.value.trim() || undefined,
-      })
+      const made = await api.keys.create(keyName, accountId)
       secret.value = made.key
       name.value = ''
     })
   }
+  const rotate = (k: ProxyKey) =>
+    void run(async () => {
+      secret.value = (await api.keys.rotate(k.id)).key
+    })
+  const revoke = (k: ProxyKey) => {
+    if (confirm(t('Revoke this key? Clients using it stop working.')))
+      void run(() => api.keys.revoke(k.id))
+  }
+  const columns: Column<ProxyKey>[] = [
+    { head: t('Name'), cell: (k) => k.name ?? '–' },
+    {
+      head: t('Key'),
+      cellClass: 'mono',
+      cell: (k) => <span data-testid="key-prefix">{k.prefix}…</span>,
+    },
+    { head: t('Created'), cell: (k) => fmtTime(k.created_at) },
+    { head: t('Last used'), cell: (k) => fmtTime(k.last_used_at) },
+    {
+      cellClass: 'num',
+      cell: (k) =>
+        k.revoked_at ? (
+          <span class="pill disabled">{t('Revoked')}</span>
+        ) : (
+          <>
+            <button type="button" class="btn small" onClick={() => rotate(k)}>
+              {t('Rotate')}
+            </button>{' '}
+            <button type="button" class="btn small danger" onClick={() => revoke(k)}>
+              {t('Revoke')}
+            </button>
+          </>
+        ),
+    },
+  ]
   const all = list.data.value ?? []
   const rows = showRevoked.value ? all : all.filter((k) => !k.revoked_at)
   return (
@@ -74,77 +101,15 @@ export default function KeysPage() {
         </label>
       </form>
       {secret.value && <OnceSecret label={t('New proxy key:')} value={secret.value} />}
-      <ErrorBox error={err.value} />
-      <ListState
-        loading={list.loading.value}
-        loaded={list.data.value !== null}
-        error={list.error.value}
-        empty={rows.length === 0}
+      <ErrorBox error={action.error.value} />
+      <DataTable
+        status={statusOf(list)}
+        rows={rows}
+        columns={columns}
+        rowKey={(k) => k.id}
+        rowAttrs={() => ({ 'data-testid': 'key-row' })}
         emptyText={t('No keys.')}
-        onRetry={list.reload}
-      >
-        <div class="table-wrap panel">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('Name')}</th>
-                <th>{t('Key')}</th>
-                <th>{t('Created')}</th>
-                <th>{t('Last used')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((k) => (
-                <tr key={k.id} data-testid="key-row">
-                  <td>{k.name ?? '–'}</td>
-                  <td class="mono" data-testid="key-prefix">
-                    {k.prefix}…
-                  </td>
-                  <td>{fmtTime(k.created_at)}</td>
-                  <td>{fmtTime(k.last_used_at)}</td>
-                  <td class="num">
-                    {k.revoked_at ? (
-                      <span class="pill disabled">{t('Revoked')}</span>
-                    ) : (
-                      <>
-                        <button
-                          type="button"
-                          class="btn small"
-                          onClick={() =>
-                            void run(async () => {
-                              const r = await api.send<{ key: string }>(
-                                'POST',
-                                '/admin/api/keys/rotate',
-                                { id: k.id },
-                              )
-                              secret.value = r.key
-                            })
-                          }
-                        >
-                          {t('Rotate')}
-                        </button>{' '}
-                        <button
-                          type="button"
-                          class="btn small danger"
-                          onClick={() => {
-                            if (confirm(t('Revoke this key? Clients using it stop working.')))
-                              void run(async () => {
-                                await api.send('POST', '/admin/api/keys/revoke', { id: k.id })
-                              })
-                          }}
-                        >
-                          {t('Revoke')}
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </ListState>
+      />
     </section>
   )
 }

@@ -14,8 +14,9 @@ export function LoginPage() {
         class="card login"
         onSubmit={async (e) => {
           e.preventDefault()
+          const credentials = [username.value, password.value] as const
           busy.value = true
-          await session.login(username.value, password.value)
+          await session.login(...credentials)
           busy.value = false
         }}
       >

@@ -7,7 +7,7 @@ import { ListState, PageHead, StatusPill } from '../components/ui'
 import { fmtInt, fmtTime } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
-import { NodeForm } from './node-form'
+import { NodeForm } from '../components/node-form'
 
 type Filter = 'all' | 'healthy' | 'failed' | 'disabled'
 

@@ -1,46 +1,29 @@
 import { useSignal } from '@preact/signals'
+import type { Channel } from '../api/types'
+import { ChannelForm, KIND_LABEL } from '../components/channel-form'
+import { DataTable, type Column } from '../components/data-table'
 import { NotOffered } from '../components/not-offered'
+import { useAction } from '../components/use-action'
 import { useLoad } from '../components/use-load'
 import { ErrorBox, Loading, PageHead } from '../components/ui'
 import { fmtTime } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
-import { ChannelForm, KIND_LABEL, type Channel } from './channel-form'
 
-interface Overview {
-  event_types: string[]
-  channel_kinds: string[]
-  channels: Channel[]
-}
-interface Delivery {
-  id: string
-  at: string
-  channel_id: string | null
-  ok?: boolean
-  status?: number
-  event_type?: string
-  error?: string
-}
+/** Where the page says the API lives when this server does not mount it. */
 const PATH = '/admin/api/notifications'
 
 /** Notification channels (webhooks), their event subscriptions, a test send and deliveries. */
 export default function NotificationsPage() {
   const { api } = useServices()
-  const overview = useLoad(() => api.get<Overview>(PATH), [])
-  const deliveries = useLoad(
-    async () => (await api.get<{ deliveries: Delivery[] }>(`${PATH}/deliveries`)).deliveries,
-    [],
-  )
+  const overview = useLoad(() => api.notifications.overview(), [])
+  const deliveries = useLoad(() => api.notifications.deliveries(), [])
   const editing = useSignal<Channel | 'new' | null>(null)
   const msg = useSignal<string | null>(null)
-  const err = useSignal<string | null>(null)
+  const action = useAction()
   const run = async (fn: () => Promise<void>) => {
-    err.value = msg.value = null
-    try {
-      await fn()
-    } catch (error) {
-      err.value = error instanceof Error ? error.message : String(error)
-    }
+    msg.value = null
+    await action.run(fn)
     await Promise.all([overview.reload(), deliveries.reload()])
   }
   const o = overview.data.value
@@ -61,6 +44,52 @@ export default function NotificationsPage() {
     )
   }
   const names = new Map(o.channels.map((c) => [c.id, c.name]))
+  const channelColumns: Column<Channel>[] = [
+    { head: t('Name'), cell: (c) => c.name },
+    { head: t('Type'), cell: (c) => KIND_LABEL[c.kind] ?? c.kind },
+    { head: 'URL', cellClass: 'mono', cell: (c) => c.url },
+    { head: t('Events'), cellClass: 'mono small', cell: (c) => c.events.join(', ') || '–' },
+    {
+      head: t('Status'),
+      cell: (c) => (
+        <span class={`pill ${c.enabled ? 'healthy' : 'disabled'}`}>
+          {c.enabled ? t('Enabled') : t('Disabled')}
+        </span>
+      ),
+    },
+    {
+      cellClass: 'num',
+      cell: (c) => (
+        <>
+          <button
+            type="button"
+            class="btn small"
+            onClick={() =>
+              void run(async () => {
+                await api.notifications.test(c.id)
+                msg.value = t('Test sent to {name}.', { name: c.name })
+              })
+            }
+          >
+            {t('Test')}
+          </button>{' '}
+          <button type="button" class="btn small" onClick={() => (editing.value = c)}>
+            {t('Edit')}
+          </button>{' '}
+          <button
+            type="button"
+            class="btn small danger"
+            onClick={() => {
+              if (confirm(t('Delete channel {name}?', { name: c.name })))
+                void run(() => api.notifications.removeChannel(c.id))
+            }}
+          >
+            {t('Delete')}
+          </button>
+        </>
+      ),
+    },
+  ]
   return (
     <section>
       <PageHead title={t('Notifications')}>
@@ -71,74 +100,20 @@ export default function NotificationsPage() {
       <p class="muted small">
         {t('Channels (webhooks) that are told when a node fails or recovers.')}
       </p>
-      <ErrorBox error={err.value} />
+      <ErrorBox error={action.error.value} />
       {msg.value && (
         <p role="status" class="note">
           {msg.value}
         </p>
       )}
-      {o.channels.length === 0 ? (
-        <p class="state">{t('No channels yet.')}</p>
-      ) : (
-        <div class="table-wrap panel">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('Name')}</th>
-                <th>{t('Type')}</th>
-                <th>URL</th>
-                <th>{t('Events')}</th>
-                <th>{t('Status')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {o.channels.map((c) => (
-                <tr key={c.id} data-testid="channel-row">
-                  <td>{c.name}</td>
-                  <td>{KIND_LABEL[c.kind] ?? c.kind}</td>
-                  <td class="mono">{c.url}</td>
-                  <td class="mono small">{c.events.join(', ') || '–'}</td>
-                  <td>
-                    <span class={`pill ${c.enabled ? 'healthy' : 'disabled'}`}>
-                      {c.enabled ? t('Enabled') : t('Disabled')}
-                    </span>
-                  </td>
-                  <td class="num">
-                    <button
-                      type="button"
-                      class="btn small"
-                      onClick={() =>
-                        void run(async () => {
-                          await api.send('POST', `${PATH}/test`, { id: c.id })
-                          msg.value = t('Test sent to {name}.', { name: c.name })
-                        })
-                      }
-                    >
-                      {t('Test')}
-                    </button>{' '}
-                    <button type="button" class="btn small" onClick={() => (editing.value = c)}>
-                      {t('Edit')}
-                    </button>{' '}
-                    <button
-                      type="button"
-                      class="btn small danger"
-                      onClick={() => {
-                        if (confirm(t('Delete channel {name}?', { name: c.name })))
-                          void run(async () => {
-                            await api.send('DELETE', `${PATH}/channels?id=${c.id}`)
-                          })
-                      }}
-                    >
-                      {t('Delete')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        status={{ loading: false, loaded: true, error: null }}
+        rows={o.channels}
+        columns={channelColumns}
+        rowKey={(c) => c.id}
+        rowAttrs={() => ({ 'data-testid': 'channel-row' })}
+        emptyText={t('No channels yet.')}
+      />
       <div class="panel">
         <h2 class="panel-title">{t('Recent deliveries')}</h2>
         {(deliveries.data.value ?? []).length === 0 ? (

@@ -1,8 +1,10 @@
 import { useSignal } from '@preact/signals'
 import type { ShareLink } from '../api/types'
 import { AccountSelect, accountName } from '../components/account-select'
-import { useLoad } from '../components/use-load'
-import { ErrorBox, ListState, OnceSecret } from '../components/ui'
+import { DataTable, type Column } from '../components/data-table'
+import { useAction } from '../components/use-action'
+import { statusOf, useLoad } from '../components/use-load'
+import { ErrorBox, OnceSecret } from '../components/ui'
 import { fmtTime } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
@@ -26,27 +28,51 @@ export function SharePanel() {
   const account = useSignal(session.me.value?.id ?? '')
   const expiry = useSignal('24h')
   const created = useSignal<string | null>(null)
-  const err = useSignal<string | null>(null)
-  const list = useLoad(
-    async () => (await api.get<{ shares: ShareLink[] }>('/admin/api/shares')).shares,
-    [],
-  )
-  const rows = list.data.value ?? []
+  const action = useAction()
+  const list = useLoad(() => api.shares.list(), [])
+  const admin = session.isAdmin.value
   const create = async (e: Event) => {
     e.preventDefault()
-    err.value = null
-    try {
-      const body = {
-        expires_in: expiry.value,
-        ...(session.isAdmin.value ? { account_id: account.value } : {}),
-      }
-      const made = await api.send<{ share_url: string }>('POST', '/admin/api/shares', body)
-      created.value = made.share_url
-      await list.reload()
-    } catch (error) {
-      err.value = error instanceof Error ? error.message : String(error)
+    const input = {
+      expires_in: expiry.value as (typeof EXPIRY)[number][0],
+      ...(admin ? { account_id: account.value } : {}),
     }
+    await action.run(async () => {
+      created.value = (await api.shares.create(input)).share_url
+      await list.reload()
+    })
   }
+  const revoke = (s: ShareLink) =>
+    void action.run(async () => {
+      await api.shares.revoke(s.id)
+      await list.reload()
+    })
+  const columns: Column<ShareLink>[] = [
+    { head: t('Link'), cellClass: 'mono', cell: (s) => `${s.prefix}…` },
+    ...(admin ? [{ head: t('Account'), cell: (s: ShareLink) => accountName(s.account_id) }] : []),
+    { head: t('Created'), cell: (s) => fmtTime(s.created_at) },
+    { head: t('Expires'), cell: (s) => (s.expires_at ? fmtTime(s.expires_at) : t('Never')) },
+    {
+      head: t('Status'),
+      cell: (s) => {
+        const state = linkState(s)
+        return (
+          <span class={`pill ${state === 'valid' ? 'healthy' : 'disabled'}`}>
+            {{ valid: t('Valid'), expired: t('Expired'), revoked: t('Revoked') }[state]}
+          </span>
+        )
+      },
+    },
+    {
+      cellClass: 'num',
+      cell: (s) =>
+        linkState(s) === 'valid' && (
+          <button type="button" class="btn small danger" onClick={() => revoke(s)}>
+            {t('Revoke')}
+          </button>
+        ),
+    },
+  ]
   return (
     <div class="panel">
       <h2 class="panel-title">{t('Share links')}</h2>
@@ -78,69 +104,15 @@ export function SharePanel() {
           </a>
         </>
       )}
-      <ErrorBox error={err.value} />
-      <ListState
-        loading={list.loading.value}
-        loaded={list.data.value !== null}
-        error={list.error.value}
-        empty={rows.length === 0}
+      <ErrorBox error={action.error.value} />
+      <DataTable
+        status={statusOf(list)}
+        rows={list.data.value ?? []}
+        columns={columns}
+        rowKey={(s) => s.id}
         emptyText={t('No share links.')}
-        onRetry={list.reload}
-      >
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('Link')}</th>
-                {session.isAdmin.value && <th>{t('Account')}</th>}
-                <th>{t('Created')}</th>
-                <th>{t('Expires')}</th>
-                <th>{t('Status')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((s) => {
-                const state = linkState(s)
-                return (
-                  <tr key={s.id}>
-                    <td class="mono">{s.prefix}…</td>
-                    {session.isAdmin.value && <td>{accountName(s.account_id)}</td>}
-                    <td>{fmtTime(s.created_at)}</td>
-                    <td>{s.expires_at ? fmtTime(s.expires_at) : t('Never')}</td>
-                    <td>
-                      <span class={`pill ${state === 'valid' ? 'healthy' : 'disabled'}`}>
-                        {{ valid: t('Valid'), expired: t('Expired'), revoked: t('Revoked') }[state]}
-                      </span>
-                    </td>
-                    <td class="num">
-                      {state === 'valid' && (
-                        <button
-                          type="button"
-                          class="btn small danger"
-                          onClick={async () => {
-                            try {
-                              await api.send(
-                                'DELETE',
-                                `/admin/api/shares?id=${encodeURIComponent(s.id)}`,
-                              )
-                              await list.reload()
-                            } catch (error) {
-                              err.value = error instanceof Error ? error.message : String(error)
-                            }
-                          }}
-                        >
-                          {t('Revoke')}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      </ListState>
+        panel={false}
+      />
     </div>
   )
 }

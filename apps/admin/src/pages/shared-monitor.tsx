@@ -1,50 +1,35 @@
 import { useSignal } from '@preact/signals'
 import { useEffect } from 'preact/hooks'
+import { AdminApiError } from '../api/http'
+import type { SharedMonitorView } from '../api/types'
 import { PrefsControls } from '../components/prefs-controls'
 import { ErrorBox, Loading, StatusPill } from '../components/ui'
 import { fmtInt, fmtTime } from '../format'
 import { t } from '../i18n'
-
-interface Shared {
-  account_name: string
-  updated_at: string
-  expires_at: string | null
-  nodes: {
-    id: string
-    name: string
-    status: string
-    active: boolean
-    requests: number
-    errors: number
-    last_success_at: string | null
-  }[]
-}
+import { useServices } from '../services'
 
 /** Without a session there is no event stream; a short poll keeps the wall current. */
 const POLL_MS = 10_000
 
 /** The public, read-only monitor behind a share link: names and states only. */
 export default function SharedMonitorPage() {
+  const { api } = useServices()
   const token = location.pathname.split('/').pop() ?? ''
-  const data = useSignal<Shared | null>(null)
+  const data = useSignal<SharedMonitorView | null>(null)
   const error = useSignal<string | null>(null)
   useEffect(() => {
     let stop = false
     const load = async () => {
       try {
-        const res = await fetch(`/api/monitor/share/${encodeURIComponent(token)}`)
+        const view = await api.shares.view(token)
         if (stop) return
-        if (!res.ok) {
-          error.value =
-            res.status === 404
-              ? t('This share link is invalid or has expired.')
-              : `HTTP ${res.status}`
-          return
-        }
-        data.value = (await res.json()) as Shared
+        data.value = view
         error.value = null
       } catch (err) {
-        if (!stop) error.value = String(err)
+        if (stop) return
+        if (!(err instanceof AdminApiError)) error.value = String(err)
+        else if (err.status === 404) error.value = t('This share link is invalid or has expired.')
+        else error.value = `HTTP ${err.status}`
       }
     }
     void load()

@@ -1,22 +1,14 @@
 import { useSignal } from '@preact/signals'
+import type { Tunnel } from '../api/types'
 import { NotOffered } from '../components/not-offered'
+import { useAction } from '../components/use-action'
 import { useLoad } from '../components/use-load'
 import { ErrorBox, Loading, PageHead } from '../components/ui'
 import { fmtTime } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
 
-interface Tunnel {
-  status: 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping' | 'error'
-  enabled: boolean
-  subdomain: string | null
-  zone: string | null
-  has_api_token: boolean
-  public_url: string | null
-  restarts: number
-  last_error: string | null
-  updated_at: string | null
-}
+/** Where the page says the API lives when this server does not mount it. */
 const PATH = '/admin/api/tunnel'
 const TONE: Record<Tunnel['status'], string> = {
   running: 'healthy',
@@ -30,23 +22,19 @@ const TONE: Record<Tunnel['status'], string> = {
 /** The Cloudflare tunnel: everyone sees its state, admins configure, start and stop it. */
 export default function TunnelPage() {
   const { api, session } = useServices()
-  const state = useLoad(() => api.get<Tunnel>(PATH), [])
+  const state = useLoad(() => api.tunnel.get(), [])
   const subdomain = useSignal<string | null>(null)
   const zone = useSignal<string | null>(null)
   const token = useSignal('')
-  const busy = useSignal(false)
-  const err = useSignal<string | null>(null)
+  const action = useAction()
+  const { busy, error: err } = action
+  /** The answer is the new state; after a failure, ask for the state instead. */
   const run = async (fn: () => Promise<Tunnel>) => {
-    busy.value = true
-    err.value = null
-    try {
+    const ok = await action.run(async () => {
       state.data.value = await fn()
-    } catch (error) {
-      err.value = error instanceof Error ? error.message : String(error)
-      await state.reload()
-    } finally {
-      busy.value = false
-    }
+    })
+    if (!ok) await state.reload()
+    return ok
   }
   const s = state.data.value
   const admin = session.isAdmin.value
@@ -86,7 +74,7 @@ export default function TunnelPage() {
                   type="button"
                   class="btn primary"
                   disabled={busy.value || s.status === 'running'}
-                  onClick={() => void run(() => api.send<Tunnel>('POST', `${PATH}/start`))}
+                  onClick={() => void run(() => api.tunnel.start())}
                 >
                   {t('Start')}
                 </button>
@@ -94,7 +82,7 @@ export default function TunnelPage() {
                   type="button"
                   class="btn"
                   disabled={busy.value || s.status === 'stopped'}
-                  onClick={() => void run(() => api.send<Tunnel>('POST', `${PATH}/stop`))}
+                  onClick={() => void run(() => api.tunnel.stop())}
                 >
                   {t('Stop')}
                 </button>
@@ -106,13 +94,12 @@ export default function TunnelPage() {
               class="panel form"
               onSubmit={(e) => {
                 e.preventDefault()
-                void run(() =>
-                  api.send<Tunnel>('PUT', PATH, {
-                    subdomain: (subdomain.value ?? s.subdomain ?? '').trim() || null,
-                    zone: (zone.value ?? s.zone ?? '').trim() || null,
-                    ...(token.value ? { api_token: token.value } : {}),
-                  }),
-                ).then(() => (token.value = ''))
+                const input = {
+                  subdomain: (subdomain.value ?? s.subdomain ?? '').trim() || null,
+                  zone: (zone.value ?? s.zone ?? '').trim() || null,
+                  ...(token.value ? { api_token: token.value } : {}),
+                }
+                void run(() => api.tunnel.update(input)).then(() => (token.value = ''))
               }}
             >
               <h2>{t('Configuration')}</h2>
@@ -149,9 +136,7 @@ export default function TunnelPage() {
                   <button
                     type="button"
                     class="btn danger"
-                    onClick={() =>
-                      void run(() => api.send<Tunnel>('PUT', PATH, { api_token: null }))
-                    }
+                    onClick={() => void run(() => api.tunnel.update({ api_token: null }))}
                   >
                     {t('Clear token')}
                   </button>

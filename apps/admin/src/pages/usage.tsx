@@ -1,15 +1,17 @@
 import { useSignal } from '@preact/signals'
 import { useEffect } from 'preact/hooks'
-import type { UsageGroup, UsageTotals } from '../api/types'
+import type { UsageGroup } from '../api/types'
+import type { UsageGroupBy, UsageScope } from '../api/usage'
 import { AccountSelect } from '../components/account-select'
+import { DataTable, type Column } from '../components/data-table'
 import { useLoad } from '../components/use-load'
-import { ErrorBox, Loading, PageHead } from '../components/ui'
+import { ErrorBox, PageHead } from '../components/ui'
 import { fmtCompact, fmtInt, fmtMs, fmtPct, fmtUsd } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
-import { UsageLogs, type UsageQuery } from './usage-logs'
+import { UsageLogs } from './usage-logs'
 
-type Tab = 'model' | 'node' | 'key' | 'logs'
+type Tab = UsageGroupBy | 'logs'
 
 /** `<input type=datetime-local>` speaks local time without a zone; the API wants RFC 3339. */
 const toIso = (local: string) => (local ? new Date(local).toISOString() : undefined)
@@ -18,57 +20,49 @@ const toLocal = (ms: number) => {
   return d.toISOString().slice(0, 16)
 }
 
-function Groups({ query, by }: { query: UsageQuery; by: 'model' | 'node' | 'key' }) {
+const number = (head: string, pick: (g: UsageGroup) => string): Column<UsageGroup> => ({
+  head,
+  headClass: 'num',
+  cellClass: 'num',
+  cell: pick,
+})
+
+function Groups({ query, by }: { query: UsageScope; by: UsageGroupBy }) {
   const { api } = useServices()
-  const res = useLoad(
-    async () =>
-      (
-        await api.get<{ groups: UsageGroup[] }>('/admin/api/usage/summary', {
-          ...query,
-          group_by: by,
-        })
-      ).groups,
-    [JSON.stringify(query), by],
-  )
-  if (res.data.value === null)
-    return res.error.value ? <ErrorBox error={res.error.value} /> : <Loading />
-  const rows = [...res.data.value].sort(
+  const res = useLoad(() => api.usage.groups(query, by), [JSON.stringify(query), by])
+  const rows = [...(res.data.value ?? [])].sort(
     (a, b) => b.cost_usd - a.cost_usd || b.requests - a.requests,
   )
-  if (rows.length === 0) return <p class="state">{t('No requests in this range.')}</p>
+  const columns: Column<UsageGroup>[] = [
+    {
+      head: { model: t('Model'), node: t('Node'), key: t('Key') }[by],
+      cellClass: by === 'model' ? 'mono' : '',
+      cell: (g) => g.name ?? g.key,
+    },
+    number(t('Requests'), (g) => fmtInt(g.requests)),
+    number(t('Errors'), (g) => fmtInt(g.errors)),
+    number(t('Input'), (g) => fmtInt(g.input_tokens)),
+    number(t('Output'), (g) => fmtInt(g.output_tokens)),
+    number(t('Cache read'), (g) => fmtInt(g.cache_read_input_tokens)),
+    number(t('Cache write'), (g) => fmtInt(g.cache_creation_input_tokens)),
+    number(t('Avg latency'), (g) => fmtMs(g.avg_duration_ms)),
+    number(t('Cost'), (g) => fmtUsd(g.cost_usd)),
+  ]
+  // No retry button here: the page's Refresh and filters load again.
+  const status = {
+    loading: res.loading.value,
+    loaded: res.data.value !== null,
+    error: res.error.value,
+  }
   return (
-    <div class="table-wrap panel">
-      <table data-testid={`groups-${by}`}>
-        <thead>
-          <tr>
-            <th>{{ model: t('Model'), node: t('Node'), key: t('Key') }[by]}</th>
-            <th class="num">{t('Requests')}</th>
-            <th class="num">{t('Errors')}</th>
-            <th class="num">{t('Input')}</th>
-            <th class="num">{t('Output')}</th>
-            <th class="num">{t('Cache read')}</th>
-            <th class="num">{t('Cache write')}</th>
-            <th class="num">{t('Avg latency')}</th>
-            <th class="num">{t('Cost')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((g) => (
-            <tr key={g.key}>
-              <td class={by === 'model' ? 'mono' : ''}>{g.name ?? g.key}</td>
-              <td class="num">{fmtInt(g.requests)}</td>
-              <td class="num">{fmtInt(g.errors)}</td>
-              <td class="num">{fmtInt(g.input_tokens)}</td>
-              <td class="num">{fmtInt(g.output_tokens)}</td>
-              <td class="num">{fmtInt(g.cache_read_input_tokens)}</td>
-              <td class="num">{fmtInt(g.cache_creation_input_tokens)}</td>
-              <td class="num">{fmtMs(g.avg_duration_ms)}</td>
-              <td class="num">{fmtUsd(g.cost_usd)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      status={status}
+      rows={rows}
+      columns={columns}
+      rowKey={(g) => g.key}
+      emptyText={t('No requests in this range.')}
+      testId={`groups-${by}`}
+    />
   )
 }
 
@@ -83,17 +77,14 @@ export default function UsagePage() {
   useEffect(() => {
     if (!nodes.loaded.value) void nodes.load()
   }, [])
-  const query: UsageQuery = {
+  const query: UsageScope = {
     account_id: account.value || undefined,
     node_id: nodeId.value || undefined,
     from: toIso(from.value),
     to: toIso(to.value),
   }
   const logsQuery = { ...query, model: model.value.trim() || undefined }
-  const totals = useLoad(
-    () => api.get<UsageTotals>('/admin/api/usage/summary', query),
-    [JSON.stringify(query)],
-  )
+  const totals = useLoad(() => api.usage.summary(query), [JSON.stringify(query)])
   const tot = totals.data.value
   return (
     <section>

@@ -1,6 +1,6 @@
 // Baseline 2, the naive same-stack proxy: Hono + @hono/node-server, global fetch() upstream, bodies
 // streamed both ways. No auth, logging, retries or parsing. It matches the "hono" row of
-// shared/reference/perf.md. Env: UPSTREAM_URL, PORT (0 = any; printed on stdout).
+// apps/proxy/bench/README.md. Env: UPSTREAM_URL, PORT (0 = any; printed on stdout).
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 

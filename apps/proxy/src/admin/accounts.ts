@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { Hono } from 'hono'
 import { isStoreError, type Account } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
+import { publishConfigChanged } from './config-events'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError, notFound } from './errors'
 import type { TrustedProxies } from './request-meta'
-import { requireAdmin } from './roles'
-import type { RouteDoc } from './route-doc'
+import { defineRoute, type RouteGroup } from './route-table'
 import type { accountAnswer } from './responses'
 import { accountsAnswer, createdAccountAnswer } from './responses'
-import { jsonBody, queryOf } from './validate'
 
 // qcc_plus clients send "" for "keep as is"; treat it as absent.
 const keepIfEmpty = <T extends z.ZodType>(schema: T) =>
@@ -50,164 +48,154 @@ const view = (a: Account, prefix: string | undefined): z.infer<typeof accountAns
 })
 
 /** `GET|POST|PUT|DELETE /admin/api/accounts` (qcc_plus-compatible). */
-export function accountRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
+export function accountRoutes(
+  api: RouteGroup<AdminEnv>,
+  deps: AdminDeps,
+  trusted: TrustedProxies,
+): void {
   const { store } = deps
-  const changed = (accountId: string) =>
-    deps.events.publish({
-      type: 'config.changed',
-      accountId,
-      data: { at: new Date(deps.now()).toISOString() },
-    })
 
-  app.get('/accounts', async (c) => {
-    const me = c.get('account')
-    const accounts = me.isAdmin ? await store.listAccounts() : [me]
-    const prefixes = await keyPrefixes(deps)
-    return c.json({ accounts: accounts.map((a) => view(a, prefixes.get(a.id))) })
-  })
-
-  app.post('/accounts', async (c) => {
-    requireAdmin(c)
-    const body = await jsonBody(c, createAccountBody)
-    // No password: the account is used through its proxy key until an admin sets one.
-    const password = body.password ?? randomBytes(32).toString('base64url')
-    const account = await store.createAccount({ name: body.name, password, isAdmin: body.is_admin })
-    let issued
-    try {
-      issued = await store.createProxyKey({
-        accountId: account.id,
-        name: 'default',
-        key: body.proxy_api_key,
-      })
-    } catch (err) {
-      await store.deleteAccount(account.id)
-      if (isStoreError(err, 'conflict')) throw new ApiError(409, 'proxy_api_key: already in use')
-      throw err
-    }
-    await audit(c, deps, trusted, {
-      action: 'account.create',
-      accountId: account.id,
-      targetType: 'account',
-      targetId: account.id,
-      detail: { name: account.name, is_admin: account.isAdmin },
-    })
-    changed(account.id)
-    return c.json(
-      {
-        id: account.id,
-        name: account.name,
-        is_admin: account.isAdmin,
-        proxy_api_key: issued.secret,
-      },
-      201,
-    )
-  })
-
-  app.put('/accounts', async (c) => {
-    const me = c.get('account')
-    const { id } = queryOf(c, idQuery)
-    // Ownership before validation: another tenant's id is 404 whatever the body says.
-    if (!me.isAdmin && id !== me.id) throw notFound('account not found')
-    const target = await store.getAccount(id)
-    if (!target) throw notFound('account not found')
-    const body = await jsonBody(c, updateAccountBody)
-    if (!me.isAdmin) {
-      if (body.is_admin !== undefined || body.disabled !== undefined) {
-        throw new ApiError(403, 'only an admin may change is_admin or disabled')
-      }
-      if (body.password !== undefined || body.proxy_api_key !== undefined) {
-        throw new ApiError(403, 'use /admin/api/me/password and /admin/api/keys')
-      }
-      // SPEC 9: a tenant cannot take a name that passes for another account (`Admin`).
-      if (body.name !== undefined && body.name !== target.name) {
-        throw new ApiError(403, 'only an admin may rename an account')
-      }
-    }
-    if (me.isAdmin && id === me.id && (body.is_admin === false || body.disabled === true)) {
-      if ((await store.countAdmins()) <= 1)
-        throw new ApiError(409, 'the last admin cannot be demoted or disabled')
-    }
-    const updated = await store.updateAccount(id, {
-      name: body.name,
-      password: body.password,
-      isAdmin: body.is_admin,
-      disabled: body.disabled,
-    })
-    if (!updated) throw notFound('account not found')
-    if (body.proxy_api_key !== undefined) {
-      // qcc_plus semantics: the account's key is replaced by the chosen one.
-      const old = (await store.listProxyKeys(id)).filter((k) => !k.revokedAt)
-      try {
-        await store.createProxyKey({ accountId: id, name: 'default', key: body.proxy_api_key })
-      } catch (err) {
-        if (isStoreError(err, 'conflict')) throw new ApiError(409, 'proxy_api_key: already in use')
-        throw err
-      }
-      for (const k of old) await store.revokeProxyKey(k.id)
-    }
-    await audit(c, deps, trusted, {
-      action: 'account.update',
-      accountId: id,
-      targetType: 'account',
-      targetId: id,
-      detail: {
-        fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined),
-      },
-    })
-    changed(id)
-    return c.json({ id })
-  })
-
-  app.delete('/accounts', async (c) => {
-    const me = c.get('account')
-    const { id } = queryOf(c, idQuery)
-    if (!me.isAdmin)
-      throw id === me.id ? new ApiError(403, 'admin only') : notFound('account not found')
-    if (id === me.id) throw new ApiError(409, 'an admin cannot delete their own account')
-    if (!(await store.deleteAccount(id))) throw notFound('account not found')
-    await audit(c, deps, trusted, {
-      action: 'account.delete',
-      accountId: null,
-      targetType: 'account',
-      targetId: id,
-    })
-    changed(id)
-    return c.json({ deleted: id })
-  })
-  return app
-}
-
-export const accountDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/accounts',
+  defineRoute(api, 'GET /accounts', {
     summary: 'Accounts (a tenant sees only its own)',
-    auth: 'session',
     response: accountsAnswer,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/accounts',
+    handler: async (c) => {
+      const me = c.get('account')
+      const accounts = me.isAdmin ? await store.listAccounts() : [me]
+      const prefixes = await keyPrefixes(deps)
+      return c.json({ accounts: accounts.map((a) => view(a, prefixes.get(a.id))) })
+    },
+  })
+
+  defineRoute(api, 'POST /accounts', {
     summary: 'Create an account with its first proxy key',
     auth: 'admin',
     body: createAccountBody,
     response: createdAccountAnswer,
     status: 201,
-  },
-  {
-    method: 'put',
-    path: '/admin/api/accounts',
+    handler: async (c, input) => {
+      const body = await input.body()
+      // No password: the account is used through its proxy key until an admin sets one.
+      const password = body.password ?? randomBytes(32).toString('base64url')
+      const account = await store.createAccount({
+        name: body.name,
+        password,
+        isAdmin: body.is_admin,
+      })
+      let issued
+      try {
+        issued = await store.createProxyKey({
+          accountId: account.id,
+          name: 'default',
+          key: body.proxy_api_key,
+        })
+      } catch (err) {
+        await store.deleteAccount(account.id)
+        if (isStoreError(err, 'conflict'))
+          throw new ApiError('conflict', 'proxy_api_key: already in use')
+        throw err
+      }
+      await audit(c, deps, trusted, {
+        action: 'account.create',
+        accountId: account.id,
+        targetType: 'account',
+        targetId: account.id,
+        detail: { name: account.name, is_admin: account.isAdmin },
+      })
+      publishConfigChanged(deps, account.id)
+      return c.json(
+        {
+          id: account.id,
+          name: account.name,
+          is_admin: account.isAdmin,
+          proxy_api_key: issued.secret,
+        },
+        201,
+      )
+    },
+  })
+
+  defineRoute(api, 'PUT /accounts', {
     summary: 'Update an account (partial)',
-    auth: 'session',
     query: idQuery,
     body: updateAccountBody,
-  },
-  {
-    method: 'delete',
-    path: '/admin/api/accounts',
-    summary: 'Delete an account with its keys, nodes and sessions',
-    auth: 'admin',
+    handler: async (c, input) => {
+      const me = c.get('account')
+      const { id } = input.query
+      // Ownership before validation: another tenant's id is 404 whatever the body says.
+      if (!me.isAdmin && id !== me.id) throw notFound('account not found')
+      const target = await store.getAccount(id)
+      if (!target) throw notFound('account not found')
+      const body = await input.body()
+      if (!me.isAdmin) {
+        if (body.is_admin !== undefined || body.disabled !== undefined) {
+          throw new ApiError('forbidden', 'only an admin may change is_admin or disabled')
+        }
+        if (body.password !== undefined || body.proxy_api_key !== undefined) {
+          throw new ApiError('forbidden', 'use /admin/api/me/password and /admin/api/keys')
+        }
+        // docs/contract.md §9: a tenant cannot take a name that passes for another account (`Admin`).
+        if (body.name !== undefined && body.name !== target.name) {
+          throw new ApiError('forbidden', 'only an admin may rename an account')
+        }
+      }
+      if (me.isAdmin && id === me.id && (body.is_admin === false || body.disabled === true)) {
+        if ((await store.countAdmins()) <= 1)
+          throw new ApiError('conflict', 'the last admin cannot be demoted or disabled')
+      }
+      const updated = await store.updateAccount(id, {
+        name: body.name,
+        password: body.password,
+        isAdmin: body.is_admin,
+        disabled: body.disabled,
+      })
+      if (!updated) throw notFound('account not found')
+      if (body.proxy_api_key !== undefined) {
+        // qcc_plus semantics: the account's key is replaced by the chosen one.
+        const old = (await store.listProxyKeys(id)).filter((k) => !k.revokedAt)
+        try {
+          await store.createProxyKey({ accountId: id, name: 'default', key: body.proxy_api_key })
+        } catch (err) {
+          if (isStoreError(err, 'conflict'))
+            throw new ApiError('conflict', 'proxy_api_key: already in use')
+          throw err
+        }
+        for (const k of old) await store.revokeProxyKey(k.id)
+      }
+      await audit(c, deps, trusted, {
+        action: 'account.update',
+        accountId: id,
+        targetType: 'account',
+        targetId: id,
+        detail: {
+          fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined),
+        },
+      })
+      publishConfigChanged(deps, id)
+      return c.json({ id })
+    },
+  })
+
+  defineRoute(api, 'DELETE /accounts', {
+    // Checked by the handler, not as `auth: 'admin'`: another account's id is 404 for a tenant.
+    summary:
+      'Delete an account with its keys, nodes and sessions (admins only: 403 for a tenant on ' +
+      'its own account, 404 on any other)',
     query: idQuery,
-  },
-]
+    handler: async (c, input) => {
+      const me = c.get('account')
+      const { id } = input.query
+      if (!me.isAdmin)
+        throw id === me.id ? new ApiError('forbidden', 'admin only') : notFound('account not found')
+      if (id === me.id) throw new ApiError('conflict', 'an admin cannot delete their own account')
+      if (!(await store.deleteAccount(id))) throw notFound('account not found')
+      await audit(c, deps, trusted, {
+        action: 'account.delete',
+        accountId: null,
+        targetType: 'account',
+        targetId: id,
+      })
+      publishConfigChanged(deps, id)
+      return c.json({ deleted: id })
+    },
+  })
+}

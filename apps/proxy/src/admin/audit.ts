@@ -1,11 +1,9 @@
 import type { Context } from 'hono'
-import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { clientAddress, type TrustedProxies } from './request-meta'
 import { accountScope } from './roles'
-import type { RouteDoc } from './route-doc'
-import { queryOf } from './validate'
+import { defineRoute, type RouteGroup } from './route-table'
 
 export interface AuditEntry {
   action: string
@@ -48,46 +46,37 @@ export const auditQuery = z.object({
 })
 
 /** `GET /admin/api/audit`: admins see every account's entries, tenants their own account's. */
-export function auditRoutes(deps: AdminDeps): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
-  app.get('/audit', async (c) => {
-    const q = queryOf(c, auditQuery)
-    const accountId = await accountScope(
-      c,
-      deps,
-      q.account_id ?? (c.get('account').isAdmin ? '*' : undefined),
-    )
-    const entries = await deps.store.listAudit({
-      accountId,
-      action: q.action,
-      from: q.from ? new Date(q.from) : undefined,
-      to: q.to ? new Date(q.to) : undefined,
-      limit: q.limit,
-      offset: q.offset,
-    })
-    return c.json({
-      entries: entries.map((e) => ({
-        id: e.id,
-        at: e.at.toISOString(),
-        actor_id: e.actorId,
-        account_id: e.accountId,
-        action: e.action,
-        target_type: e.targetType,
-        target_id: e.targetId,
-        ip: e.ip,
-        detail: e.detail,
-      })),
-    })
-  })
-  return app
-}
-
-export const auditDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/audit',
+export function auditRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
+  defineRoute(api, 'GET /audit', {
     summary: 'Audit log of admin actions, newest first',
-    auth: 'session',
     query: auditQuery,
-  },
-]
+    handler: async (c, { query: q }) => {
+      const accountId = await accountScope(
+        c,
+        deps,
+        q.account_id ?? (c.get('account').isAdmin ? '*' : undefined),
+      )
+      const entries = await deps.store.listAudit({
+        accountId,
+        action: q.action,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        limit: q.limit,
+        offset: q.offset,
+      })
+      return c.json({
+        entries: entries.map((e) => ({
+          id: e.id,
+          at: e.at.toISOString(),
+          actor_id: e.actorId,
+          account_id: e.accountId,
+          action: e.action,
+          target_type: e.targetType,
+          target_id: e.targetId,
+          ip: e.ip,
+          detail: e.detail,
+        })),
+      })
+    },
+  })
+}

@@ -1,15 +1,16 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
+import type { BlankEnv } from 'hono/types'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
 import { isDefaultPassword } from '../default-credentials'
 import { clientAddress, clientOrigin, type TrustedProxies } from './request-meta'
-import type { RouteDoc } from './route-doc'
+import { defineRoute, type RouteGroup } from './route-table'
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './sessions'
 import type { Admission, LoginThrottle } from './throttle'
 import { meAnswer } from './responses'
-import { jsonBody, readJson } from './validate'
+import { readJson } from './validate'
 import { audit } from './audit'
 
 export const loginBody = z.object({
@@ -29,7 +30,7 @@ function refused(admission: Extract<Admission, { ok: false }>): ApiError {
     admission.reason === 'busy'
       ? 'too many password checks at once, try again shortly'
       : 'too many login attempts, try again later'
-  return new ApiError(429, message, {
+  return new ApiError('too_many_requests', message, {
     'retry-after': String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000))),
   })
 }
@@ -44,62 +45,69 @@ async function loginFields(c: Context): Promise<unknown> {
 
 /**
  * `POST /login` (form or JSON) and `POST /logout`, outside the session guard. `throttle` is the
- * process's one login throttle, shared with the password change (SPEC 9).
+ * process's one login throttle, shared with the password change (docs/contract.md §9).
  */
 export function loginRoutes(
+  root: RouteGroup<BlankEnv>,
   deps: AdminDeps,
   trusted: TrustedProxies,
   throttle: LoginThrottle,
-): Hono {
-  const app = new Hono()
-
-  app.post('/login', async (c) => {
-    const isJson = (c.req.header('content-type') ?? '').includes('application/json')
-    const parsed = loginBody.safeParse(await loginFields(c))
-    if (!parsed.success) throw new ApiError(401, FAILED)
-    const { username, password } = parsed.data
-    const client = clientOrigin(c, trusted)
-    const address = client.address
-    // Counted before anything is hashed, so parallel attempts cannot outrun the count.
-    const admission = throttle.admit(username, address)
-    if (!admission.ok) throw refused(admission)
-    const { ticket } = admission
-    let account
-    try {
-      // SPEC 9: a default password works from this machine only; elsewhere it is a wrong one
-      // (and costs no hash).
-      account =
-        isDefaultPassword(password) && !client.loopback
-          ? null
-          : await deps.store.verifyPassword(username, password)
-    } catch (err) {
-      ticket.abandoned()
-      throw err
-    }
-    if (!account) {
-      ticket.failed()
-      deps.logger.info({ address }, 'login failed')
-      throw new ApiError(401, FAILED)
-    }
-    ticket.succeeded()
-    // A new id on every login; a session cookie brought along is dropped (no fixation).
-    const previous = getCookie(c, SESSION_COOKIE)
-    if (previous) await deps.store.deleteSession(previous)
-    const session = await deps.store.createSession(account.id, deps.sessionTtlMs)
-    setSessionCookie(c, session.id, deps.sessionTtlMs, trusted)
-    deps.logger.info({ account_id: account.id, address }, 'login')
-    if (!isJson) return c.redirect('/admin', 302)
-    return c.json({ id: account.id, name: account.name, is_admin: account.isAdmin })
+): void {
+  defineRoute(root, 'POST /login', {
+    summary: 'Log in (form or JSON); sets session_token',
+    body: loginBody,
+    response: meAnswer,
+    // The body is read here, not through `body()`: it may be a form, and a bad one fails the login.
+    handler: async (c) => {
+      const isJson = (c.req.header('content-type') ?? '').includes('application/json')
+      const parsed = loginBody.safeParse(await loginFields(c))
+      if (!parsed.success) throw new ApiError('not_logged_in', FAILED)
+      const { username, password } = parsed.data
+      const client = clientOrigin(c, trusted)
+      const address = client.address
+      // Counted before anything is hashed, so parallel attempts cannot outrun the count.
+      const admission = throttle.admit(username, address)
+      if (!admission.ok) throw refused(admission)
+      const { ticket } = admission
+      let account
+      try {
+        // docs/contract.md §9: a default password works from this machine only; elsewhere it is a wrong one
+        // (and costs no hash).
+        account =
+          isDefaultPassword(password) && !client.loopback
+            ? null
+            : await deps.store.verifyPassword(username, password)
+      } catch (err) {
+        ticket.abandoned()
+        throw err
+      }
+      if (!account) {
+        ticket.failed()
+        deps.logger.info({ address }, 'login failed')
+        throw new ApiError('not_logged_in', FAILED)
+      }
+      ticket.succeeded()
+      // A new id on every login; a session cookie brought along is dropped (no fixation).
+      const previous = getCookie(c, SESSION_COOKIE)
+      if (previous) await deps.store.deleteSession(previous)
+      const session = await deps.store.createSession(account.id, deps.sessionTtlMs)
+      setSessionCookie(c, session.id, deps.sessionTtlMs, trusted)
+      deps.logger.info({ account_id: account.id, address }, 'login')
+      if (!isJson) return c.redirect('/admin', 302)
+      return c.json({ id: account.id, name: account.name, is_admin: account.isAdmin })
+    },
   })
 
-  app.post('/logout', async (c) => {
-    const id = getCookie(c, SESSION_COOKIE)
-    if (id) await deps.store.deleteSession(id)
-    clearSessionCookie(c)
-    if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ ok: true })
-    return c.redirect('/login', 302)
+  defineRoute(root, 'POST /logout', {
+    summary: 'Log out; clears session_token',
+    handler: async (c) => {
+      const id = getCookie(c, SESSION_COOKIE)
+      if (id) await deps.store.deleteSession(id)
+      clearSessionCookie(c)
+      if ((c.req.header('accept') ?? '').includes('application/json')) return c.json({ ok: true })
+      return c.redirect('/login', 302)
+    },
   })
-  return app
 }
 
 /**
@@ -107,70 +115,51 @@ export function loginRoutes(
  * check goes through the login throttle: the same cap on checks at once, the same locks.
  */
 export function meRoutes(
+  api: RouteGroup<AdminEnv>,
   deps: AdminDeps,
   trusted: TrustedProxies,
   throttle: LoginThrottle,
-): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
-  app.get('/me', (c) => {
-    const me = c.get('account')
-    return c.json({ id: me.id, name: me.name, is_admin: me.isAdmin })
-  })
-
-  app.post('/me/password', async (c) => {
-    const me = c.get('account')
-    const body = await jsonBody(c, passwordBody)
-    const admission = throttle.admit(me.name, clientAddress(c, trusted))
-    if (!admission.ok) throw refused(admission)
-    let ok
-    try {
-      ok = await deps.store.verifyPassword(me.name, body.current)
-    } catch (err) {
-      admission.ticket.abandoned()
-      throw err
-    }
-    if (!ok) {
-      admission.ticket.failed()
-      throw new ApiError(403, 'current: wrong password')
-    }
-    admission.ticket.succeeded()
-    // The store drops every session of the account; the caller gets a fresh one.
-    await deps.store.updateAccount(me.id, { password: body.new })
-    const session = await deps.store.createSession(me.id, deps.sessionTtlMs)
-    setSessionCookie(c, session.id, deps.sessionTtlMs, trusted)
-    await audit(c, deps, trusted, {
-      action: 'account.password',
-      accountId: me.id,
-      targetType: 'account',
-      targetId: me.id,
-    })
-    return c.json({ ok: true })
-  })
-  return app
-}
-
-export const authDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/login',
-    summary: 'Log in (form or JSON); sets session_token',
-    auth: 'public',
-    body: loginBody,
-    response: meAnswer,
-  },
-  { method: 'post', path: '/logout', summary: 'Log out; clears session_token', auth: 'public' },
-  {
-    method: 'get',
-    path: '/admin/api/me',
+): void {
+  defineRoute(api, 'GET /me', {
     summary: 'The logged-in account',
-    auth: 'session',
     response: meAnswer,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/me/password',
+    handler: (c) => {
+      const me = c.get('account')
+      return c.json({ id: me.id, name: me.name, is_admin: me.isAdmin })
+    },
+  })
+
+  defineRoute(api, 'POST /me/password', {
     summary: "Change one's own password",
-    auth: 'session',
     body: passwordBody,
-  },
-]
+    handler: async (c, input) => {
+      const me = c.get('account')
+      const body = await input.body()
+      const admission = throttle.admit(me.name, clientAddress(c, trusted))
+      if (!admission.ok) throw refused(admission)
+      let ok
+      try {
+        ok = await deps.store.verifyPassword(me.name, body.current)
+      } catch (err) {
+        admission.ticket.abandoned()
+        throw err
+      }
+      if (!ok) {
+        admission.ticket.failed()
+        throw new ApiError('forbidden', 'current: wrong password')
+      }
+      admission.ticket.succeeded()
+      // The store drops every session of the account; the caller gets a fresh one.
+      await deps.store.updateAccount(me.id, { password: body.new })
+      const session = await deps.store.createSession(me.id, deps.sessionTtlMs)
+      setSessionCookie(c, session.id, deps.sessionTtlMs, trusted)
+      await audit(c, deps, trusted, {
+        action: 'account.password',
+        accountId: me.id,
+        targetType: 'account',
+        targetId: me.id,
+      })
+      return c.json({ ok: true })
+    },
+  })
+}

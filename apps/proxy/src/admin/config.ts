@@ -1,15 +1,16 @@
-import { Hono } from 'hono'
+import { effectiveSettings } from '@qcc/core'
 import type { Account } from '@qcc/store'
 import { z } from 'zod'
+import { envSettings } from '../routing/settings'
 import { audit } from './audit'
+import { publishConfigChanged } from './config-events'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
 import type { TrustedProxies } from './request-meta'
 import { targetAccount } from './roles'
-import type { RouteDoc } from './route-doc'
+import { defineRoute, type RouteGroup } from './route-table'
 import { configAnswer } from './responses'
 import { TENANT_MIN_HEALTH_INTERVAL_SEC } from './tenant-caps'
-import { jsonBody, queryOf } from './validate'
 
 export const configQuery = z.object({ account_id: z.string().max(64).optional() })
 // null unsets an override (back to the env value, read live)
@@ -26,86 +27,80 @@ export const configBody = z.object({
     .optional(),
 })
 
+const seconds = (ms: number | null) => (ms === null ? null : ms / 1000)
+// The store keeps core's milliseconds; absent (keep) and null (unset) pass through.
+const millis = (sec: number | null | undefined) => (typeof sec === 'number' ? sec * 1000 : sec)
+
 /**
- * Per-account settings: effective values (override, else env) plus the overrides themselves,
- * so the console can show which ones are inherited.
+ * Per-account settings: the values in force (core's `effectiveSettings`, as routing applies
+ * them) plus the overrides themselves, so the console can show which ones are inherited.
  */
 function configView(account: Account, deps: AdminDeps): z.infer<typeof configAnswer> {
   const s = account.settings
+  const e = effectiveSettings(s, envSettings(deps.env))
   return {
     account_id: account.id,
-    retries: s.retries ?? deps.env.PROXY_RETRY_MAX,
-    fail_limit: s.failLimit ?? deps.env.PROXY_FAIL_THRESHOLD,
-    health_interval_sec: s.healthIntervalSec ?? deps.env.PROXY_HEALTH_INTERVAL_SEC,
-    sticky_ttl_sec: s.stickyTtlSec ?? deps.env.PROXY_STICKY_TTL_SEC,
+    retries: e.retryMax,
+    fail_limit: e.failThreshold,
+    health_interval_sec: e.healthIntervalMs / 1000,
+    sticky_ttl_sec: e.stickyTtlMs / 1000,
     overrides: {
-      retries: s.retries,
-      fail_limit: s.failLimit,
-      health_interval_sec: s.healthIntervalSec,
-      sticky_ttl_sec: s.stickyTtlSec,
+      retries: s.retryMax,
+      fail_limit: s.failThreshold,
+      health_interval_sec: seconds(s.healthIntervalMs),
+      sticky_ttl_sec: seconds(s.stickyTtlMs),
     },
   }
 }
 
 /** `GET|PUT /admin/api/config[?account_id=]`. */
-export function configRoutes(deps: AdminDeps, trusted: TrustedProxies): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
-  app.get('/config', async (c) => {
-    const account = await targetAccount(c, deps, queryOf(c, configQuery).account_id)
-    return c.json(configView(account, deps))
-  })
-  app.put('/config', async (c) => {
-    const account = await targetAccount(c, deps, queryOf(c, configQuery).account_id)
-    const body = await jsonBody(c, configBody)
-    // A tenant's many nodes probed every second would flood whatever hosts they name (SPEC 9).
-    const interval = body.health_interval_sec
-    const tenant = !c.get('account').isAdmin
-    if (tenant && typeof interval === 'number' && interval < TENANT_MIN_HEALTH_INTERVAL_SEC) {
-      throw new ApiError(
-        400,
-        `health_interval_sec: at least ${TENANT_MIN_HEALTH_INTERVAL_SEC} when set by a tenant`,
-      )
-    }
-    const updated = await deps.store.updateAccount(account.id, {
-      settings: {
-        retries: body.retries,
-        failLimit: body.fail_limit,
-        healthIntervalSec: body.health_interval_sec,
-        stickyTtlSec: body.sticky_ttl_sec,
-      },
-    })
-    await audit(c, deps, trusted, {
-      action: 'config.update',
-      accountId: account.id,
-      targetType: 'account',
-      targetId: account.id,
-      detail: body,
-    })
-    deps.events.publish({
-      type: 'config.changed',
-      accountId: account.id,
-      data: { at: new Date(deps.now()).toISOString() },
-    })
-    return c.json({ status: 'updated', ...configView(updated ?? account, deps) })
-  })
-  return app
-}
-
-export const configDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/config',
+export function configRoutes(
+  api: RouteGroup<AdminEnv>,
+  deps: AdminDeps,
+  trusted: TrustedProxies,
+): void {
+  defineRoute(api, 'GET /config', {
     summary: 'Effective per-account settings and overrides',
-    auth: 'session',
     query: configQuery,
     response: configAnswer,
-  },
-  {
-    method: 'put',
-    path: '/admin/api/config',
+    handler: async (c, { query }) => {
+      const account = await targetAccount(c, deps, query.account_id)
+      return c.json(configView(account, deps))
+    },
+  })
+  defineRoute(api, 'PUT /config', {
     summary: `Set per-account overrides (null unsets; health_interval_sec 1 to 3600, at least ${TENANT_MIN_HEALTH_INTERVAL_SEC} from a tenant)`,
-    auth: 'session',
     query: configQuery,
     body: configBody,
-  },
-]
+    handler: async (c, input) => {
+      const account = await targetAccount(c, deps, input.query.account_id)
+      const body = await input.body()
+      // A tenant's many nodes probed every second would flood whatever hosts they name (docs/contract.md §9).
+      const interval = body.health_interval_sec
+      const tenant = !c.get('account').isAdmin
+      if (tenant && typeof interval === 'number' && interval < TENANT_MIN_HEALTH_INTERVAL_SEC) {
+        throw new ApiError(
+          'invalid_request',
+          `health_interval_sec: at least ${TENANT_MIN_HEALTH_INTERVAL_SEC} when set by a tenant`,
+        )
+      }
+      const updated = await deps.store.updateAccount(account.id, {
+        settings: {
+          retryMax: body.retries,
+          failThreshold: body.fail_limit,
+          healthIntervalMs: millis(body.health_interval_sec),
+          stickyTtlMs: millis(body.sticky_ttl_sec),
+        },
+      })
+      await audit(c, deps, trusted, {
+        action: 'config.update',
+        accountId: account.id,
+        targetType: 'account',
+        targetId: account.id,
+        detail: body,
+      })
+      publishConfigChanged(deps, account.id)
+      return c.json({ status: 'updated', ...configView(updated ?? account, deps) })
+    },
+  })
+}

@@ -2,6 +2,8 @@ import type { Account, Store } from '@qcc/store'
 import type { Env } from '../env'
 import type { EventBus } from '../events/bus'
 import type { Logger } from '../observability/logger'
+import type { TrustedProxies } from './request-meta'
+import type { RouteGroup } from './route-table'
 
 /** What every admin route module is built from. */
 export interface AdminDeps {
@@ -16,10 +18,12 @@ export interface AdminDeps {
   now: () => number
   /** Aborted when the server starts shutting down: live event streams end at once. */
   shutdown?: AbortSignal
-  /** This replica's routing applying admin changes; mutations answer once it has (SPEC 9). */
+  /** This replica's routing applying admin changes; mutations answer once it has (docs/contract.md §9). */
   routing?: RoutingBarrier
   /** True while qcc's Cloudflare Tunnel runs (its `cf-connecting-ip` then names the client). */
   tunnelRunning?: () => boolean
+  /** Names each admin request (`x-qcc-request-id`, `request_id` in error bodies). */
+  newRequestId: () => string
 }
 
 /**
@@ -36,5 +40,16 @@ export type AdminEnv = {
   Variables: {
     account: Account
     sessionId: string
+    requestId: string
   }
 }
+
+/**
+ * A route module of another area (tunnel, notifications): defines its routes in the admin API,
+ * behind the same guards as every other admin route.
+ */
+export type AdminRouteModule = (
+  api: RouteGroup<AdminEnv>,
+  deps: AdminDeps,
+  trusted: TrustedProxies,
+) => void

@@ -13,7 +13,7 @@ export interface CsrfOptions {
 }
 
 /**
- * Cross-site request forgery guard for state changes (reliability A3). A browser sends `Origin`
+ * Cross-site request forgery guard for state changes (docs/reliability.md A3). A browser sends `Origin`
  * on every cross-origin POST, so a foreign `Origin` (or `Sec-Fetch-Site: cross-site`) is refused.
  * Bodies must be JSON: a cross-site page can only send "simple" content types without a
  * preflight, so requiring `application/json` closes the form and `text/plain` tricks too.
@@ -23,7 +23,7 @@ export function csrfGuard(options: CsrfOptions): MiddlewareHandler {
   return async function csrf(c, next) {
     if (!UNSAFE.has(c.req.method)) return next()
     if (c.req.header('sec-fetch-site') === 'cross-site') {
-      throw new ApiError(403, 'cross-site request refused')
+      throw new ApiError('forbidden', 'cross-site request refused')
     }
     const origin = c.req.header('origin')
     if (origin !== undefined) {
@@ -34,7 +34,7 @@ export function csrfGuard(options: CsrfOptions): MiddlewareHandler {
         host = undefined
       }
       if (!host || host !== requestHost(c, trusted)) {
-        throw new ApiError(403, 'cross-origin request refused')
+        throw new ApiError('forbidden', 'cross-origin request refused')
       }
     }
     const hasBody =
@@ -43,7 +43,7 @@ export function csrfGuard(options: CsrfOptions): MiddlewareHandler {
     if (hasBody && !anyBody(c.req.path)) {
       const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
       if (type !== 'application/json' && !formTypes.includes(type)) {
-        throw new ApiError(415, 'Content-Type must be application/json')
+        throw new ApiError('unsupported_media_type', 'Content-Type must be application/json')
       }
     }
     return next()

@@ -1,8 +1,6 @@
-import { Hono } from 'hono'
 import { SECRET_ENV_NAMES, type Env } from '../env'
 import type { AdminDeps, AdminEnv } from './context'
-import { requireAdmin } from './roles'
-import type { RouteDoc } from './route-doc'
+import { defineRoute, type RouteGroup } from './route-table'
 
 /** A secret as the env viewer shows it: set or not, and at most its last 4 characters. */
 export function maskSecret(value: string): string {
@@ -19,25 +17,17 @@ function display(name: string, value: Env[keyof Env]): string | null {
 }
 
 /** `GET /admin/api/env` (admins): the effective configuration, secrets masked. */
-export function envRoutes(deps: AdminDeps): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
-  app.get('/env', (c) => {
-    requireAdmin(c)
-    const vars = (Object.keys(deps.env) as (keyof Env)[]).sort().map((name) => ({
-      name,
-      value: display(name, deps.env[name]),
-      secret: SECRET_ENV_NAMES.has(name),
-    }))
-    return c.json({ vars })
-  })
-  return app
-}
-
-export const envDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/env',
+export function envRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
+  defineRoute(api, 'GET /env', {
     summary: 'Effective configuration, secrets masked',
     auth: 'admin',
-  },
-]
+    handler: (c) => {
+      const vars = (Object.keys(deps.env) as (keyof Env)[]).sort().map((name) => ({
+        name,
+        value: display(name, deps.env[name]),
+        secret: SECRET_ENV_NAMES.has(name),
+      }))
+      return c.json({ vars })
+    },
+  })
+}

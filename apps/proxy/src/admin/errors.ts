@@ -1,23 +1,46 @@
 import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { isStoreError } from '@qcc/store'
 import { z } from 'zod'
 import type { Logger } from '../observability/logger'
+import { requestIdOf } from './request-id'
 
-/** An expected failure of an admin route; rendered as `{error}` with its status. */
-export class ApiError extends Error {
+/** What an admin API error is, and the status it answers with. */
+const STATUS_OF = {
+  invalid_request: 400,
+  not_logged_in: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  internal: 500,
+  storage_unavailable: 503,
+} as const satisfies Record<string, ContentfulStatusCode>
+
+/** The closed set of `code`s an admin error body carries. */
+export type ApiErrorCode = keyof typeof STATUS_OF
+
+/**
+ * An expected failure of an admin route, rendered as `{error, code, request_id}` with the
+ * status its code stands for, plus `headers` (such as `retry-after`).
+ */
+export class ApiError extends HTTPException {
   override readonly name = 'ApiError'
   constructor(
-    readonly status: ContentfulStatusCode,
+    readonly code: ApiErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
-    super(message)
+    super(STATUS_OF[code], { message })
   }
 }
 
 /** Another tenant's object, or none at all: the same answer, so existence is not revealed. */
-export const notFound = (what = 'not found'): ApiError => new ApiError(404, what)
+export const notFound = (what = 'not found'): ApiError => new ApiError('not_found', what)
 
 /** A zod failure as one line naming the field, e.g. `base_url: Invalid URL`. */
 export function describeZodError(error: z.ZodError): string {
@@ -27,34 +50,50 @@ export function describeZodError(error: z.ZodError): string {
   return path ? `${path}: ${issue.message}` : issue.message
 }
 
+/** The store's failures as the admin API answers them; anything else is `internal`. */
+function fromStoreError(err: unknown): ApiError | undefined {
+  if (!isStoreError(err)) return undefined
+  switch (err.code) {
+    case 'conflict':
+      return new ApiError('conflict', err.message)
+    case 'invalid':
+      return new ApiError('invalid_request', err.message)
+    case 'not_found':
+      return notFound()
+    case 'unavailable':
+    case 'closed':
+      return new ApiError('storage_unavailable', 'storage unavailable')
+    default:
+      return undefined
+  }
+}
+
 /**
- * The one error renderer of the admin API and login: `{error}` with the right status. Store
- * errors map to their HTTP meaning; anything unexpected is logged and answered as a bare 500.
+ * The one error renderer of the admin API and login: `{error, code, request_id}` with the
+ * status of the code (`request_id` where the request has one, the same as `x-qcc-request-id`).
+ * Store errors map to their HTTP meaning; anything unexpected is logged and answered as a bare
+ * 500.
  */
 export function renderAdminError(err: unknown, c: Context, logger: Logger): Response {
+  const requestId = requestIdOf(c)
+  let error: ApiError
   if (err instanceof ApiError) {
-    // Authorization refusals are worth a trace (ASVS 16.3.2); never with the request body.
-    if (err.status === 403) logger.info({ path: c.req.path, reason: err.message }, 'admin refused')
-    for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
-    return c.json({ error: err.message }, err.status)
+    error = err
+  } else if (err instanceof z.ZodError) {
+    error = new ApiError('invalid_request', describeZodError(err))
+  } else {
+    error = fromStoreError(err) ?? new ApiError('internal', 'internal error')
   }
-  if (err instanceof z.ZodError) return c.json({ error: describeZodError(err) }, 400)
-  if (isStoreError(err)) {
-    switch (err.code) {
-      case 'conflict':
-        return c.json({ error: err.message }, 409)
-      case 'invalid':
-        return c.json({ error: err.message }, 400)
-      case 'not_found':
-        return c.json({ error: 'not found' }, 404)
-      case 'unavailable':
-      case 'closed':
-        logger.warn({ err: err.message, path: c.req.path }, 'store unavailable')
-        return c.json({ error: 'storage unavailable' }, 503)
-      default:
-        break
-    }
+  const where = { path: c.req.path, request_id: requestId }
+  // Authorization refusals are worth a trace (ASVS 16.3.2); never with the request body.
+  if (error.code === 'forbidden') logger.info({ ...where, reason: error.message }, 'admin refused')
+  if (error.code === 'storage_unavailable') {
+    logger.warn({ ...where, err: (err as Error).message }, 'store unavailable')
   }
-  logger.error({ err, path: c.req.path }, 'admin request failed')
-  return c.json({ error: 'internal error' }, 500)
+  if (error.code === 'internal') logger.error({ ...where, err }, 'admin request failed')
+  for (const [k, v] of Object.entries(error.headers)) c.header(k, v)
+  return c.json(
+    { error: error.message, code: error.code, ...(requestId ? { request_id: requestId } : {}) },
+    error.status,
+  )
 }

@@ -1,9 +1,7 @@
-import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { accountScope, ownedNode } from './roles'
-import type { RouteDoc } from './route-doc'
-import { queryOf } from './validate'
+import { defineRoute, type RouteGroup } from './route-table'
 
 const time = z.iso.datetime({ offset: true })
 export const healthQuery = z.object({
@@ -17,45 +15,36 @@ export const healthQuery = z.object({
 })
 
 /** `GET /admin/api/health/history`: probe results per node, newest first. */
-export function healthRoutes(deps: AdminDeps): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
-  app.get('/health/history', async (c) => {
-    const q = queryOf(c, healthQuery)
-    const nodeId = q.node_id ? (await ownedNode(c, deps, q.node_id)).id : undefined
-    const accountId = nodeId ? undefined : await accountScope(c, deps, q.account_id)
-    const checks = await deps.store.listHealthChecks({
-      nodeId,
-      accountId,
-      source: q.source,
-      from: q.from ? new Date(q.from) : new Date(deps.now() - 86_400_000),
-      to: q.to ? new Date(q.to) : undefined,
-      limit: q.limit,
-      offset: q.offset,
-    })
-    return c.json({
-      checks: checks.map((h) => ({
-        id: h.id,
-        node_id: h.nodeId,
-        account_id: h.accountId,
-        at: h.at.toISOString(),
-        ok: h.ok,
-        latency_ms: h.latencyMs,
-        status: h.status,
-        error: h.error,
-        method: h.method,
-        source: h.source,
-      })),
-    })
-  })
-  return app
-}
-
-export const healthDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/health/history',
+export function healthRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
+  defineRoute(api, 'GET /health/history', {
     summary: 'Health-check history of a node or an account (default: last 24 h)',
-    auth: 'session',
     query: healthQuery,
-  },
-]
+    handler: async (c, { query: q }) => {
+      const nodeId = q.node_id ? (await ownedNode(c, deps, q.node_id)).id : undefined
+      const accountId = nodeId ? undefined : await accountScope(c, deps, q.account_id)
+      const checks = await deps.store.listHealthChecks({
+        nodeId,
+        accountId,
+        source: q.source,
+        from: q.from ? new Date(q.from) : new Date(deps.now() - 86_400_000),
+        to: q.to ? new Date(q.to) : undefined,
+        limit: q.limit,
+        offset: q.offset,
+      })
+      return c.json({
+        checks: checks.map((h) => ({
+          id: h.id,
+          node_id: h.nodeId,
+          account_id: h.accountId,
+          at: h.at.toISOString(),
+          ok: h.ok,
+          latency_ms: h.latencyMs,
+          status: h.status,
+          error: h.error,
+          method: h.method,
+          source: h.source,
+        })),
+      })
+    },
+  })
+}

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
 import type { ProxyKey } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
@@ -6,11 +6,10 @@ import type { AdminDeps, AdminEnv } from './context'
 import { ApiError, notFound } from './errors'
 import type { TrustedProxies } from './request-meta'
 import { accountScope, targetAccount } from './roles'
-import type { RouteDoc } from './route-doc'
+import { defineRoute, type RouteGroup } from './route-table'
 import type { keyAnswer } from './responses'
 import { createdKeyAnswer, keysAnswer } from './responses'
 import { TENANT_KEY_CAP, type TenantCap } from './tenant-caps'
-import { jsonBody, queryOf } from './validate'
 
 export const keysQuery = z.object({ account_id: z.string().max(64).optional() })
 export const createKeyBody = z.object({
@@ -36,11 +35,11 @@ const view = (k: ProxyKey): z.infer<typeof keyAnswer> => ({
  * settings.json generator, which issues keys too).
  */
 export function keyRoutes(
+  api: RouteGroup<AdminEnv>,
   deps: AdminDeps,
   trusted: TrustedProxies,
   keyCap: TenantCap,
-): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
+): void {
   const { store } = deps
 
   const ownedKey = async (c: Context<AdminEnv>, id: string): Promise<ProxyKey> => {
@@ -51,92 +50,75 @@ export function keyRoutes(
     return key
   }
 
-  app.get('/keys', async (c) => {
-    const q = queryOf(c, keysQuery)
-    const accountId = await accountScope(c, deps, q.account_id)
-    return c.json({ keys: (await store.listProxyKeys(accountId)).map(view) })
-  })
-
-  app.post('/keys', async (c) => {
-    const account = await targetAccount(c, deps, queryOf(c, keysQuery).account_id)
-    const body = await jsonBody(c, createKeyBody)
-    // A chosen key is an admin's privilege (SPEC 5); tenants get a generated, high-entropy one.
-    if (body.key !== undefined && !c.get('account').isAdmin) {
-      throw new ApiError(403, 'key: only an admin may choose a key')
-    }
-    const issued = await keyCap.run(c.get('account'), account.id, () =>
-      store.createProxyKey({ accountId: account.id, name: body.name ?? null, key: body.key }),
-    )
-    await audit(c, deps, trusted, {
-      action: 'key.create',
-      accountId: account.id,
-      targetType: 'key',
-      targetId: issued.key.id,
-      detail: { prefix: issued.key.prefix },
-    })
-    return c.json({ ...view(issued.key), key: issued.secret }, 201)
-  })
-
-  app.post('/keys/revoke', async (c) => {
-    const key = await ownedKey(c, (await jsonBody(c, keyIdBody)).id)
-    const revoked = await store.revokeProxyKey(key.id)
-    await audit(c, deps, trusted, {
-      action: 'key.revoke',
-      accountId: key.accountId,
-      targetType: 'key',
-      targetId: key.id,
-    })
-    return c.json(view(revoked ?? key))
-  })
-
-  app.post('/keys/rotate', async (c) => {
-    const key = await ownedKey(c, (await jsonBody(c, keyIdBody)).id)
-    if (key.revokedAt) throw new ApiError(409, 'id: key is revoked')
-    const issued = await store.rotateProxyKey(key.id)
-    if (!issued) throw notFound('key not found')
-    await audit(c, deps, trusted, {
-      action: 'key.rotate',
-      accountId: key.accountId,
-      targetType: 'key',
-      targetId: issued.key.id,
-      detail: { replaces: key.id },
-    })
-    return c.json({ ...view(issued.key), key: issued.secret, replaces: key.id })
-  })
-  return app
-}
-
-export const keyDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/keys',
+  defineRoute(api, 'GET /keys', {
     summary: 'Proxy keys (prefix only)',
-    auth: 'session',
     query: keysQuery,
     response: keysAnswer,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/keys',
+    handler: async (c, { query }) => {
+      const accountId = await accountScope(c, deps, query.account_id)
+      return c.json({ keys: (await store.listProxyKeys(accountId)).map(view) })
+    },
+  })
+
+  defineRoute(api, 'POST /keys', {
     summary: `Create a proxy key; the key is shown in this answer only (a tenant account holds at most ${TENANT_KEY_CAP} live keys: 409 beyond)`,
-    auth: 'session',
     query: keysQuery,
     body: createKeyBody,
     response: createdKeyAnswer,
     status: 201,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/keys/revoke',
+    handler: async (c, input) => {
+      const account = await targetAccount(c, deps, input.query.account_id)
+      const body = await input.body()
+      // A chosen key is an admin's privilege (docs/contract.md §5); tenants get a generated, high-entropy one.
+      if (body.key !== undefined && !c.get('account').isAdmin) {
+        throw new ApiError('forbidden', 'key: only an admin may choose a key')
+      }
+      const issued = await keyCap.run(c.get('account'), account.id, () =>
+        store.createProxyKey({ accountId: account.id, name: body.name ?? null, key: body.key }),
+      )
+      await audit(c, deps, trusted, {
+        action: 'key.create',
+        accountId: account.id,
+        targetType: 'key',
+        targetId: issued.key.id,
+        detail: { prefix: issued.key.prefix },
+      })
+      return c.json({ ...view(issued.key), key: issued.secret }, 201)
+    },
+  })
+
+  defineRoute(api, 'POST /keys/revoke', {
     summary: 'Revoke a key',
-    auth: 'session',
     body: keyIdBody,
-  },
-  {
-    method: 'post',
-    path: '/admin/api/keys/rotate',
+    handler: async (c, input) => {
+      const key = await ownedKey(c, (await input.body()).id)
+      const revoked = await store.revokeProxyKey(key.id)
+      await audit(c, deps, trusted, {
+        action: 'key.revoke',
+        accountId: key.accountId,
+        targetType: 'key',
+        targetId: key.id,
+      })
+      return c.json(view(revoked ?? key))
+    },
+  })
+
+  defineRoute(api, 'POST /keys/rotate', {
     summary: 'Revoke a key and issue its successor',
-    auth: 'session',
     body: keyIdBody,
-  },
-]
+    handler: async (c, input) => {
+      const key = await ownedKey(c, (await input.body()).id)
+      if (key.revokedAt) throw new ApiError('conflict', 'id: key is revoked')
+      const issued = await store.rotateProxyKey(key.id)
+      if (!issued) throw notFound('key not found')
+      await audit(c, deps, trusted, {
+        action: 'key.rotate',
+        accountId: key.accountId,
+        targetType: 'key',
+        targetId: issued.key.id,
+        detail: { replaces: key.id },
+      })
+      return c.json({ ...view(issued.key), key: issued.secret, replaces: key.id })
+    },
+  })
+}

@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import type { BlankEnv } from 'hono/types'
 import { accountRoutes } from './accounts'
 import { auditRoutes } from './audit'
 import { loginRoutes, meRoutes } from './auth-routes'
 import { configRoutes } from './config'
-import type { AdminDeps, AdminEnv } from './context'
+import type { AdminDeps, AdminEnv, AdminRouteModule } from './context'
 import { csrfGuard } from './csrf'
 import { envRoutes } from './env-view'
 import { ApiError, renderAdminError } from './errors'
@@ -12,12 +13,15 @@ import { eventRoutes } from './events'
 import { healthRoutes } from './health'
 import { keyRoutes } from './keys'
 import { nodeRoutes } from './nodes'
-import { openApiRoutes, ROUTE_DOCS } from './openapi'
+import { openApiRoutes } from './openapi'
 import { pricingRoutes } from './pricing'
+import { requestIds } from './request-id'
 import { TrustedProxies } from './request-meta'
+import { requireAdmin } from './roles'
+import type { RouteDoc, RouteGroup } from './route-table'
 import { requireSession } from './sessions'
 import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from './throttle'
-import { claudeConfigRoutes } from './settings-gen'
+import { claudeConfigDownloadRoute, claudeConfigRoutes } from './settings-gen'
 import { publicShareRoutes, shareRoutes } from './share'
 import { tenantKeyCap } from './tenant-caps'
 import { usageRoutes } from './usage'
@@ -26,82 +30,101 @@ const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
 /** Admin bodies are small; a cap keeps a logged-in client from filling memory. */
 const MAX_ADMIN_BODY = 1024 * 1024
 
-/** `{id}` path templates as regular expressions, for the 405 fallback. */
-const KNOWN = ROUTE_DOCS.map((d) => ({
-  method: d.method.toUpperCase(),
-  re: new RegExp(`^${d.path.replace(/\{\w+\}/g, '[^/]+')}$`),
-}))
+export interface AdminMountOptions {
+  /** The version `openapi.json` names. */
+  version: string
+  /** Other areas' routes (tunnel, notifications), defined inside the admin API. */
+  modules?: readonly AdminRouteModule[]
+}
+
+/** The 405 fallback's view of the defined routes: `{id}` path templates as expressions. */
+function allowedMethods(docs: readonly RouteDoc[]): (path: string) => string[] {
+  const known = docs.map((d) => ({
+    method: d.method.toUpperCase(),
+    re: new RegExp(`^${d.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+  }))
+  return (path) => [...new Set(known.filter((k) => k.re.test(path)).map((k) => k.method))]
+}
 
 /**
- * Mounts login, the admin API (behind the session guard and the CSRF guard) and the public
- * helpers (shared monitor, settings download) on the app.
+ * Mounts login, the admin API (every route of it behind one guard chain: session, CSRF, body
+ * cap, no-store, read-your-writes) and the public helpers (shared monitor, settings download)
+ * on the app. Every route is defined through `defineRoute`, so `openapi.json` and the 405
+ * fallback list exactly what is mounted.
  */
-export function mountAdmin(app: Hono, deps: AdminDeps, version: string): void {
+export function mountAdmin(app: Hono, deps: AdminDeps, options: AdminMountOptions): void {
   const trusted = new TrustedProxies(deps.env.PROXY_TRUSTED_PROXIES, {
     tunnelRunning: deps.tunnelRunning,
   })
+  const docs: RouteDoc[] = []
+  const ids = requestIds(deps.newRequestId)
+  for (const path of ['/login', '/logout', '/api/*', '/admin/api/*']) app.use(path, ids)
   const limit = bodyLimit({
     maxSize: MAX_ADMIN_BODY,
     onError: () => {
-      throw new ApiError(413, 'request body too large')
+      throw new ApiError('body_too_large', 'request body too large')
     },
   })
   app.use('/login', limit)
   app.use('/login', csrfGuard({ trusted, formTypes: FORM_TYPES }))
   app.use('/logout', csrfGuard({ trusted, anyBody: () => true }))
+  const root: RouteGroup<BlankEnv> = { app, prefix: '', docs, access: { kind: 'public' } }
   // One throttle for every password check of this process: login and password change.
   const logins = new LoginThrottle(LOGIN_THROTTLE_DEFAULTS, deps.now)
-  app.route('/', loginRoutes(deps, trusted, logins))
+  loginRoutes(root, deps, trusted, logins)
+  publicShareRoutes(root, deps)
+  claudeConfigDownloadRoute(root, deps)
 
-  // Both issue proxy keys: one cap, one queue per account.
-  const keyCap = tenantKeyCap(deps.store)
-  const claudeConfig = claudeConfigRoutes(deps, trusted, keyCap)
-  app.route('/', publicShareRoutes(deps))
-  app.route('/', claudeConfig.download)
-
-  const api = new Hono<AdminEnv>()
+  const apiApp = new Hono<AdminEnv>()
   // Answers carry account data: never cached by browsers or proxies, never content-sniffed.
-  api.use('*', async function noStore(c, next) {
+  apiApp.use('*', async function noStore(c, next) {
     await next()
     c.header('cache-control', 'no-store')
     c.header('x-content-type-options', 'nosniff')
   })
   // Session first: an anonymous caller learns nothing about a route, not even its rules.
-  api.use('*', requireSession(deps, trusted))
-  api.use('*', csrfGuard({ trusted }))
-  api.use('*', limit)
-  // Read your writes (SPEC 9): a mutation's 2xx leaves only once the routing updates it started
+  apiApp.use('*', requireSession(deps, trusted))
+  apiApp.use('*', csrfGuard({ trusted }))
+  apiApp.use('*', limit)
+  // Read your writes (docs/contract.md §9): a mutation's 2xx leaves only once the routing updates it started
   // are in force on this replica. Reads, failures and routing-neutral changes wait for nothing.
-  api.use('*', async function readYourWrites(c, next) {
+  apiApp.use('*', async function readYourWrites(c, next) {
     const routing = deps.routing
     if (!routing || c.req.method === 'GET' || c.req.method === 'HEAD') return next()
     const position = routing.position()
     await next()
     if (c.res.status >= 200 && c.res.status < 300) await routing.settled(position)
   })
-  for (const routes of [
-    meRoutes(deps, trusted, logins),
-    accountRoutes(deps, trusted),
-    nodeRoutes(deps, trusted),
-    keyRoutes(deps, trusted, keyCap),
-    configRoutes(deps, trusted),
-    usageRoutes(deps),
-    healthRoutes(deps),
-    pricingRoutes(deps, trusted),
-    shareRoutes(deps, trusted),
-    claudeConfig.admin,
-    envRoutes(deps),
-    auditRoutes(deps),
-    eventRoutes(deps),
-    openApiRoutes(version),
-  ]) {
-    api.route('/', routes)
+  const api: RouteGroup<AdminEnv> = {
+    app: apiApp,
+    prefix: '/admin/api',
+    docs,
+    access: { kind: 'session', requireAdmin },
   }
-  api.all('*', (c) => {
-    const allowed = KNOWN.filter((k) => k.re.test(c.req.path)).map((k) => k.method)
-    if (allowed.length === 0) throw new ApiError(404, 'not found')
-    throw new ApiError(405, 'method not allowed', { allow: [...new Set(allowed)].join(', ') })
+  // Both issue proxy keys: one cap, one queue per account.
+  const keyCap = tenantKeyCap(deps.store)
+  meRoutes(api, deps, trusted, logins)
+  accountRoutes(api, deps, trusted)
+  nodeRoutes(api, deps, trusted)
+  keyRoutes(api, deps, trusted, keyCap)
+  configRoutes(api, deps, trusted)
+  usageRoutes(api, deps)
+  healthRoutes(api, deps)
+  pricingRoutes(api, deps, trusted)
+  shareRoutes(api, deps, trusted)
+  claudeConfigRoutes(api, deps, trusted, keyCap)
+  envRoutes(api, deps)
+  auditRoutes(api, deps)
+  eventRoutes(api, deps)
+  for (const defineModule of options.modules ?? []) defineModule(api, deps, trusted)
+  openApiRoutes(api, options.version)
+
+  let allowed: ((path: string) => string[]) | undefined
+  apiApp.all('*', (c) => {
+    const methods = (allowed ??= allowedMethods(docs))(c.req.path)
+    if (methods.length === 0) throw new ApiError('not_found', 'not found')
+    throw new ApiError('method_not_allowed', 'method not allowed', { allow: methods.join(', ') })
   })
-  api.onError((err, c) => renderAdminError(err, c, deps.logger))
-  app.route('/admin/api', api)
+  apiApp.onError((err, c) => renderAdminError(err, c, deps.logger))
+  app.route('/admin/api', apiApp)
 }

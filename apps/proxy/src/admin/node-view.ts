@@ -1,23 +1,54 @@
+import {
+  effectiveStatus,
+  NodeHealthMachine,
+  selectNode,
+  type NodeStatus,
+  type RandomSource,
+} from '@qcc/core'
 import type { Account, NodeRecord, NodeStateRecord, UsageGroup } from '@qcc/store'
 import type { z } from 'zod'
+import { toNodeConfig, toPersisted } from '../health/store-records'
 import type { nodeAnswer } from './responses'
 
-/** A node's status as shown: `disabled` wins; a cooldown that has run out counts as healthy. */
-export function effectiveStatus(
+/**
+ * Stored nodes and states in core's health machine, restored as a replica restores them on start
+ * (health/node-health-sync.ts): an operator's `disabled` wins, a stale `disabled` state of an
+ * enabled node counts as healthy. Oldest first, so pool order is age order.
+ */
+function restore(
+  nodes: readonly NodeRecord[],
+  states: ReadonlyMap<string, NodeStateRecord>,
+): NodeHealthMachine {
+  // The machine reads its clock only when a transition happens; none does here.
+  const machine = new NodeHealthMachine({ clock: { now: () => 0 } })
+  const byAge = [...nodes].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+  for (const node of byAge) {
+    const state = states.get(node.id)
+    machine.upsert(toNodeConfig(node), state ? toPersisted(state) : undefined)
+  }
+  return machine
+}
+
+/** A node's status as shown: core's status of its stored health at `now`. */
+export function nodeStatus(
   node: NodeRecord,
   state: NodeStateRecord | undefined,
   now: number,
-): 'healthy' | 'cooling' | 'failed' | 'disabled' {
-  if (node.disabled) return 'disabled'
-  if (!state) return 'healthy'
-  if (state.status === 'cooling' && (state.coolingUntil?.getTime() ?? 0) <= now) return 'healthy'
-  return state.status === 'disabled' ? 'healthy' : state.status
+): NodeStatus {
+  const health = restore([node], new Map(state ? [[node.id, state]] : [])).get(node.id)?.health
+  return health ? effectiveStatus(health, now) : 'healthy'
 }
 
 /**
- * The node the account's next request would take (SPEC 4, 6.3): the operator-activated node
- * while it is available, else the first available node of the lowest weight tier (lower weight
- * = higher priority). The real pick inside a tier is least-in-flight; the oldest stands in here.
+ * Never takes a later candidate of equal rank, so among a tier's equally loaded nodes the first
+ * in pool order (the oldest) is the pick: the admin API knows no replica's in-flight counts, so
+ * core's least-in-flight choice has nothing to go on.
+ */
+const firstOfEqual: RandomSource = () => 0.5
+
+/**
+ * The node the account's next request would take (without a session): core's selection over the
+ * stored health, the last resort left out. Null when no node is available.
  */
 export function activeNodeId(
   account: Account | undefined,
@@ -25,14 +56,16 @@ export function activeNodeId(
   states: Map<string, NodeStateRecord>,
   now: number,
 ): string | null {
-  const available = nodes.filter((n) => effectiveStatus(n, states.get(n.id), now) === 'healthy')
-  if (account?.activeNodeId && available.some((n) => n.id === account.activeNodeId)) {
-    return account.activeNodeId
-  }
-  const sorted = [...available].sort(
-    (a, b) => a.weight - b.weight || a.createdAt.getTime() - b.createdAt.getTime(),
-  )
-  return sorted[0]?.id ?? null
+  const accountId = account?.id ?? nodes[0]?.accountId
+  if (accountId === undefined) return null
+  const pick = selectNode(restore(nodes, states).pool(accountId), {
+    accountId,
+    now,
+    random: firstOfEqual,
+    activeNodeId: account?.activeNodeId,
+    allowLastResort: false,
+  })
+  return pick?.entry.node.id ?? null
 }
 
 /** The node as `GET /admin/api/nodes` lists it; never the upstream key. */
@@ -43,7 +76,7 @@ export function nodeView(
   active: boolean,
   now: number,
 ): z.infer<typeof nodeAnswer> {
-  const status = effectiveStatus(node, state, now)
+  const status = nodeStatus(node, state, now)
   return {
     id: node.id,
     account_id: node.accountId,

@@ -1,47 +1,6 @@
-import { Hono } from 'hono'
 import { z } from 'zod'
-import { accountDocs } from './accounts'
-import { authDocs } from './auth-routes'
-import { auditDocs } from './audit'
-import { configDocs } from './config'
 import type { AdminEnv } from './context'
-import { envDocs } from './env-view'
-import { eventDocs } from './events'
-import { healthDocs } from './health'
-import { keyDocs } from './keys'
-import { nodeDocs } from './nodes'
-import { pricingDocs } from './pricing'
-import type { RouteDoc } from './route-doc'
-import { claudeConfigDocs } from './settings-gen'
-import { shareDocs } from './share'
-import { usageDocs } from './usage'
-
-const openapiDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/openapi.json',
-    summary: 'This document (OpenAPI 3.1)',
-    auth: 'session',
-  },
-]
-
-/** Every documented route: login, the admin API and the public helpers. */
-export const ROUTE_DOCS: readonly RouteDoc[] = [
-  ...authDocs,
-  ...accountDocs,
-  ...nodeDocs,
-  ...keyDocs,
-  ...configDocs,
-  ...usageDocs,
-  ...healthDocs,
-  ...pricingDocs,
-  ...shareDocs,
-  ...claudeConfigDocs,
-  ...envDocs,
-  ...auditDocs,
-  ...eventDocs,
-  ...openapiDocs,
-]
+import { defineRoute, type RouteDoc, type RouteGroup } from './route-table'
 
 // Input side: what a client sends (defaults optional, coercions and preprocessing shown as any).
 const jsonSchema = (schema: z.ZodType) =>
@@ -94,10 +53,10 @@ function operation(doc: RouteDoc) {
   }
 }
 
-/** The OpenAPI 3.1 document, built from the same zod schemas the routes validate with. */
-export function buildOpenApi(version: string) {
+/** The OpenAPI 3.1 document of `docs` (the routes a mount defined), from their zod schemas. */
+export function buildOpenApi(docs: readonly RouteDoc[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {}
-  for (const doc of ROUTE_DOCS) {
+  for (const doc of docs) {
     paths[doc.path] = { ...paths[doc.path], [doc.method]: operation(doc) }
   }
   return {
@@ -114,8 +73,12 @@ export function buildOpenApi(version: string) {
             'application/json': {
               schema: {
                 type: 'object',
-                properties: { error: { type: 'string' } },
-                required: ['error'],
+                properties: {
+                  error: { type: 'string' },
+                  code: { type: 'string', description: 'what went wrong, e.g. not_found' },
+                  request_id: { type: 'string', description: 'as in x-qcc-request-id' },
+                },
+                required: ['error', 'code'],
               },
             },
           },
@@ -125,9 +88,14 @@ export function buildOpenApi(version: string) {
   }
 }
 
-export function openApiRoutes(version: string): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
+/**
+ * `GET /admin/api/openapi.json`: the document of every route the group's mount defines, built
+ * at the first request (when every route module has defined its routes).
+ */
+export function openApiRoutes(api: RouteGroup<AdminEnv>, version: string): void {
   let cached: unknown
-  app.get('/openapi.json', (c) => c.json((cached ??= buildOpenApi(version))))
-  return app
+  defineRoute(api, 'GET /openapi.json', {
+    summary: 'This document (OpenAPI 3.1)',
+    handler: (c) => c.json((cached ??= buildOpenApi(api.docs, version))),
+  })
 }

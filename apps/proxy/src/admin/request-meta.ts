@@ -64,10 +64,10 @@ export function isHostPort(value: string): boolean {
 /**
  * `scheme://host` of this server as the client sees it (for links we hand out). The host is
  * client-chosen text that ends up in links and install commands: only a plain `host[:port]`.
- * @throws ApiError 400 for anything else
+ * @throws ApiError `invalid_request` for anything else
  */
 export function publicOrigin(c: Context, trusted: TrustedProxies): string {
   const host = requestHost(c, trusted)
-  if (!isHostPort(host)) throw new ApiError(400, 'Host: expected host[:port]')
+  if (!isHostPort(host)) throw new ApiError('invalid_request', 'Host: expected host[:port]')
   return `${isSecureRequest(c, trusted) ? 'https' : 'http'}://${host}`
 }

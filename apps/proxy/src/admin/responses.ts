@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { healthCheckMethod, nodeStatus } from './node-schema'
 
 /**
  * Answer shapes of the main routes. Handlers type their answers with these (`z.infer`), and the
@@ -28,7 +29,7 @@ export const nodeAnswer = z.object({
   name: z.string(),
   base_url: z.string(),
   weight: z.number().int().describe('lower = higher priority'),
-  status: z.enum(['healthy', 'cooling', 'failed', 'disabled']),
+  status: nodeStatus,
   failed: z.boolean(),
   disabled: z.boolean(),
   active: z.boolean(),
@@ -39,7 +40,7 @@ export const nodeAnswer = z.object({
       'provisioned by an admin or from env: its owner may rename, reweight, enable, disable and activate it, nothing else',
     ),
   api_key_hint: z.string().nullable().describe('last 4 characters at most'),
-  health_check_method: z.enum(['api', 'count_tokens', 'head', 'cli']),
+  health_check_method: healthCheckMethod,
   health_check_model: z.string().nullable(),
   last_error: z.string().nullable(),
   fail_count: z.number().int(),

@@ -3,10 +3,10 @@ import type { Account, NodeRecord } from '@qcc/store'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError, notFound } from './errors'
 
-/** Admin-only actions answer 403 to a tenant (SPEC 6.2). */
+/** Admin-only actions answer 403 to a tenant (docs/contract.md §6.2). */
 export function requireAdmin(c: Context<AdminEnv>): Account {
   const me = c.get('account')
-  if (!me.isAdmin) throw new ApiError(403, 'admin only')
+  if (!me.isAdmin) throw new ApiError('forbidden', 'admin only')
   return me
 }
 
@@ -16,7 +16,7 @@ export function requireAdmin(c: Context<AdminEnv>): Account {
  */
 export async function targetAccount(
   c: Context<AdminEnv>,
-  deps: AdminDeps,
+  deps: Pick<AdminDeps, 'store'>,
   accountId: string | undefined,
 ): Promise<Account> {
   const me = c.get('account')
@@ -30,7 +30,7 @@ export async function targetAccount(
 /** An account filter for list endpoints: `undefined` = every account (admins asking for `*`). */
 export async function accountScope(
   c: Context<AdminEnv>,
-  deps: AdminDeps,
+  deps: Pick<AdminDeps, 'store'>,
   accountId: string | undefined,
 ): Promise<string | undefined> {
   if (accountId === '*') {
@@ -43,10 +43,10 @@ export async function accountScope(
 /** A node the caller may see: its own, or any for an admin; 404 otherwise. */
 export async function ownedNode(
   c: Context<AdminEnv>,
-  deps: AdminDeps,
+  deps: Pick<AdminDeps, 'store'>,
   id: string | undefined,
 ): Promise<NodeRecord> {
-  if (!id) throw new ApiError(400, 'id: required')
+  if (!id) throw new ApiError('invalid_request', 'id: required')
   const node = await deps.store.getNode(id)
   const me = c.get('account')
   if (!node || (!me.isAdmin && node.accountId !== me.id)) throw notFound('node not found')

@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SessionStreams } from './session-streams'
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+// The session checks run on SessionStreams' own interval timers: fake time drives them.
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('SessionStreams', () => {
   it('closes the oldest stream of a session when one more than the cap opens', () => {
@@ -27,26 +33,28 @@ describe('SessionStreams', () => {
     }, 40)
     const closed: number[] = []
     const unregister = [1, 2, 3].map((n) => streams.add('s1', () => closed.push(n)))
-    await sleep(110)
-    expect(checks.length).toBeGreaterThanOrEqual(1)
-    expect(checks.length).toBeLessThanOrEqual(3)
+    await vi.advanceTimersByTimeAsync(110)
+    expect(checks).toEqual(['s1', 's1']) // at 40 and 80 ms: once per interval, not per stream
     expect(closed).toEqual([])
     live = false
-    await sleep(100)
+    await vi.advanceTimersByTimeAsync(40)
     expect(closed).toEqual([1, 2, 3])
     for (const u of unregister) u()
-    const before = checks.length
-    await sleep(100)
-    expect(checks.length).toBe(before) // no session left, no timer left
+    expect(vi.getTimerCount()).toBe(0) // no session left, no timer left
+    await vi.advanceTimersByTimeAsync(100)
+    expect(checks).toHaveLength(3)
   })
 
   it('keeps the streams when the check fails (store down)', async () => {
+    let checks = 0
     const streams = new SessionStreams(async () => {
+      checks++
       throw new Error('database down')
     }, 20)
     const closed: number[] = []
     const unregister = streams.add('s1', () => closed.push(1))
-    await sleep(80)
+    await vi.advanceTimersByTimeAsync(80)
+    expect(checks).toBe(4)
     expect(closed).toEqual([])
     unregister()
     expect(streams.count('s1')).toBe(0)

@@ -1,4 +1,4 @@
-/** Live event streams one login session may hold (SPEC 9); a new one closes the oldest. */
+/** Live event streams one login session may hold (docs/contract.md §9); a new one closes the oldest. */
 export const MAX_STREAMS_PER_SESSION = 5
 
 interface SessionEntry {

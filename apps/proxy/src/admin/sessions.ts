@@ -4,7 +4,7 @@ import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
 import { isSecureRequest, type TrustedProxies } from './request-meta'
 
-/** The cookie qcc_plus clients already use (SPEC 6.3: not `__Host-`, SameSite=Lax). */
+/** The cookie qcc_plus clients already use (docs/contract.md §6.3: not `__Host-`, SameSite=Lax). */
 export const SESSION_COOKIE = 'session_token'
 
 /** Sets the session cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS. */
@@ -34,21 +34,22 @@ export function clearSessionCookie(c: Context): void {
  * request) and ends for good at its absolute age.
  */
 export function requireSession(
-  deps: AdminDeps,
+  deps: Pick<AdminDeps, 'store' | 'now' | 'sessionTtlMs' | 'sessionMaxAgeMs'>,
   trusted: TrustedProxies,
 ): MiddlewareHandler<AdminEnv> {
   return async function sessionGuard(c, next) {
     const id = getCookie(c, SESSION_COOKIE)
-    if (!id) throw new ApiError(401, 'not logged in')
+    if (!id) throw new ApiError('not_logged_in', 'not logged in')
     const session = await deps.store.getSession(id)
-    if (!session) throw new ApiError(401, 'session expired or invalid')
+    if (!session) throw new ApiError('not_logged_in', 'session expired or invalid')
     const now = deps.now()
     if (now - session.createdAt.getTime() > deps.sessionMaxAgeMs) {
       await deps.store.deleteSession(id)
-      throw new ApiError(401, 'session expired or invalid')
+      throw new ApiError('not_logged_in', 'session expired or invalid')
     }
     const account = await deps.store.getAccount(session.accountId)
-    if (!account || account.disabled) throw new ApiError(401, 'session expired or invalid')
+    if (!account || account.disabled)
+      throw new ApiError('not_logged_in', 'session expired or invalid')
     if (session.expiresAt.getTime() - now < deps.sessionTtlMs / 2) {
       const renewed = await deps.store.renewSession(id, deps.sessionTtlMs)
       if (renewed) setSessionCookie(c, id, deps.sessionTtlMs, trusted)

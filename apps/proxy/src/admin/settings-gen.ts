@@ -1,15 +1,14 @@
-import { Hono } from 'hono'
+import type { BlankEnv } from 'hono/types'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError, notFound } from './errors'
 import { publicOrigin, type TrustedProxies } from './request-meta'
 import { targetAccount } from './roles'
-import type { RouteDoc } from './route-doc'
+import { defineRoute, type RouteGroup } from './route-table'
 import { installCommands } from './shell-quote'
 import type { TenantCap } from './tenant-caps'
-import { jsonBody } from './validate'
 
-/** A download link works once, for this long (SPEC 9). */
+/** A download link works once, for this long (docs/contract.md §9). */
 const DOWNLOAD_TTL_MS = 10 * 60_000
 
 const ruleList = z.array(z.string().trim().min(1).max(200)).max(100).default([])
@@ -35,78 +34,75 @@ const PLACEHOLDER = 'YOUR_PROXY_KEY'
  * token, so the link works once, for 10 minutes, on any replica. Links and commands are built
  * from `PROXY_PUBLIC_URL`, else the request's validated `Host`, and the commands are shell-quoted.
  */
-export function claudeConfigRoutes(deps: AdminDeps, trusted: TrustedProxies, keyCap: TenantCap) {
-  const admin = new Hono<AdminEnv>()
-  admin.post('/claude-config', async (c) => {
-    const body = await jsonBody(c, claudeConfigBody)
-    const account = await targetAccount(c, deps, body.account_id)
-    let key = body.api_key
-    if (key !== undefined && deps.store.resolveProxyKey(key)?.accountId !== account.id) {
-      throw new ApiError(400, 'api_key: not a live key of this account')
-    }
-    const origin = deps.env.PROXY_PUBLIC_URL ?? publicOrigin(c, trusted)
-    let issuedId: string | undefined
-    if (key === undefined && body.new_key) {
-      const issue = () => deps.store.createProxyKey({ accountId: account.id, name: 'claude-code' })
-      const issued = await keyCap.run(c.get('account'), account.id, issue)
-      key = issued.secret
-      issuedId = issued.key.id
-    }
-    const settings = {
-      env: {
-        ANTHROPIC_BASE_URL: body.proxy_url ?? origin,
-        ANTHROPIC_AUTH_TOKEN: key ?? PLACEHOLDER,
-      },
-      permissions: { allow: [...new Set(body.allow)], deny: [...new Set(body.deny)] },
-      ...(body.model ? { model: body.model } : {}),
-    }
-    const json = JSON.stringify(settings, null, 2) + '\n'
-    const expiresAt = new Date(deps.now() + DOWNLOAD_TTL_MS)
-    const { token } = await deps.store
-      .createDownloadLink({ accountId: account.id, payload: json, expiresAt })
-      .catch(async (err: unknown) => {
-        // A refused request changes nothing: the key issued for the file goes with it.
-        if (issuedId) await deps.store.revokeProxyKey(issuedId)
-        throw err
+export function claudeConfigRoutes(
+  api: RouteGroup<AdminEnv>,
+  deps: AdminDeps,
+  trusted: TrustedProxies,
+  keyCap: TenantCap,
+): void {
+  defineRoute(api, 'POST /claude-config', {
+    summary: 'Generate a Claude Code settings.json with a download link',
+    body: claudeConfigBody,
+    handler: async (c, input) => {
+      const body = await input.body()
+      const account = await targetAccount(c, deps, body.account_id)
+      let key = body.api_key
+      if (key !== undefined && deps.store.resolveProxyKey(key)?.accountId !== account.id) {
+        throw new ApiError('invalid_request', 'api_key: not a live key of this account')
+      }
+      const origin = deps.env.PROXY_PUBLIC_URL ?? publicOrigin(c, trusted)
+      let issuedId: string | undefined
+      if (key === undefined && body.new_key) {
+        const issue = () =>
+          deps.store.createProxyKey({ accountId: account.id, name: 'claude-code' })
+        const issued = await keyCap.run(c.get('account'), account.id, issue)
+        key = issued.secret
+        issuedId = issued.key.id
+      }
+      const settings = {
+        env: {
+          ANTHROPIC_BASE_URL: body.proxy_url ?? origin,
+          ANTHROPIC_AUTH_TOKEN: key ?? PLACEHOLDER,
+        },
+        permissions: { allow: [...new Set(body.allow)], deny: [...new Set(body.deny)] },
+        ...(body.model ? { model: body.model } : {}),
+      }
+      const json = JSON.stringify(settings, null, 2) + '\n'
+      const expiresAt = new Date(deps.now() + DOWNLOAD_TTL_MS)
+      const { token } = await deps.store
+        .createDownloadLink({ accountId: account.id, payload: json, expiresAt })
+        .catch(async (err: unknown) => {
+          // A refused request changes nothing: the key issued for the file goes with it.
+          if (issuedId) await deps.store.revokeProxyKey(issuedId)
+          throw err
+        })
+      const url = `${origin}/api/claude-config/download/${token}`
+      return c.json({
+        account_name: account.name,
+        settings,
+        config_json: json,
+        config_id: token,
+        download_url: url,
+        expires_at: expiresAt.toISOString(),
+        install_cmd: installCommands(url),
       })
-    const url = `${origin}/api/claude-config/download/${token}`
-    return c.json({
-      account_name: account.name,
-      settings,
-      config_json: json,
-      config_id: token,
-      download_url: url,
-      expires_at: expiresAt.toISOString(),
-      install_cmd: installCommands(url),
-    })
+    },
   })
-
-  const download = new Hono()
-  download.get('/api/claude-config/download/:id', async (c) => {
-    const json = await deps.store.consumeDownloadLink(c.req.param('id'))
-    if (json === null) throw notFound()
-    return c.body(json, 200, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-disposition': 'attachment; filename="settings.json"',
-      'cache-control': 'no-store',
-    })
-  })
-  return { admin, download }
 }
 
-export const claudeConfigDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/admin/api/claude-config',
-    summary: 'Generate a Claude Code settings.json with a download link',
-    auth: 'session',
-    body: claudeConfigBody,
-  },
-  {
-    method: 'get',
-    path: '/api/claude-config/download/{id}',
+/** `GET /api/claude-config/download/:id`: the generated file, once (public: the id is the secret). */
+export function claudeConfigDownloadRoute(root: RouteGroup<BlankEnv>, deps: AdminDeps): void {
+  defineRoute(root, 'GET /api/claude-config/download/:id', {
     summary: 'Download a generated settings.json (public, unguessable id; works once, 10 minutes)',
-    auth: 'public',
     produces: 'application/json',
-  },
-]
+    handler: async (c) => {
+      const json = await deps.store.consumeDownloadLink(c.req.param('id') ?? '')
+      if (json === null) throw notFound()
+      return c.body(json, 200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': 'attachment; filename="settings.json"',
+        'cache-control': 'no-store',
+      })
+    },
+  })
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { installCommands, quotePosix, quotePowerShell } from './shell-quote'
 
 describe('shell quoting of install commands', () => {
-  it('issue 13 item 8: a real POSIX shell reads every quoted value back unchanged and runs nothing', () => {
+  it('H8: a real POSIX shell reads every quoted value back unchanged and runs nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qcc-quote-'))
     const marker = join(dir, 'pwn')
     try {

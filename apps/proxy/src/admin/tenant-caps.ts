@@ -1,9 +1,9 @@
 import type { Account, Store } from '@qcc/store'
 import { ApiError } from './errors'
 
-/** Live proxy keys a tenant's account may hold (SPEC 9); admins are not capped. */
+/** Live proxy keys a tenant's account may hold (docs/contract.md §9); admins are not capped. */
 export const TENANT_KEY_CAP = 50
-/** Live monitor share links a tenant's account may hold (SPEC 9). */
+/** Live monitor share links a tenant's account may hold (docs/contract.md §9). */
 export const TENANT_SHARE_CAP = 50
 /** The shortest health interval a tenant may set: a shorter one turns probes into a flood. */
 export const TENANT_MIN_HEALTH_INTERVAL_SEC = 30
@@ -24,13 +24,16 @@ export class TenantCap {
     private readonly count: (accountId: string) => Promise<number>,
   ) {}
 
-  /** Runs `create` unless `me` is a tenant whose account already holds the cap. @throws ApiError 409 */
+  /** Runs `create` unless `me` is a tenant whose account already holds the cap. @throws ApiError `conflict` */
   run<T>(me: Account, accountId: string, create: () => Promise<T>): Promise<T> {
     if (me.isAdmin) return create()
     const previous = this.queues.get(accountId) ?? Promise.resolve()
     const run = previous.then(async () => {
       if ((await this.count(accountId)) >= this.cap) {
-        throw new ApiError(409, `limit reached: an account may hold ${this.cap} ${this.what}`)
+        throw new ApiError(
+          'conflict',
+          `limit reached: an account may hold ${this.cap} ${this.what}`,
+        )
       }
       return create()
     })

@@ -3,7 +3,7 @@ import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle, type Admission } from './thrott
 
 const MIN = 60_000
 
-/** A throttle on a hand-moved clock, with SPEC 9's numbers unless overridden. */
+/** A throttle on a hand-moved clock, with docs/contract.md §9's numbers unless overridden. */
 function throttle(overrides: Partial<typeof LOGIN_THROTTLE_DEFAULTS> = {}) {
   const clock = { t: 1_000_000 }
   const t = new LoginThrottle({ ...LOGIN_THROTTLE_DEFAULTS, ...overrides }, () => clock.t)
@@ -20,7 +20,7 @@ const fail = (t: LoginThrottle, account: string, address: string, n: number) => 
 }
 
 describe('login throttle', () => {
-  it('issue 13 item 4: counts an attempt before the check, so parallel attempts cannot all get in', () => {
+  it('H4: counts an attempt before the check, so parallel attempts cannot all get in', () => {
     const { t } = throttle({ maxConcurrent: 100 })
     const admitted = Array.from({ length: 40 }, () => t.admit('admin', '203.0.113.9'))
     expect(admitted.filter((a) => a.ok)).toHaveLength(5)
@@ -32,7 +32,7 @@ describe('login throttle', () => {
     expect(after).toMatchObject({ ok: false, reason: 'locked' })
   })
 
-  it('issue 13 item 4: runs at most 4 checks at once, whoever asks', () => {
+  it('H4: runs at most 4 checks at once, whoever asks', () => {
     const { t } = throttle()
     const admitted = Array.from({ length: 10 }, (_, i) => t.admit(`user-${i}`, `198.51.100.${i}`))
     expect(admitted.filter((a) => a.ok)).toHaveLength(4)
@@ -43,7 +43,7 @@ describe('login throttle', () => {
     expect(t.admit('user-9', '198.51.100.9').ok).toBe(true)
   })
 
-  it('issue 13 item 4: locks the pair after 5 failures in 15 minutes, never the account elsewhere', () => {
+  it('H4: locks the pair after 5 failures in 15 minutes, never the account elsewhere', () => {
     const { t, clock } = throttle()
     fail(t, 'admin', '203.0.113.9', 4)
     expect(t.admit('admin', '203.0.113.9').ok).toBe(true) // the fifth try is still allowed
@@ -62,7 +62,7 @@ describe('login throttle', () => {
     expect(clock.t).toBe(1_000_000)
   })
 
-  it('issue 13 item 4: spreads failures over time: only 5 within any 15 minutes lock', () => {
+  it('H4: spreads failures over time: only 5 within any 15 minutes lock', () => {
     const { t, clock } = throttle()
     for (let i = 0; i < 12; i++) {
       ticket(t.admit('admin', '203.0.113.9')).failed()
@@ -74,7 +74,7 @@ describe('login throttle', () => {
     expect(t.inFlight).toBe(0)
   })
 
-  it('issue 13 item 4: locks an address after 20 failures over any accounts', () => {
+  it('H4: locks an address after 20 failures over any accounts', () => {
     const { t, clock } = throttle()
     for (let i = 0; i < 20; i++) fail(t, `spray-${i}`, '203.0.113.9', 1)
     expect(t.admit('someone-else', '203.0.113.9')).toEqual({
@@ -87,7 +87,7 @@ describe('login throttle', () => {
     expect(t.admit('someone-else', '203.0.113.9').ok).toBe(true)
   })
 
-  it('issue 13 item 4: a success clears the pair, not the address; a store error counts nothing', () => {
+  it('H4: a success clears the pair, not the address; a store error counts nothing', () => {
     const { t } = throttle({ maxConcurrent: 100 })
     fail(t, 'admin', '203.0.113.9', 4)
     ticket(t.admit('admin', '203.0.113.9')).succeeded()

@@ -1,5 +1,5 @@
 /**
- * Login throttling (SPEC 9), in memory and per process. Pure apart from the injected clock.
+ * Login throttling (docs/contract.md §9), in memory and per process. Pure apart from the injected clock.
  *
  * - An attempt is admitted *before* its password is hashed and counts as a failure until it
  *   ends, so parallel attempts cannot all slip in under the limit.
@@ -24,7 +24,7 @@ export interface LoginThrottleOptions {
   maxKeys: number
 }
 
-/** SPEC 9's numbers: a pair locks after 5 failures in 15 minutes, an address after 20. */
+/** docs/contract.md §9's numbers: a pair locks after 5 failures in 15 minutes, an address after 20. */
 export const LOGIN_THROTTLE_DEFAULTS: LoginThrottleOptions = {
   pairLimit: 5,
   addressLimit: 20,

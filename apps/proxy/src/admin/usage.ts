@@ -1,12 +1,11 @@
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
 import type { UsageTotals } from '@qcc/store'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
 import { accountScope, ownedNode } from './roles'
-import type { RouteDoc } from './route-doc'
+import { defineRoute, type RouteGroup } from './route-table'
 import { usageSummaryAnswer, type usageTotalsAnswer } from './responses'
-import { queryOf } from './validate'
 
 const time = z.iso.datetime({ offset: true })
 const scope = {
@@ -55,99 +54,82 @@ async function usageScope(c: Context<AdminEnv>, deps: AdminDeps, q: z.infer<type
   const nodeId = q.node_id ? (await ownedNode(c, deps, q.node_id)).id : undefined
   const from = q.from ? new Date(q.from) : undefined
   const to = q.to ? new Date(q.to) : undefined
-  if (from && to && from >= to) throw new ApiError(400, 'from: must be before to')
+  if (from && to && from >= to) throw new ApiError('invalid_request', 'from: must be before to')
   return { accountId, nodeId, from, to }
 }
 
 /** Usage summary, request logs and time series, all from the store's rollups and raw events. */
-export function usageRoutes(deps: AdminDeps): Hono<AdminEnv> {
-  const app = new Hono<AdminEnv>()
+export function usageRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
   const { store } = deps
 
-  app.get('/usage/summary', async (c) => {
-    const q = queryOf(c, summaryQuery)
-    const summary = await store.usageSummary({
-      ...(await usageScope(c, deps, q)),
-      groupBy: q.group_by,
-    })
-    if (!q.group_by) return c.json(totals(summary.total))
-    return c.json({
-      groups: summary.groups.map((g) => ({ key: g.key, name: g.name, ...totals(g) })),
-    })
-  })
-
-  app.get('/usage/logs', async (c) => {
-    const q = queryOf(c, logsQuery)
-    const logs = await store.usageLogs({
-      ...(await usageScope(c, deps, q)),
-      model: q.model,
-      limit: q.limit,
-      offset: q.offset,
-    })
-    return c.json({
-      logs: logs.map((e) => ({
-        request_id: e.requestId,
-        account_id: e.accountId,
-        key_id: e.keyId,
-        node_id: e.nodeId,
-        model: e.model,
-        status: e.status,
-        success: e.status >= 200 && e.status < 300,
-        attempts: e.attempts,
-        input_tokens: e.inputTokens,
-        output_tokens: e.outputTokens,
-        cache_creation_input_tokens: e.cacheCreationInputTokens,
-        cache_read_input_tokens: e.cacheReadInputTokens,
-        cost_usd: e.costUsd,
-        ttfb_ms: e.ttfbMs,
-        duration_ms: e.durationMs,
-        bytes: e.bytes,
-        partial: e.partial,
-        at: e.at.toISOString(),
-      })),
-      limit: q.limit,
-      offset: q.offset,
-    })
-  })
-
-  app.get('/usage/series', async (c) => {
-    const q = queryOf(c, seriesQuery)
-    const s = await usageScope(c, deps, q)
-    const spanMs = { minute: 3_600_000, hour: 86_400_000, day: 30 * 86_400_000 }[q.bucket]
-    const to = s.to ?? new Date(deps.now())
-    const from = s.from ?? new Date(to.getTime() - spanMs)
-    const points = await store.usageSeries({ ...s, from, to, bucket: q.bucket })
-    return c.json({
-      bucket: q.bucket,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      points: points.map((p) => ({ at: p.at.toISOString(), ...totals(p) })),
-    })
-  })
-  return app
-}
-
-export const usageDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/admin/api/usage/summary',
+  defineRoute(api, 'GET /usage/summary', {
     summary: 'Usage totals, or groups by model, node or key',
-    auth: 'session',
     query: summaryQuery,
     response: usageSummaryAnswer,
-  },
-  {
-    method: 'get',
-    path: '/admin/api/usage/logs',
+    handler: async (c, { query: q }) => {
+      const summary = await store.usageSummary({
+        ...(await usageScope(c, deps, q)),
+        groupBy: q.group_by,
+      })
+      if (!q.group_by) return c.json(totals(summary.total))
+      return c.json({
+        groups: summary.groups.map((g) => ({ key: g.key, name: g.name, ...totals(g) })),
+      })
+    },
+  })
+
+  defineRoute(api, 'GET /usage/logs', {
     summary: 'One record per request, newest first',
-    auth: 'session',
     query: logsQuery,
-  },
-  {
-    method: 'get',
-    path: '/admin/api/usage/series',
+    handler: async (c, { query: q }) => {
+      const logs = await store.usageLogs({
+        ...(await usageScope(c, deps, q)),
+        model: q.model,
+        limit: q.limit,
+        offset: q.offset,
+      })
+      return c.json({
+        logs: logs.map((e) => ({
+          request_id: e.requestId,
+          account_id: e.accountId,
+          key_id: e.keyId,
+          node_id: e.nodeId,
+          model: e.model,
+          status: e.status,
+          success: e.status >= 200 && e.status < 300,
+          attempts: e.attempts,
+          input_tokens: e.inputTokens,
+          output_tokens: e.outputTokens,
+          cache_creation_input_tokens: e.cacheCreationInputTokens,
+          cache_read_input_tokens: e.cacheReadInputTokens,
+          cost_usd: e.costUsd,
+          ttfb_ms: e.ttfbMs,
+          duration_ms: e.durationMs,
+          bytes: e.bytes,
+          partial: e.partial,
+          at: e.at.toISOString(),
+        })),
+        limit: q.limit,
+        offset: q.offset,
+      })
+    },
+  })
+
+  defineRoute(api, 'GET /usage/series', {
     summary: 'Usage time series (minute, hour or day buckets)',
-    auth: 'session',
     query: seriesQuery,
-  },
-]
+    handler: async (c, { query: q }) => {
+      const s = await usageScope(c, deps, q)
+      const spanMs = { minute: 3_600_000, hour: 86_400_000, day: 30 * 86_400_000 }[q.bucket]
+      const to = s.to ?? new Date(deps.now())
+      const from = s.from ?? new Date(to.getTime() - spanMs)
+      const points = await store.usageSeries({ ...s, from, to, bucket: q.bucket })
+      return c.json({
+        bucket: q.bucket,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        points: points.map((p) => ({ at: p.at.toISOString(), ...totals(p) })),
+      })
+    },
+  })
+}

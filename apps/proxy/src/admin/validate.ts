@@ -5,7 +5,7 @@ import { ApiError, describeZodError } from './errors'
 /** Parses `raw` with `schema`, answering 400 naming the first bad field. */
 export function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const parsed = schema.safeParse(raw)
-  if (!parsed.success) throw new ApiError(400, describeZodError(parsed.error))
+  if (!parsed.success) throw new ApiError('invalid_request', describeZodError(parsed.error))
   return parsed.data
 }
 
@@ -16,7 +16,7 @@ export async function readJson(c: Context): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown
   } catch {
-    throw new ApiError(400, 'body must be valid JSON')
+    throw new ApiError('invalid_request', 'body must be valid JSON')
   }
 }
 

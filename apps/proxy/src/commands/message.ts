@@ -12,7 +12,7 @@ import {
   type Usage,
 } from '@qcc/client'
 
-/** The env `qcc message` reads (SPEC 6.2), passed in from the validated env module. */
+/** The env `qcc message` reads (docs/contract.md §6.2), passed in from the validated env module. */
 export interface MessageCommandEnv {
   ANTHROPIC_AUTH_TOKEN?: string
   ANTHROPIC_API_KEY?: string

@@ -1,15 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { RequestPlan, RouteTarget } from '../routing/types'
-import { Cancellation } from './cancellation'
 import { redactSecrets } from '@qcc/core'
+import type { RequestPlan, RouteTarget } from '../routing/types'
 import { anthropicErrorFrame, sendAnthropicError } from './anthropic-error'
+import { Cancellation } from './cancellation'
 import { createErrorFrameRedactor } from './error-frame-redactor'
 import { pickDownstreamHeaders } from './headers'
 import { MalformedStreamError, relayBody } from './relay'
 import { attemptUpstream } from './upstream-attempt'
-import { BODY_TIMEOUT, type UpstreamResponse } from './upstream'
-import type { UsageRecorder, UsageResult } from './usage-tap'
-import type { V1HandlerDeps } from './v1-handler'
+import { BODY_TIMEOUT, type UpstreamClient, type UpstreamResponse } from './upstream'
+import type { UsageRecorder, UsageResult, UsageTap } from './usage-tap'
+
+/** What the attempt loop is built from (the `/v1/*` handler passes its own deps through). */
+export interface AttemptLoopDeps {
+  upstream: UpstreamClient
+  usage: UsageTap
+  now: () => number
+  /** Aborted at the drain deadline: live streams end with one error frame. */
+  shutdown?: Cancellation | undefined
+  limits: {
+    /** Time allowed for an attempt's headers and, for a stream, its first event. */
+    firstByteTimeoutMs: number
+    /** Upstream silence on a committed stream after which a `ping` frame goes to the client. */
+    keepaliveMs: number
+  }
+}
 
 export interface AttemptLoopInput {
   req: IncomingMessage
@@ -28,7 +42,7 @@ export interface AttemptLoopInput {
  * moves on; after it the response is the client's, and a failure ends it with one error frame.
  * Every decision is the plan's (core's); this loop only moves bytes.
  */
-export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput): Promise<void> {
+export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput): Promise<void> {
   const { res, plan } = input
   const startedAt = deps.now()
   const model = (input.json as { model?: unknown } | undefined)?.model
@@ -57,8 +71,7 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
   }
   try {
     for (;;) {
-      const pending = plan.next()
-      const target = pending instanceof Promise ? await pending : pending
+      const target = plan.next()
       if (clientGone.aborted) {
         outcome.status = 499
         outcome.partial = true
@@ -68,7 +81,7 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
         const final = plan.finalError()
         const headers: Record<string, string> = { 'x-qcc-request-id': input.requestId }
         if (final.retryAfterSec !== undefined) headers['retry-after'] = String(final.retryAfterSec)
-        sendAnthropicError(res, final.status, final.type, final.message, headers)
+        sendAnthropicError(res, final.status, final.errorType, final.message, headers)
         outcome.status = final.status
         return
       }
@@ -80,15 +93,12 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
         body: input.body,
         path: input.path,
         target,
-        timeoutMs: Math.min(deps.limits.firstByteTimeoutMs, deadlineLeft(deps, startedAt)),
+        // At least 1 ms: undici reads a timeout of 0 as none at all.
+        timeoutMs: Math.min(deps.limits.firstByteTimeoutMs, Math.max(1, plan.remainingMs())),
         clientGone,
       })
       if (attempt.kind === 'ready') {
-        plan.report(target, {
-          kind: 'accepted',
-          status: attempt.response.statusCode,
-          eventType: attempt.eventType,
-        })
+        plan.report(target, attempt.outcome)
         await commit(deps, input, target, attempt.response, attempt.first, recorder, outcome)
         return
       }
@@ -98,11 +108,11 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
         outcome.partial = true
         return
       }
-      const verdict = plan.report(target, attempt.observation)
-      if (verdict.passThrough && attempt.observation.kind === 'response') {
-        const { status, headers } = attempt.observation
+      const verdict = plan.report(target, attempt.outcome)
+      if (verdict.passThrough && attempt.kind === 'answered') {
+        const { status, headers } = attempt.outcome
         // The tenant's own fault, but the body is the upstream's: it may echo the node's key.
-        const body = redactSecrets(attempt.observation.body, [target.apiKey])
+        const body = redactSecrets(attempt.outcome.bodySnippet, [target.apiKey])
         res.writeHead(status, answerHeaders(headers, target, input.requestId))
         res.end(body)
         outcome.status = status
@@ -116,13 +126,9 @@ export async function runAttempts(deps: V1HandlerDeps, input: AttemptLoopInput):
   }
 }
 
-function deadlineLeft(deps: V1HandlerDeps, startedAt: number): number {
-  return Math.max(1, startedAt + deps.limits.requestTimeoutMs - deps.now())
-}
-
 /** Sends the chosen answer: status and headers, the bytes already read, then the live body. */
 async function commit(
-  deps: V1HandlerDeps,
+  deps: AttemptLoopDeps,
   input: AttemptLoopInput,
   target: RouteTarget,
   response: UpstreamResponse,
@@ -146,7 +152,7 @@ async function commit(
     recorder.onChunk(chunk)
     return !recorder.overflowed
   }
-  // The upstream's own `event: error` frames reach the tenant redacted (SPEC 9).
+  // The upstream's own `event: error` frames reach the tenant redacted (docs/contract.md §9).
   const rewrite = isSse ? createErrorFrameRedactor([target.apiKey]) : undefined
   for (const chunk of first) {
     onChunk(chunk)
@@ -179,10 +185,10 @@ async function commit(
         : end.error instanceof MalformedStreamError
           ? 'malformed'
           : 'reset'
-    plan.report(target, { kind: 'stream_failed', cause })
+    plan.report(target, { kind: 'after_commit_failure', cause })
   } else if (end.kind === 'complete' && recorder.sawErrorEvent) {
     plan.report(target, {
-      kind: 'stream_failed',
+      kind: 'after_commit_failure',
       cause: 'error_event',
       errorType: recorder.errorType ?? undefined,
     })

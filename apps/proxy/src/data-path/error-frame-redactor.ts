@@ -19,7 +19,7 @@ function errorFrameStart(chunk: Buffer): number {
 }
 
 /**
- * Redacts the upstream's own `event: error` frames in a committed stream (SPEC 9: an error body
+ * Redacts the upstream's own `event: error` frames in a committed stream (docs/contract.md §9: an error body
  * passed to a tenant has the node's key and key-shaped tokens replaced). Every other byte passes
  * untouched: a chunk without an error frame comes back as the same buffer after one native
  * search, so a healthy stream costs what it did. An error frame split over reads is held until

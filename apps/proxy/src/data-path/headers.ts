@@ -53,7 +53,7 @@ function listedInConnection(value: string | string[] | undefined): Set<string> |
   return new Set(joined.split(',').map((s) => s.trim().toLowerCase()))
 }
 
-/** Headers that may come back to the client: an allowlist (SPEC 6.3). */
+/** Headers that may come back to the client: an allowlist (docs/contract.md §6.3). */
 export function pickDownstreamHeaders(
   upstream: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[]> {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
-import type { AttemptObservation, RouteTarget } from '../routing/types'
+import type { AttemptOutcome } from '@qcc/core'
+import type { RouteTarget } from '../routing/types'
 import type { Cancellation } from './cancellation'
 import { buildUpstreamHeaders } from './headers'
 import { FirstEventTimeoutError, readFirstEvent } from './sse-first-event'
@@ -9,21 +10,31 @@ import { HEADERS_TIMEOUT, type UpstreamClient, type UpstreamResponse } from './u
 /** Upstream error bodies are read for classification only; more than this is not needed. */
 const ERROR_BODY_CAP = 64 * 1024
 
+/** An upstream's non-2xx answer, as core classifies it and as a pass-through forwards it. */
+export type ErrorAnswer = Extract<AttemptOutcome, { kind: 'response' }> & {
+  readonly headers: UpstreamResponse['headers']
+  /** The body, read up to 64 KiB. */
+  readonly bodySnippet: string
+}
+
 /** How one attempt went up to the commit point. */
 export type AttemptResult =
-  | { kind: 'failed'; observation: AttemptObservation }
+  /** No usable answer; `outcome` says why, in core's words. */
+  | { kind: 'failed'; outcome: AttemptOutcome }
+  /** The node answered with an error status. */
+  | { kind: 'answered'; outcome: ErrorAnswer }
+  /** The commit point: a 2xx plain answer, or a stream whose first event is good. */
   | {
       kind: 'ready'
+      outcome: AttemptOutcome
       response: UpstreamResponse
       /** Bytes already read (the first SSE frame); they go to the client first. */
       first: Buffer[]
-      /** The first SSE event's name; undefined for a non-stream answer. */
-      eventType: string | undefined
     }
 
 export interface AttemptRequest {
   upstream: UpstreamClient
-  req: IncomingMessage
+  req: Pick<IncomingMessage, 'method' | 'headers'>
   body: Buffer | undefined
   /** Path and query as the client sent them. */
   path: string
@@ -52,48 +63,56 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
       allowPrivate: a.target.allowPrivate,
     })
   } catch (err) {
-    return { kind: 'failed', observation: transportFailure(err) }
+    return { kind: 'failed', outcome: transportFailure(err) }
   }
   const status = response.statusCode
   const headers = response.headers
   if (status < 200 || status >= 300) {
     const text = await readCapped(response.body, ERROR_BODY_CAP).catch(() => '')
-    return { kind: 'failed', observation: { kind: 'response', status, headers, body: text } }
+    return { kind: 'answered', outcome: { kind: 'response', status, headers, bodySnippet: text } }
   }
   if (!String(headers['content-type'] ?? '').includes('text/event-stream')) {
-    return { kind: 'ready', response, first: [], eventType: undefined }
+    return { kind: 'ready', outcome: { kind: 'response', status }, response, first: [] }
   }
   try {
     const first = await readFirstEvent(response.body, a.timeoutMs)
     if (first.event === 'error') {
       response.body.destroy()
       const data = first.data ?? ''
-      return { kind: 'failed', observation: { kind: 'first_event_error', status, headers, data } }
+      const outcome: AttemptOutcome = {
+        kind: 'first_event',
+        status,
+        headers,
+        eventType: 'error',
+        data,
+      }
+      return { kind: 'failed', outcome }
     }
     if (first.event === undefined) {
       response.body.destroy()
-      const observation: AttemptObservation = {
+      const outcome: AttemptOutcome = {
         kind: 'response',
         status,
         headers,
-        body: '',
+        bodySnippet: '',
         unparsable: true,
       }
-      return { kind: 'failed', observation }
+      return { kind: 'failed', outcome }
     }
-    return { kind: 'ready', response, first: first.chunks, eventType: first.event }
+    const outcome: AttemptOutcome = { kind: 'first_event', status, eventType: first.event }
+    return { kind: 'ready', outcome, response, first: first.chunks }
   } catch (err) {
     response.body.destroy()
     if (err instanceof FirstEventTimeoutError) {
-      return { kind: 'failed', observation: { kind: 'timeout', phase: 'first_event' } }
+      return { kind: 'failed', outcome: { kind: 'timeout_first_byte', phase: 'first_event' } }
     }
-    return { kind: 'failed', observation: transportFailure(err) }
+    return { kind: 'failed', outcome: transportFailure(err) }
   }
 }
 
-function transportFailure(err: unknown): AttemptObservation {
+function transportFailure(err: unknown): AttemptOutcome {
   const code = (err as { code?: string }).code
-  if (code === HEADERS_TIMEOUT) return { kind: 'timeout', phase: 'headers' }
+  if (code === HEADERS_TIMEOUT) return { kind: 'timeout_first_byte', phase: 'headers' }
   return { kind: 'connect_error', code }
 }
 

@@ -27,7 +27,7 @@ export interface UpstreamRequest {
   cancel: Cancellation
   /** Time allowed for the status line and headers. */
   headersTimeoutMs: number
-  /** May this node connect to loopback and private addresses (SPEC 6.2)? */
+  /** May this node connect to loopback and private addresses (docs/contract.md §6.2)? */
   allowPrivate: boolean
 }
 

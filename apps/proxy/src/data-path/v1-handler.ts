@@ -1,40 +1,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { extractTenantKey } from '@qcc/core'
 import { isDefaultProxyKey } from '../default-credentials'
 import type { RequestPlan, Router } from '../routing/types'
-import type { Cancellation } from './cancellation'
 import { sendAnthropicError } from './anthropic-error'
+import { runAttempts, type AttemptLoopDeps } from './attempt-loop'
 import { BodyTooLargeError, readBody } from './body'
 import { readRequestFields } from './request-fields'
-import { runAttempts } from './attempt-loop'
-import type { UpstreamClient } from './upstream'
-import type { UsageTap } from './usage-tap'
 
 /** Resolves a tenant's proxy key to its account; synchronous (an in-memory index). */
 export type ResolveProxyKey = (secret: string) => { accountId: string; keyId: string } | null
 
-export interface V1HandlerDeps {
+export interface V1HandlerDeps extends AttemptLoopDeps {
   resolveProxyKey: ResolveProxyKey
   /** Whether the client is on this machine (http/client-origin.ts); asked for default keys only. */
   isLoopbackClient: (req: IncomingMessage) => boolean
   router: Router
-  upstream: UpstreamClient
-  usage: UsageTap
   newRequestId: () => string
-  /** Aborted at the drain deadline: live streams end with one error frame. */
-  shutdown?: Cancellation
-  now: () => number
-  limits: {
-    maxBodyBytes: number
-    firstByteTimeoutMs: number
-    requestTimeoutMs: number
-    keepaliveMs: number
-  }
+  limits: AttemptLoopDeps['limits'] & { maxBodyBytes: number }
 }
 
 type Route = 'messages' | 'count_tokens' | 'models' | 'model'
 
 /**
- * A model id (SPEC 9): one path segment of safe characters, so `..`, `%2F` and the like never
+ * A model id (docs/contract.md §9): one path segment of safe characters, so `..`, `%2F` and the like never
  * reach the upstream URL together with the node's key.
  */
 const MODEL_PATH = /^\/v1\/models\/[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/
@@ -47,14 +35,6 @@ function matchRoute(method: string, path: string): Route | undefined {
     if (path === '/v1/models') return 'models'
     if (MODEL_PATH.test(path)) return 'model'
   }
-  return undefined
-}
-
-function tenantSecret(req: IncomingMessage): string | undefined {
-  const key = req.headers['x-api-key']
-  if (typeof key === 'string' && key) return key
-  const auth = req.headers.authorization
-  if (auth && /^bearer /i.test(auth)) return auth.slice(7).trim() || undefined
   return undefined
 }
 
@@ -78,8 +58,8 @@ export function createV1Handler(deps: V1HandlerDeps) {
         idHeader,
       )
     }
-    const secret = tenantSecret(req)
-    // SPEC 9: the default keys work from this machine only, elsewhere they are a wrong key. A
+    const secret = extractTenantKey(req.headers)
+    // docs/contract.md §9: the default keys work from this machine only, elsewhere they are a wrong key. A
     // string compare first, so every other key costs nothing more.
     const refusedDefault =
       secret !== undefined && isDefaultProxyKey(secret) && !deps.isLoopbackClient(req)

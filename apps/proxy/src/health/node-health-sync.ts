@@ -1,12 +1,7 @@
-import type {
-  NodeConfig,
-  NodeHealth,
-  NodeHealthMachine,
-  PersistedHealth,
-  TransitionEvent,
-} from '@qcc/core'
-import type { NodeRecord, NodeStateInput, NodeStateRecord, Store } from '@qcc/store'
+import type { NodeHealthMachine, TransitionEvent } from '@qcc/core'
+import type { NodeRecord, Store } from '@qcc/store'
 import type { Logger } from '../observability/logger'
+import { toNodeConfig, toPersisted, toStateInput } from './store-records'
 
 /**
  * Keeps core's health machine and the store in step. A transition is persisted with a
@@ -112,45 +107,5 @@ export class NodeHealthSync {
       this.machine.restore(event.nodeId, toPersisted(stored))
       this.versions.set(event.nodeId, stored.version)
     }
-  }
-}
-
-export function toNodeConfig(node: NodeRecord): NodeConfig {
-  return {
-    id: node.id,
-    accountId: node.accountId,
-    name: node.name,
-    baseUrl: node.baseUrl,
-    weight: node.weight,
-    disabled: node.disabled,
-    healthCheckMethod: node.healthCheckMethod,
-    healthCheckModel: node.healthCheckModel,
-  }
-}
-
-const ms = (d: Date | null) => (d ? d.getTime() : null)
-const date = (t: number | null) => (t === null ? null : new Date(t))
-
-function toPersisted(s: NodeStateRecord): PersistedHealth {
-  return {
-    status: s.status,
-    coolingUntil: ms(s.coolingUntil),
-    failReason: s.failReason,
-    consecutiveFailures: s.consecutiveFailures,
-    lastFailureAt: ms(s.lastFailureAt),
-    lastSuccessAt: ms(s.lastSuccessAt),
-    lastProbeAt: ms(s.lastProbeAt),
-  }
-}
-
-function toStateInput(h: NodeHealth): NodeStateInput {
-  return {
-    status: h.status,
-    coolingUntil: date(h.coolingUntil),
-    failReason: h.failReason,
-    consecutiveFailures: h.consecutiveFailures,
-    lastFailureAt: date(h.lastFailureAt),
-    lastSuccessAt: date(h.lastSuccessAt),
-    lastProbeAt: date(h.lastProbeAt),
   }
 }

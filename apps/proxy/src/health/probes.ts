@@ -15,7 +15,7 @@ export interface ProbeOutcome {
   latencyMs: number
   /** The HTTP status when the node answered (a redirect's too). */
   status: number | null
-  /** SPEC 9's stored form (`http_401 authentication_error: ...`, `redirect`, ...), or null. */
+  /** docs/contract.md §9's stored form (`http_401 authentication_error: ...`, `redirect`, ...), or null. */
   error: string | null
 }
 

@@ -81,7 +81,7 @@ export class HealthScheduler {
           ok: result.ok,
           latencyMs: Math.round(result.latencyMs),
           status: result.status,
-          // SPEC 9's form only (status, class, an Anthropic error's type and redacted message).
+          // docs/contract.md §9's form only (status, class, an Anthropic error's type and redacted message).
           error: result.error,
           method: entry.node.healthCheckMethod,
           source: kind,

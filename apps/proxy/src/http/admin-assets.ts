@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
 }
 
 /**
- * SPEC 9: the console runs only its own bundled scripts and styles, talks only to this origin,
+ * docs/contract.md §9: the console runs only its own bundled scripts and styles, talks only to this origin,
  * and cannot be framed (clickjacking). Preact and uPlot set styles through the CSSOM, which
  * `style-src 'self'` allows; `data:` images are the bundle's inline icons.
  */

@@ -24,7 +24,7 @@ describe('client origin', () => {
     }
   })
 
-  it('issue 13 item 3: a loopback peer is local, unless it is the Cloudflare tunnel', () => {
+  it('H3: a loopback peer is local, unless it is the Cloudflare tunnel', () => {
     expect(resolveClient('127.0.0.1', headers(), none)).toEqual({
       address: '127.0.0.1',
       loopback: true,
@@ -57,7 +57,7 @@ describe('client origin', () => {
     expect(resolveClient('192.0.2.2', viaTunnel, tunnel).address).toBe('192.0.2.2')
   })
 
-  it('issue 13 item 3: a trusted proxy speaks for the client, but cannot make it local', () => {
+  it('H3: a trusted proxy speaks for the client, but cannot make it local', () => {
     const local = new TrustedProxies(['127.0.0.1'])
     const forwarded = headers({ 'x-forwarded-for': '127.0.0.1, 203.0.113.9' })
     expect(resolveClient('127.0.0.1', forwarded, local)).toEqual({
@@ -73,7 +73,7 @@ describe('client origin', () => {
     })
   })
 
-  it('issue 13 item 8: HTTPS directly, from a trusted proxy, or through the tunnel', () => {
+  it('H8: HTTPS directly, from a trusted proxy, or through the tunnel', () => {
     const local = new TrustedProxies(['127.0.0.1'])
     expect(arrivedOverHttps(true, '192.0.2.2', headers(), none)).toBe(true)
     expect(arrivedOverHttps(false, '127.0.0.1', headers(), none)).toBe(false)

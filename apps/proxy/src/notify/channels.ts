@@ -97,7 +97,7 @@ export function buildRequest(
 /**
  * Whether the receiver took the message. WeCom and DingTalk answer 200 with `errcode` != 0 on
  * failure (bad key, rate limit), so their body is read too, but only the number is kept: what a
- * delivery records is a status and a class (SPEC 9), never the receiver's text.
+ * delivery records is a status and a class (docs/contract.md §9), never the receiver's text.
  * @returns null when delivered, else why not: `http_<status>`, `http_200 errcode_<n>`,
  *   `http_200 not_json`
  */

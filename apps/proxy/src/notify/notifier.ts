@@ -3,7 +3,7 @@
  * (synchronous, O(1)), so the request path never waits on a webhook; workers look up the
  * subscribed channels, de-duplicate, send with a timeout, retry a few times and record every
  * delivery in the audit log (`notification.delivery`). Every send goes through the outbound
- * client (SPEC 9): the address policy is applied to the address connected to, redirects are not
+ * client (docs/contract.md §9): the address policy is applied to the address connected to, redirects are not
  * followed, and a delivery records only a status and an error class, never the receiver's body.
  */
 import type { NotificationChannel, Store } from '@qcc/store'
@@ -40,7 +40,7 @@ export interface DeliveryResult {
   ok: boolean
   attempts: number
   status: number | null
-  /** An error class or `http_<status>` (SPEC 9); never text from the receiver's body. */
+  /** An error class or `http_<status>` (docs/contract.md §9); never text from the receiver's body. */
   error: string | null
 }
 

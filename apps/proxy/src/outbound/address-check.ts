@@ -1,5 +1,5 @@
 /**
- * The connect-time half of the address policy (SPEC 6.2/6.3, 9), shared by every outbound
+ * The connect-time half of the address policy (docs/contract.md §6.2/6.3, 9), shared by every outbound
  * client: the data path's upstream calls, health probes, webhooks and test-sends. The policy is
  * applied to the address a socket actually connects to (inside the `lookup` undici's connector
  * calls), so a name that resolved to a public address when it was saved or checked cannot be
@@ -8,12 +8,12 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns'
 import { isIP } from 'node:net'
 import { ADDRESS_REFUSED_CODE } from '@qcc/core'
-import { checkUpstreamAddress } from '../admin/upstream-policy'
+import { checkUpstreamAddress } from './upstream-policy'
 
 /** Why an address may not be connected to, or null when it may. */
 export type AddressPolicy = (ip: string, allowPrivate: boolean) => string | null
 
-/** The address policy of SPEC 6.2/9 (`checkUpstreamAddress`), in the shape the clients take. */
+/** The address policy of docs/contract.md §6.2/9 (`checkUpstreamAddress`), in the shape the clients take. */
 export const upstreamAddressPolicy: AddressPolicy = (ip, allowPrivate) => {
   const verdict = checkUpstreamAddress(ip, { allowPrivate })
   return verdict.ok ? null : verdict.reason

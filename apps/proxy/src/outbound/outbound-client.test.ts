@@ -59,7 +59,7 @@ afterAll(async () => {
   await Promise.all([plain, redirecting, big, silent].map(stop))
 })
 
-describe('outbound client (SPEC 9: every outbound call obeys the address policy)', () => {
+describe('outbound client (docs/contract.md §9: every outbound call obeys the address policy)', () => {
   it('checks the address a name resolves to at connect time', async () => {
     const before = plain.seen.length
     const url = `http://rebound.test:${plain.port}/hook`

@@ -1,6 +1,6 @@
 /**
  * The one HTTP client for the proxy's own outbound calls: health probes, notification webhooks
- * and the test-send (SPEC 9 "every outbound call obeys the address policy"). Built on the data
+ * and the test-send (docs/contract.md §9 "every outbound call obeys the address policy"). Built on the data
  * path's undici with the same connect-time address check; it never follows a redirect (a 3xx is
  * a failure of class `redirect`, its body unread), reads at most a few KiB of an answer (enough
  * for an Anthropic error JSON, never a whole page), and bounds every call by a timeout.

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { DEFAULTS } from '@qcc/core'
 import { createStore, type Store } from '@qcc/store'
 import { NodeDirectory } from './node-directory'
 
 const open = () => createStore({ kind: 'memory', secretKey: randomBytes(32) })
+const BASE = {
+  retryMax: DEFAULTS.retryMax,
+  failThreshold: DEFAULTS.failThreshold,
+  healthIntervalMs: DEFAULTS.healthIntervalMs,
+  stickyTtlMs: DEFAULTS.stickyTtlMs,
+}
 
 async function tenant(store: Store, name: string) {
   const account = await store.createAccount({ name, password: `${name}-password-1` })
@@ -20,18 +27,19 @@ describe('NodeDirectory.refreshAccount', () => {
   it('reloads one account: a new node, changed settings and the active node', async () => {
     const store = await open()
     const a = await tenant(store, 'alpha')
-    const directory = new NodeDirectory(store)
+    const directory = new NodeDirectory(store, BASE)
     await directory.refresh()
     const added = await store.createNode({
       accountId: a.account.id,
       name: 'second',
       baseUrl: 'https://second.example',
     })
-    await store.updateAccount(a.account.id, { settings: { retries: 7 }, activeNodeId: added.id })
+    await store.updateAccount(a.account.id, { settings: { retryMax: 7 }, activeNodeId: added.id })
     await directory.refreshAccount(a.account.id)
     expect(directory.nodesOf(a.account.id).map((n) => n.name)).toEqual(['alpha-node', 'second'])
     expect(directory.node(added.id)?.name).toBe('second')
-    expect(directory.account(a.account.id)?.settings.retries).toBe(7)
+    expect(directory.account(a.account.id)?.settings.retryMax).toBe(7)
+    expect(directory.settings(a.account.id)).toEqual({ ...BASE, retryMax: 7 })
     expect(directory.account(a.account.id)?.activeNodeId).toBe(added.id)
     await store.close()
   })
@@ -40,7 +48,7 @@ describe('NodeDirectory.refreshAccount', () => {
     const store = await open()
     const a = await tenant(store, 'alpha')
     const b = await tenant(store, 'beta')
-    const directory = new NodeDirectory(store)
+    const directory = new NodeDirectory(store, BASE)
     await directory.refresh()
     await store.updateNode(b.node.id, { name: 'beta-renamed' })
     await store.createNode({ accountId: a.account.id, name: 'more', baseUrl: 'https://m.example' })
@@ -50,16 +58,16 @@ describe('NodeDirectory.refreshAccount', () => {
     await store.close()
   })
 
-  it('drops deleted nodes and a deleted account, with their cached keys', async () => {
+  it('drops deleted nodes and a deleted account, with their keys; a changed key is read again', async () => {
     const store = await open()
     const a = await tenant(store, 'alpha')
-    const directory = new NodeDirectory(store)
+    const directory = new NodeDirectory(store, BASE)
     await directory.refresh()
+    expect(directory.apiKeyNow(a.node.id)).toBe('sk-ant-alpha-key-1')
     expect(await directory.apiKey(a.node.id)).toBe('sk-ant-alpha-key-1')
-    expect(directory.readyApiKey(a.node.id)).toBe('sk-ant-alpha-key-1')
     await store.updateNode(a.node.id, { apiKey: 'sk-ant-alpha-key-2' })
     await directory.refreshAccount(a.account.id)
-    expect(directory.readyApiKey(a.node.id)).toBeUndefined()
+    expect(directory.apiKeyNow(a.node.id)).toBe('sk-ant-alpha-key-2')
     expect(await directory.apiKey(a.node.id)).toBe('sk-ant-alpha-key-2')
     await store.deleteAccount(a.account.id)
     await directory.refreshAccount(a.account.id)
@@ -74,7 +82,7 @@ describe('NodeDirectory.refreshAccount', () => {
     const store = await open()
     const a = await tenant(store, 'alpha')
     const b = await tenant(store, 'beta')
-    const directory = new NodeDirectory(store)
+    const directory = new NodeDirectory(store, BASE)
     await directory.refresh()
     // Another replica's change (beta) and this replica's own (alpha) land in the same version gap.
     await store.updateNode(b.node.id, { weight: 5 })
@@ -85,6 +93,68 @@ describe('NodeDirectory.refreshAccount', () => {
     expect(directory.node(b.node.id)?.weight).toBe(5)
     expect(directory.node(a.node.id)?.weight).toBe(3)
     expect(await directory.refresh()).toBe(false)
+    await store.close()
+  })
+})
+
+/** The store with its key reads counted, and failing while `failing` is set. */
+function keyReads(store: Store) {
+  const reads = { count: 0, failing: false }
+  const wrapped: Store = {
+    ...store,
+    async getNodeApiKey(id) {
+      reads.count++
+      if (reads.failing) throw new Error('database down')
+      return store.getNodeApiKey(id)
+    },
+  }
+  return { store: wrapped, reads }
+}
+
+describe('NodeDirectory keys and settings', () => {
+  it('reads every key as it loads, so the request path reads none', async () => {
+    const base = await open()
+    const a = await tenant(base, 'alpha')
+    const keyless = await base.createNode({
+      accountId: a.account.id,
+      name: 'keyless',
+      baseUrl: 'https://keyless.example',
+    })
+    const { store, reads } = keyReads(base)
+    const directory = new NodeDirectory(store, BASE)
+    await directory.refresh()
+    expect(reads.count).toBe(1)
+    expect(directory.apiKeyNow(a.node.id)).toBe('sk-ant-alpha-key-1')
+    expect(directory.apiKeyNow(keyless.id)).toBeNull()
+    expect(reads.count).toBe(1)
+    await base.close()
+  })
+
+  it('a key that could not be read fails its request and is read again for the next', async () => {
+    const base = await open()
+    const a = await tenant(base, 'alpha')
+    const { store, reads } = keyReads(base)
+    const directory = new NodeDirectory(store, BASE)
+    reads.failing = true
+    await directory.refresh()
+    expect(directory.node(a.node.id)?.name).toBe('alpha-node')
+    reads.failing = false
+    expect(() => directory.apiKeyNow(a.node.id)).toThrow('database down')
+    // The second call finds the read that the first one started.
+    await expect(directory.apiKey(a.node.id)).resolves.toBe('sk-ant-alpha-key-1')
+    expect(directory.apiKeyNow(a.node.id)).toBe('sk-ant-alpha-key-1')
+    expect(reads.count).toBe(2)
+    await base.close()
+  })
+
+  it("gives core's effective settings: overrides in bounds, else the base", async () => {
+    const store = await open()
+    const a = await tenant(store, 'alpha')
+    await store.updateAccount(a.account.id, { settings: { failThreshold: 9, stickyTtlMs: 0 } })
+    const directory = new NodeDirectory(store, BASE)
+    await directory.refresh()
+    expect(directory.settings(a.account.id)).toEqual({ ...BASE, failThreshold: 9, stickyTtlMs: 0 })
+    expect(directory.settings('no-such-account')).toBe(BASE)
     await store.close()
   })
 })

@@ -1,28 +1,44 @@
+import { effectiveSettings, type EffectiveSettings } from '@qcc/core'
 import type { Account, NodeRecord, Store } from '@qcc/store'
 
+/** Keys read for a set of nodes: the decrypted ones, and why the others could not be read. */
+interface KeyRead {
+  keys: Map<string, string | null>
+  failures: Map<string, unknown>
+}
+
 /**
- * The nodes and accounts of every tenant, held in memory so the data path makes no database round trip.
- * Reloaded whole when the store's change version moves (another replica's changes arrive so);
- * this replica's own admin changes are applied per account at once with {@link refreshAccount}.
- * Callers run the two one at a time (routing/stack.ts), so a whole reload that read the
- * database before a change can never land after that change's account refresh.
+ * The nodes and accounts of every tenant, held in memory so the data path makes no database
+ * round trip: each node's upstream key is decrypted as it is loaded, and each account's settings
+ * in force are worked out then. Reloaded whole when the store's change version moves (another
+ * replica's changes arrive so); this replica's own admin changes are applied per account at once
+ * with {@link refreshAccount}. Callers run the two one at a time (runtime/config-propagation.ts),
+ * so a whole reload that read the database before a change can never land after that change's
+ * account refresh.
  */
 export class NodeDirectory {
   private byAccount = new Map<string, NodeRecord[]>()
   private byId = new Map<string, NodeRecord>()
   private accounts = new Map<string, Account>()
-  private keys = new Map<string, Promise<string | null>>()
-  // Keys already decrypted, for a synchronous read on the request path.
-  private readyKeys = new Map<string, string | null>()
+  private settingsOf = new Map<string, EffectiveSettings>()
+  private keys = new Map<string, string | null>()
+  // A key that could not be read at load (database down): its error, and the read retrying it.
+  private keyFailures = new Map<string, unknown>()
+  private retries = new Map<string, Promise<string | null>>()
   private version = -1
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** The process-wide settings (from env) that an account's unset overrides fall back to. */
+    private readonly baseSettings: EffectiveSettings,
+  ) {}
 
   /** Loads everything once; then cheap to call: reloads only when the version moved. */
   async refresh(): Promise<boolean> {
     const version = await this.store.changeVersion()
     if (version === this.version) return false
     const [nodes, accounts] = await Promise.all([this.store.listNodes(), this.store.listAccounts()])
+    const read = await this.readKeys(nodes)
     const byAccount = new Map<string, NodeRecord[]>()
     for (const node of nodes) {
       const list = byAccount.get(node.accountId)
@@ -32,30 +48,40 @@ export class NodeDirectory {
     this.byAccount = byAccount
     this.byId = new Map(nodes.map((n) => [n.id, n]))
     this.accounts = new Map(accounts.map((a) => [a.id, a]))
-    this.keys.clear()
-    this.readyKeys.clear()
+    this.settingsOf = new Map(accounts.map((a) => [a.id, this.settingsFor(a)]))
+    this.keys = read.keys
+    this.keyFailures = read.failures
+    this.retries.clear()
     this.version = version
     return true
   }
 
   /**
-   * Reloads one account: its record (settings, active node) and its nodes, and forgets the cached
-   * keys of its nodes. A deleted account disappears. Leaves the change version alone: the
-   * whole-reload poll still runs for every version it has not read.
+   * Reloads one account: its record (settings, active node), its nodes and their keys. A deleted
+   * account disappears. Leaves the change version alone: the whole-reload poll still runs for
+   * every version it has not read.
    */
   async refreshAccount(accountId: string): Promise<void> {
     const [account, nodes] = await Promise.all([
       this.store.getAccount(accountId),
       this.store.listNodes({ accountId }),
     ])
+    const live = account ? nodes : []
+    const read = await this.readKeys(live)
     for (const old of this.byAccount.get(accountId) ?? []) this.forget(old.id)
     for (const node of nodes) this.forget(node.id)
-    if (account) this.accounts.set(accountId, account)
-    else this.accounts.delete(accountId)
-    const live = account ? nodes : []
+    if (account) {
+      this.accounts.set(accountId, account)
+      this.settingsOf.set(accountId, this.settingsFor(account))
+    } else {
+      this.accounts.delete(accountId)
+      this.settingsOf.delete(accountId)
+    }
     if (live.length > 0) this.byAccount.set(accountId, live)
     else this.byAccount.delete(accountId)
     for (const node of live) this.byId.set(node.id, node)
+    for (const [id, key] of read.keys) this.keys.set(id, key)
+    for (const [id, err] of read.failures) this.keyFailures.set(id, err)
   }
 
   nodesOf(accountId: string): readonly NodeRecord[] {
@@ -70,40 +96,76 @@ export class NodeDirectory {
     return this.accounts.get(id)
   }
 
+  /** The settings in force for an account: core's `effectiveSettings` of its overrides. */
+  settings(accountId: string): EffectiveSettings {
+    return this.settingsOf.get(accountId) ?? this.baseSettings
+  }
+
   all(): NodeRecord[] {
     return [...this.byAccount.values()].flat()
   }
 
-  /** The node's key when it is already decrypted (`undefined`: not yet, use `apiKey`). */
-  readyApiKey(nodeId: string): string | null | undefined {
-    return this.readyKeys.get(nodeId)
+  /**
+   * A loaded node's upstream key, as read when it was loaded (null: none set). When that read
+   * failed, throws its error and starts reading again, so a later request can have the key.
+   */
+  apiKeyNow(nodeId: string): string | null {
+    const key = this.keys.get(nodeId)
+    if (key !== undefined) return key
+    if (!this.keyFailures.has(nodeId)) return null
+    this.apiKey(nodeId).catch(() => {})
+    throw this.keyFailures.get(nodeId)
   }
 
-  /** The node's upstream key, decrypted on first use and kept until the next reload. */
+  /** The node's upstream key: the loaded one, else read now (and kept until the next reload). */
   apiKey(nodeId: string): Promise<string | null> {
-    const cached = this.keys.get(nodeId)
-    if (cached) return cached
-    const key = this.store.getNodeApiKey(nodeId)
-    this.keys.set(nodeId, key)
-    const version = this.version
-    void key.then(
-      (value) => {
-        if (this.version === version && this.keys.get(nodeId) === key)
-          this.readyKeys.set(nodeId, value)
-      },
-      () => {},
+    const key = this.keys.get(nodeId)
+    if (key !== undefined) return Promise.resolve(key)
+    const pending = this.retries.get(nodeId)
+    if (pending) return pending
+    const read = this.store.getNodeApiKey(nodeId)
+    this.retries.set(nodeId, read)
+    // A reload or an account refresh in between replaces the retry: its answer is then stale.
+    const settle = (apply: () => void) => {
+      if (this.retries.get(nodeId) !== read) return
+      this.retries.delete(nodeId)
+      apply()
+    }
+    read.then(
+      (value) =>
+        settle(() => {
+          this.keys.set(nodeId, value)
+          this.keyFailures.delete(nodeId)
+        }),
+      (err: unknown) => settle(() => this.keyFailures.set(nodeId, err)),
     )
-    // A failed read (database down) must not be remembered: the next request tries again.
-    key.catch(() => {
-      if (this.keys.get(nodeId) === key) this.keys.delete(nodeId)
-    })
-    return key
+    return read
+  }
+
+  private settingsFor(account: Account): EffectiveSettings {
+    return effectiveSettings(account.settings, this.baseSettings)
+  }
+
+  private async readKeys(nodes: readonly NodeRecord[]): Promise<KeyRead> {
+    const read: KeyRead = { keys: new Map(), failures: new Map() }
+    await Promise.all(
+      nodes.map(async (node) => {
+        if (!node.hasApiKey) return
+        try {
+          read.keys.set(node.id, await this.store.getNodeApiKey(node.id))
+        } catch (err) {
+          read.failures.set(node.id, err)
+        }
+      }),
+    )
+    return read
   }
 
   private forget(nodeId: string): void {
     this.byId.delete(nodeId)
-    // An in-flight decryption checks `keys` before filling `readyKeys`, so it cannot refill it.
     this.keys.delete(nodeId)
-    this.readyKeys.delete(nodeId)
+    this.keyFailures.delete(nodeId)
+    // A retry still running then finds itself replaced and drops its answer.
+    this.retries.delete(nodeId)
   }
 }

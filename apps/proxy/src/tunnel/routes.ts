@@ -2,19 +2,11 @@
  * `GET|PUT /admin/api/tunnel`, `POST /admin/api/tunnel/start|stop`. The tunnel belongs to the
  * installation: every logged-in account may read its status and public URL, only admins change it.
  */
-import { Hono } from 'hono'
 import { z } from 'zod'
-import type { AdminDeps, AdminEnv } from '../admin/context'
-import { renderAdminError } from '../admin/errors'
-import { requireAdmin } from '../admin/roles'
-import { jsonBody } from '../admin/validate'
-import { guardAdminPaths } from './guard'
-import type { TunnelState, TunnelSupervisor } from './supervisor'
-
-export interface TunnelRoutesDeps {
-  admin: AdminDeps
-  tunnel: TunnelSupervisor
-}
+import { audit } from '../admin/audit'
+import type { AdminRouteModule } from '../admin/context'
+import { defineRoute } from '../admin/route-table'
+import type { TunnelState, TunnelStatus, TunnelSupervisor } from './supervisor'
 
 // A DNS label (or several): what `<subdomain>.<zone>` may start with.
 const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/i
@@ -24,8 +16,30 @@ const configBody = z.strictObject({
   api_token: z.string().min(1).max(500).nullable().optional(),
 })
 
+const STATUSES = {
+  stopped: 'stopped',
+  starting: 'starting',
+  running: 'running',
+  restarting: 'restarting',
+  stopping: 'stopping',
+  error: 'error',
+} as const satisfies { [S in TunnelStatus]: S }
+const tunnelAnswer = z.object({
+  status: z.enum(STATUSES),
+  enabled: z.boolean(),
+  subdomain: z.string().nullable(),
+  zone: z.string().nullable(),
+  has_api_token: z.boolean(),
+  public_url: z.string().nullable(),
+  tunnel_id: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  restarts: z.number().int(),
+  last_error: z.string().nullable(),
+  updated_at: z.string(),
+})
+
 /** The API's view of the tunnel (snake_case, never the token). */
-export function tunnelView(s: TunnelState) {
+function tunnelView(s: TunnelState): z.infer<typeof tunnelAnswer> {
   return {
     status: s.status,
     enabled: s.enabled,
@@ -41,51 +55,65 @@ export function tunnelView(s: TunnelState) {
   }
 }
 
-/** The tunnel routes with their own admin guards; mount before the admin API's 404 fallback. */
-export function tunnelRoutes(deps: TunnelRoutesDeps): Hono<AdminEnv> {
-  const { admin, tunnel } = deps
-  const app = new Hono<AdminEnv>()
-  guardAdminPaths(app, admin, ['/admin/api/tunnel', '/admin/api/tunnel/*'])
-  const record = async (actorId: string, action: string, detail: Record<string, unknown>) => {
-    try {
-      await admin.store.appendAudit({ actorId, accountId: null, action, detail })
-    } catch (err) {
-      admin.logger.warn({ err, action }, 'audit write failed')
-    }
+/** The tunnel routes, for the admin API's mount (app.ts). */
+export function tunnelRoutes(tunnel: TunnelSupervisor): AdminRouteModule {
+  return (api, deps, trusted) => {
+    // Installation-wide actions: recorded under no account.
+    const record = (
+      c: Parameters<typeof audit>[0],
+      action: string,
+      detail: Record<string, unknown>,
+    ) => audit(c, deps, trusted, { action, accountId: null, detail })
+
+    defineRoute(api, 'GET /tunnel', {
+      summary: 'Status and public URL of the Cloudflare Tunnel',
+      response: tunnelAnswer,
+      handler: async (c) => c.json(tunnelView(await tunnel.state())),
+    })
+
+    defineRoute(api, 'PUT /tunnel', {
+      summary: 'Save (a patch of) the tunnel settings; a running tunnel keeps running',
+      auth: 'admin',
+      body: configBody,
+      response: tunnelAnswer,
+      handler: async (c, input) => {
+        const body = await input.body()
+        const state = await tunnel.configure({
+          ...(body.subdomain === undefined
+            ? {}
+            : { subdomain: body.subdomain?.toLowerCase() ?? null }),
+          ...(body.zone === undefined ? {} : { zone: body.zone?.toLowerCase() ?? null }),
+          ...(body.api_token === undefined ? {} : { apiToken: body.api_token }),
+        })
+        await record(c, 'tunnel.configure', {
+          subdomain: state.subdomain,
+          zone: state.zone,
+          api_token_changed: body.api_token !== undefined,
+        })
+        return c.json(tunnelView(state))
+      },
+    })
+
+    defineRoute(api, 'POST /tunnel/start', {
+      summary: 'Set up and start the tunnel (502 with last_error when the setup fails)',
+      auth: 'admin',
+      response: tunnelAnswer,
+      handler: async (c) => {
+        const state = await tunnel.start()
+        await record(c, 'tunnel.start', { status: state.status })
+        return c.json(tunnelView(state), state.status === 'error' ? 502 : 200)
+      },
+    })
+
+    defineRoute(api, 'POST /tunnel/stop', {
+      summary: 'Stop the tunnel and remove its DNS record',
+      auth: 'admin',
+      response: tunnelAnswer,
+      handler: async (c) => {
+        const state = await tunnel.stop()
+        await record(c, 'tunnel.stop', { status: state.status })
+        return c.json(tunnelView(state))
+      },
+    })
   }
-
-  app.get('/admin/api/tunnel', async (c) => c.json(tunnelView(await tunnel.state())))
-
-  app.put('/admin/api/tunnel', async (c) => {
-    const me = requireAdmin(c)
-    const body = await jsonBody(c, configBody)
-    const state = await tunnel.configure({
-      ...(body.subdomain === undefined ? {} : { subdomain: body.subdomain?.toLowerCase() ?? null }),
-      ...(body.zone === undefined ? {} : { zone: body.zone?.toLowerCase() ?? null }),
-      ...(body.api_token === undefined ? {} : { apiToken: body.api_token }),
-    })
-    await record(me.id, 'tunnel.configure', {
-      subdomain: state.subdomain,
-      zone: state.zone,
-      api_token_changed: body.api_token !== undefined,
-    })
-    return c.json(tunnelView(state))
-  })
-
-  app.post('/admin/api/tunnel/start', async (c) => {
-    const me = requireAdmin(c)
-    const state = await tunnel.start()
-    await record(me.id, 'tunnel.start', { status: state.status })
-    return c.json(tunnelView(state), state.status === 'error' ? 502 : 200)
-  })
-
-  app.post('/admin/api/tunnel/stop', async (c) => {
-    const me = requireAdmin(c)
-    const state = await tunnel.stop()
-    await record(me.id, 'tunnel.stop', { status: state.status })
-    return c.json(tunnelView(state))
-  })
-
-  app.onError((err, c) => renderAdminError(err, c, admin.logger))
-  return app
 }

@@ -1,5 +1,5 @@
 /**
- * Cloudflare Tunnel (SPEC 8): find the zone, create or reuse the named tunnel `qcc-<subdomain>`,
+ * Cloudflare Tunnel (docs/contract.md §8): find the zone, create or reuse the named tunnel `qcc-<subdomain>`,
  * route `<subdomain>.<zone>` to this proxy, point the DNS record at the tunnel, then run and
  * supervise `cloudflared tunnel run --token`. `stop()` removes what `start()` set up; `close()`
  * (server shutdown) only ends the child, so the tunnel comes back with the next start.

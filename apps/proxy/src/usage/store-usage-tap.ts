@@ -17,7 +17,7 @@ const JSON_BODY_CAP = 4 * 1024 * 1024
 export interface StoreUsageTapDeps {
   /** The store's batching writer: enqueue never blocks the request. */
   writer: { enqueue(event: UsageEvent): void }
-  prices: PriceTable
+  prices: Pick<PriceTable, 'find'>
   bus: EventBus
   now: () => number
   metrics?: Pick<ProxyMetrics, 'requestFinished' | 'streamOpened' | 'streamClosed'>

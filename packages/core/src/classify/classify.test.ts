@@ -6,8 +6,8 @@ const classify = (o: Parameters<typeof classifyUpstreamOutcome>[0], extra = {}):
   classifyUpstreamOutcome(o, { now, ...extra })
 const sse = (type: string) => JSON.stringify({ type: 'error', error: { type, message: 'x' } })
 
-// One `describe` per row of the SPEC section 3 table.
-describe('SPEC 3: connect error, TLS error, reset before headers', () => {
+// One `describe` per row of the docs/contract.md §3 table.
+describe('docs/contract.md §3: connect error, TLS error, reset before headers', () => {
   it('retries on another node and counts a failure', () => {
     const d = classify({ kind: 'connect_error', code: 'ECONNREFUSED' })
     expect(d).toMatchObject({
@@ -17,7 +17,7 @@ describe('SPEC 3: connect error, TLS error, reset before headers', () => {
       reason: 'connect_error',
       origin: 'local',
     })
-    // SPEC 9: the detail feeds `last_error`, so it is an outbound error class, not an error code.
+    // docs/contract.md §9: the detail feeds `last_error`, so it is an outbound error class, not an error code.
     expect(d.detail).toBe('connect_refused')
     expect(classify({ kind: 'connect_error' }).detail).toBe('connect_refused')
     expect(classify({ kind: 'connect_error', code: 'ERR_TLS_CERT_ALTNAME_INVALID' }).detail).toBe(
@@ -32,7 +32,7 @@ describe('SPEC 3: connect error, TLS error, reset before headers', () => {
   })
 })
 
-describe('SPEC 3: no headers / first event within the first-byte timeout', () => {
+describe('docs/contract.md §3: no headers / first event within the first-byte timeout', () => {
   it('retries once per request, failure +1', () => {
     expect(classify({ kind: 'timeout_first_byte' })).toMatchObject({
       retry: true,
@@ -48,7 +48,7 @@ describe('SPEC 3: no headers / first event within the first-byte timeout', () =>
   })
 })
 
-describe('SPEC 3: 500, 502, 503, 504, 3xx, unparsable', () => {
+describe('docs/contract.md §3: 500, 502, 503, 504, 3xx, unparsable', () => {
   it.each([500, 502, 503, 504, 501, 599])('%i retries with failure +1', (status) => {
     expect(classify({ kind: 'response', status, bodySnippet: sse('api_error') })).toMatchObject({
       result: 'failed',
@@ -100,7 +100,7 @@ describe('SPEC 3: 500, 502, 503, 504, 3xx, unparsable', () => {
   })
 })
 
-describe('SPEC 3: 529 / overloaded_error (status or first event)', () => {
+describe('docs/contract.md §3: 529 / overloaded_error (status or first event)', () => {
   it('529 cools the node 10 s and retries', () => {
     expect(classify({ kind: 'response', status: 529 })).toMatchObject({
       retry: true,
@@ -139,7 +139,7 @@ describe('SPEC 3: 529 / overloaded_error (status or first event)', () => {
   })
 })
 
-describe('SPEC 3: 429 with retry-after', () => {
+describe('docs/contract.md §3: 429 with retry-after', () => {
   it('cools until retry-after and retries', () => {
     expect(
       classify({ kind: 'response', status: 429, headers: { 'retry-after': '30' } }),
@@ -188,7 +188,7 @@ describe('SPEC 3: 429 with retry-after', () => {
   })
 })
 
-describe("SPEC 3: 401, 403 (the node's key is bad), 402 / spend limit", () => {
+describe("docs/contract.md §3: 401, 403 (the node's key is bad), 402 / spend limit", () => {
   it.each([
     [401, 'auth_failed'],
     [403, 'permission_denied'],
@@ -249,7 +249,7 @@ describe("SPEC 3: 401, 403 (the node's key is bad), 402 / spend limit", () => {
   })
 })
 
-describe("SPEC 3: 400, 404, 413, 422 (the request's own fault)", () => {
+describe("docs/contract.md §3: 400, 404, 413, 422 (the request's own fault)", () => {
   it.each([400, 404, 413, 422])('%i is passed through, no retry, no node effect', (status) => {
     const d = classify({ kind: 'response', status, bodySnippet: sse('invalid_request_error') })
     expect(d).toMatchObject({
@@ -279,7 +279,7 @@ describe("SPEC 3: 400, 404, 413, 422 (the request's own fault)", () => {
   })
 })
 
-describe('SPEC 3: client disconnects', () => {
+describe('docs/contract.md §3: client disconnects', () => {
   it('no retry, no node effect', () => {
     expect(classify({ kind: 'client_abort' })).toMatchObject({
       result: 'aborted',
@@ -346,7 +346,7 @@ describe('success and the commit point', () => {
   })
 })
 
-describe('SPEC 9: details speak the outbound-error vocabulary and carry no body text', () => {
+describe('docs/contract.md §9: details speak the outbound-error vocabulary and carry no body text', () => {
   const body = (type: string, message: string) =>
     JSON.stringify({ type: 'error', error: { type, message } })
   it('an answer is http_<status> with a well-formed error type, never its message', () => {

@@ -28,7 +28,7 @@ export type FailureReason =
  */
 export type NodeEffect = 'none' | 'success' | 'failure' | 'cooldown' | 'fail_now'
 
-/** The verdict on one attempt (SPEC section 3 table). */
+/** The verdict on one attempt (docs/contract.md §3 table). */
 export interface OutcomeDecision {
   /**
    * `success`: commit and stream (or return) the answer. `pass_through`: give the client the
@@ -43,7 +43,7 @@ export interface OutcomeDecision {
   readonly cooldownUntil?: EpochMs | undefined
   readonly reason: FailureReason
   /**
-   * Detail for logs and `failReason` in SPEC 9's outbound-error vocabulary (`http_503`,
+   * Detail for logs and `failReason` in docs/contract.md §9's outbound-error vocabulary (`http_503`,
    * `http_401 authentication_error`, `connect_refused`, `timeout`, `tls`, `address_refused`);
    * built by core, never copied from upstream bodies beyond a well-formed `error.type`.
    */
@@ -82,7 +82,7 @@ const success = (status: number): OutcomeDecision => ({
 })
 
 /**
- * Decides what an attempt means, exactly as the table in SPEC section 3 (with 6.3's cooldowns):
+ * Decides what an attempt means, exactly as the table in docs/contract.md §3 (with 6.3's cooldowns):
  *
  * | outcome | retry | node effect |
  * |---|---|---|

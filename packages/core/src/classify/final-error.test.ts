@@ -8,7 +8,7 @@ const r = (status: number, headers: Record<string, string> = {}) =>
 const connect = classifyUpstreamOutcome({ kind: 'connect_error' }, { now })
 const timeout = classifyUpstreamOutcome({ kind: 'timeout_first_byte' }, { now })
 
-describe('finalErrorForFailedAttempts (SPEC 6.2)', () => {
+describe('finalErrorForFailedAttempts (docs/contract.md §6.2)', () => {
   it('every node answered 429: 429 with the soonest retry-after', () => {
     const e = finalErrorForFailedAttempts(
       [r(429, { 'retry-after': '40' }), r(429, { 'retry-after': '12' }), r(429)],

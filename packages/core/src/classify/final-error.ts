@@ -31,7 +31,7 @@ export interface FinalErrorOptions {
   readonly deadlineExceeded?: boolean | undefined
   /**
    * The whole pool was down (the last resort was used, or only failed nodes were left): the
-   * answer is 503 with `retry-after` instead of 502/504 (SPEC section 4).
+   * answer is 503 with `retry-after` instead of 502/504 (docs/contract.md §4).
    */
   readonly poolDown?: boolean | undefined
 }
@@ -39,7 +39,7 @@ export interface FinalErrorOptions {
 const seconds = (at: number, now: number): number => Math.max(1, Math.ceil((at - now) / 1000))
 
 /**
- * Decides what the client gets when every attempt failed (SPEC 6.2, "When every attempt fails"):
+ * Decides what the client gets when every attempt failed (docs/contract.md §6.2, "When every attempt fails"):
  *
  * - every node that answered said 429: 429 `rate_limit_error` with the soonest `retry-after`;
  * - every answer was 529/429 with at least one 529: 529 `overloaded_error`;

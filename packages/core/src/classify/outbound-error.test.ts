@@ -9,7 +9,7 @@ import {
 const anthropic = (type: unknown, message: unknown) =>
   JSON.stringify({ type: 'error', error: { type, message } })
 
-describe('describeOutboundError (SPEC 9 stored form)', () => {
+describe('describeOutboundError (docs/contract.md §9 stored form)', () => {
   it('an error class is stored as it is, whatever else is known', () => {
     for (const errorClass of OUTBOUND_ERROR_CLASSES) {
       expect(describeOutboundError({ errorClass, status: 500, body: 'secret page' })).toBe(

@@ -1,5 +1,5 @@
 /**
- * The one form in which an outbound call's failure is stored and shown (SPEC 9 "every outbound
+ * The one form in which an outbound call's failure is stored and shown (docs/contract.md §9 "every outbound
  * call obeys the address policy"): health history, `last_error`, `health.check` events,
  * notification deliveries and test-send answers. A failure is a status code or an error class,
  * plus, only for an Anthropic-shaped JSON body, its `error.type` and at most 200 characters of

@@ -256,7 +256,7 @@ export class RequestAttempts {
     return { decision, transition }
   }
 
-  /** The client's answer when no attempt succeeded (SPEC 6.2). */
+  /** The client's answer when no attempt succeeded (docs/contract.md §6.2). */
   finalError(): FinalError {
     const { options } = this.planner
     const now = options.clock.now()

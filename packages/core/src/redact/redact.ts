@@ -1,5 +1,5 @@
 /**
- * Redaction of secrets in text that came from an upstream (SPEC 9 "upstream errors are
+ * Redaction of secrets in text that came from an upstream (docs/contract.md §9 "upstream errors are
  * redacted"): an error body or `event: error` frame passed to a tenant, or a message kept in
  * health history and `last_error`, may echo the node's key or another credential.
  */

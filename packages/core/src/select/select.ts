@@ -20,7 +20,7 @@ export interface SelectContext {
   readonly sticky?: StickyBindings | undefined
   /** The operator-activated node of the tenant, preferred over every tier while available. */
   readonly activeNodeId?: string | null | undefined
-  /** Allow the whole-pool-down last resort (SPEC section 4). Default true. */
+  /** Allow the whole-pool-down last resort (docs/contract.md §4). Default true. */
   readonly allowLastResort?: boolean | undefined
 }
 

@@ -17,7 +17,7 @@ export interface LoadedSecretKey {
 export const SECRET_KEY_FILE = 'secret.key'
 
 /**
- * Resolves the secret key as SPEC 6.2 says: `QCC_SECRET_KEY` when set, else `<dataDir>/secret.key`,
+ * Resolves the secret key as docs/contract.md §6.2 says: `QCC_SECRET_KEY` when set, else `<dataDir>/secret.key`,
  * generated once (64 hex characters, mode 0600, exclusive create so two processes starting
  * together end up with the same key) and reused.
  * @throws StoreError `invalid` for a malformed key or key file

@@ -2,7 +2,7 @@ import { StoreError } from '../errors'
 import type { SecretBox } from './secret-box'
 
 /**
- * The origin (`scheme://host[:port]`, default ports dropped) a node key is bound to (SPEC 9
+ * The origin (`scheme://host[:port]`, default ports dropped) a node key is bound to (docs/contract.md §9
  * "keys follow their URL"). @throws StoreError `invalid` for a URL that does not parse
  */
 export function nodeKeyOrigin(baseUrl: string): string {

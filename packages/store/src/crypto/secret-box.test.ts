@@ -57,7 +57,7 @@ describe('SecretBox', () => {
     ).toBe(true)
   })
 
-  it('issue 13 item 8: refuses a GCM tag shorter than 16 bytes (a truncated tag is forgeable)', () => {
+  it('H8: refuses a GCM tag shorter than 16 bytes (a truncated tag is forgeable)', () => {
     const box = new SecretBox(randomBytes(32))
     const sealed = box.seal('sk-ant-secret', 'node:1')
     const parts = sealed.split('.')

@@ -1,97 +1,42 @@
-import { nodeKeyAad, sealedKeyAfterUpdate } from '../crypto/node-key'
-import { apiKeyHint, newId } from '../crypto/tokens'
-import { StoreError } from '../errors'
-import type { Store } from '../interface'
-import type { NodeRecord } from '../types/nodes'
-import { checkBaseUrl, checkMethod, checkName, checkWeight } from '../validate'
-import type { Mem, NodeRow } from './state'
+import type { NodeStore } from '../interface'
+import { accountNotFound } from '../rows/fields'
+import {
+  checkNodePatch,
+  newNodeRow,
+  nodeNameTaken,
+  openNodeKey,
+  patchedNodeRow,
+  toNode,
+} from '../rows/nodes'
+import type { Mem } from './state'
 
-type NodeMethods = Pick<
-  Store,
-  | 'createNode'
-  | 'updateNode'
-  | 'deleteNode'
-  | 'getNode'
-  | 'listNodes'
-  | 'getNodeApiKey'
-  | 'getNodeStates'
-  | 'compareAndSetNodeState'
->
-
-const toNode = ({ apiKeySealed, ...n }: NodeRow): NodeRecord => ({
-  ...n,
-  hasApiKey: apiKeySealed !== null,
-})
-
-/** Nodes and node state of the memory adapter. */
-export function memoryNodes(m: Mem): NodeMethods {
+/** Nodes of the memory adapter; names are unique within an account, as MySQL's index makes them. */
+export function memoryNodes(m: Mem): NodeStore {
   const { state, ctx } = m
   const nameTaken = (accountId: string, name: string, except?: string) =>
     [...state.nodes.values()].some(
       (n) => n.accountId === accountId && n.name === name && n.id !== except,
     )
-  const seal = (id: string, baseUrl: string, key: string | null | undefined) =>
-    key ? ctx.box.seal(key, nodeKeyAad(id, baseUrl)) : null
 
   return {
     async createNode(input) {
       m.live()
-      if (!state.accounts.has(input.accountId)) {
-        throw new StoreError('not_found', 'account not found')
-      }
-      const name = checkName(input.name, 'node name')
-      if (nameTaken(input.accountId, name)) {
-        throw new StoreError('conflict', `node name "${name}" is taken in this account`)
-      }
-      const id = newId()
-      const now = ctx.now()
-      const baseUrl = checkBaseUrl(input.baseUrl)
-      const row: NodeRow = {
-        id,
-        accountId: input.accountId,
-        name,
-        baseUrl,
-        apiKeySealed: seal(id, baseUrl, input.apiKey),
-        apiKeyHint: apiKeyHint(input.apiKey),
-        weight: checkWeight(input.weight),
-        disabled: input.disabled ?? false,
-        healthCheckMethod: checkMethod(input.healthCheckMethod, Boolean(input.apiKey)),
-        healthCheckModel: input.healthCheckModel ?? null,
-        allowPrivate: input.allowPrivate ?? false,
-        managed: input.managed ?? false,
-        createdAt: now,
-        updatedAt: now,
-      }
-      state.nodes.set(id, row)
+      const row = newNodeRow(ctx, input)
+      if (!state.accounts.has(row.accountId)) throw accountNotFound()
+      if (nameTaken(row.accountId, row.name)) throw nodeNameTaken(row.name)
+      state.nodes.set(row.id, row)
       m.changed()
       return toNode(row)
     },
     async updateNode(id, patch) {
       m.live()
+      const checked = checkNodePatch(patch)
       const n = state.nodes.get(id)
       if (!n) return null
-      const next: NodeRow = { ...n, updatedAt: ctx.now() }
-      if (patch.name !== undefined) {
-        next.name = checkName(patch.name, 'node name')
-        if (nameTaken(n.accountId, next.name, id)) {
-          throw new StoreError('conflict', `node name "${next.name}" is taken in this account`)
-        }
+      if (checked.name !== undefined && nameTaken(n.accountId, checked.name, id)) {
+        throw nodeNameTaken(checked.name)
       }
-      if (patch.baseUrl !== undefined) next.baseUrl = checkBaseUrl(patch.baseUrl)
-      next.apiKeySealed = sealedKeyAfterUpdate(
-        ctx.box,
-        { id, baseUrl: n.baseUrl, sealed: n.apiKeySealed },
-        { baseUrl: next.baseUrl, apiKey: patch.apiKey },
-      )
-      if (patch.apiKey !== undefined) next.apiKeyHint = apiKeyHint(patch.apiKey)
-      if (patch.weight !== undefined) next.weight = checkWeight(patch.weight)
-      if (patch.disabled !== undefined) next.disabled = Boolean(patch.disabled)
-      if (patch.healthCheckMethod !== undefined) {
-        next.healthCheckMethod = checkMethod(patch.healthCheckMethod, next.apiKeySealed !== null)
-      }
-      if (patch.healthCheckModel !== undefined) next.healthCheckModel = patch.healthCheckModel
-      if (patch.allowPrivate !== undefined) next.allowPrivate = Boolean(patch.allowPrivate)
-      if (patch.managed !== undefined) next.managed = Boolean(patch.managed)
+      const next = patchedNodeRow(ctx.box, n, checked, ctx.now())
       state.nodes.set(id, next)
       m.changed()
       return toNode(next)
@@ -118,20 +63,7 @@ export function memoryNodes(m: Mem): NodeMethods {
     },
     async getNodeApiKey(id) {
       const n = state.nodes.get(id)
-      return n?.apiKeySealed ? ctx.box.open(n.apiKeySealed, nodeKeyAad(id, n.baseUrl)) : null
-    },
-
-    async getNodeStates() {
-      return [...state.states.values()].map((s) => ({ ...s }))
-    },
-    async compareAndSetNodeState(nodeId, expectedVersion, next) {
-      m.live()
-      if (!state.nodes.has(nodeId)) return false
-      const current = state.states.get(nodeId)?.version ?? 0
-      if (current !== expectedVersion) return false
-      state.states.set(nodeId, { ...next, nodeId, version: expectedVersion + 1 })
-      m.changed()
-      return true
+      return n ? openNodeKey(ctx.box, n) : null
     },
   }
 }

@@ -1,73 +1,44 @@
 import type { StoreContext } from '../config'
-import type { Account, ProxyKey } from '../types/accounts'
-import type {
-  AuditRecord,
-  HealthCheckRecord,
-  NotificationChannel,
-  NotificationSubscription,
-  PriceRecord,
-  ShareLink,
-  TunnelConfig,
-} from '../types/extras'
-import type { NodeRecord, NodeStateRecord } from '../types/nodes'
+import type { AccountRow } from '../rows/accounts'
+import { clampLimit, pageOffset } from '../rows/fields'
+import type { DownloadLinkRow } from '../rows/download-links'
+import type { NodeRow } from '../rows/nodes'
+import type { ChannelRow } from '../rows/notifications'
+import type { ProxyKeyRow } from '../rows/proxy-keys'
+import type { SessionRow } from '../rows/sessions'
+import type { ShareLinkRow } from '../rows/share-links'
+import type { TunnelRow } from '../rows/tunnel'
+import type { AuditRecord } from '../types/audit'
+import type { HealthCheckRecord } from '../types/health-checks'
+import type { NodeStateRecord } from '../types/node-states'
+import type { NotificationSubscription } from '../types/notifications'
+import type { PriceRecord } from '../types/prices'
 import type { UsageEvent } from '../types/usage'
 import type { RollupDelta } from '../usage/rollup'
 
-/** An account row: the public record plus its password hash. */
-export interface AccountRow extends Account {
-  passwordHash: string
-}
-
-/** A proxy-key row. */
-export interface KeyRow extends ProxyKey {
-  hash: string
-}
-
-/** A node row with its sealed upstream key. */
-export interface NodeRow extends Omit<NodeRecord, 'hasApiKey'> {
-  apiKeySealed: string | null
-}
-
-/** A session row, keyed by the hash of its id. */
-export interface SessionRow {
-  id: string
-  accountId: string
-  createdAt: Date
-  expiresAt: Date
-}
-
-/** A channel row with its sealed config. */
-export interface ChannelRow extends Omit<NotificationChannel, 'config'> {
-  configSealed: string
-}
-
-/** A one-time download link, keyed by the hash of its token. */
-export interface DownloadRow {
-  accountId: string
-  payloadSealed: string
-  createdAt: Date
-  expiresAt: Date
-  usedAt: Date | null
-}
-
-/** Everything the memory adapter holds. Records are copied in and out, never shared. */
+/**
+ * Everything the memory adapter holds: the same rows the MySQL adapter writes (built by
+ * `rows/`), in maps. Records are copied in and out, never shared.
+ */
 export interface MemoryState {
   accounts: Map<string, AccountRow>
-  keys: Map<string, KeyRow>
+  keys: Map<string, ProxyKeyRow>
   nodes: Map<string, NodeRow>
   states: Map<string, NodeStateRecord>
+  /** By the hash of the session id. */
   sessions: Map<string, SessionRow>
   usage: Map<string, UsageEvent>
   rollups: Map<string, RollupDelta>
   batches: Set<string>
   health: HealthCheckRecord[]
   prices: Map<string, PriceRecord>
-  shares: Map<string, ShareLink & { hash: string }>
+  shares: Map<string, ShareLinkRow>
   channels: Map<string, ChannelRow>
   subscriptions: Map<string, NotificationSubscription>
   audit: AuditRecord[]
-  tunnel: (Omit<TunnelConfig, 'apiToken'> & { apiTokenSealed: string | null }) | null
-  downloads: Map<string, DownloadRow>
+  tunnel: TunnelRow | null
+  /** By the hash of the link's token. */
+  downloads: Map<string, DownloadLinkRow>
   version: number
 }
 
@@ -102,4 +73,24 @@ export interface Mem {
   changed(): void
   /** @throws StoreError `closed` after close */
   live(): void
+}
+
+/** True when `d` is in [from, to) (an absent end is open). */
+export const inRange = (d: Date, from?: Date, to?: Date): boolean =>
+  (!from || d >= from) && (!to || d < to)
+
+/**
+ * One page of history rows (sorted in place), newest first by time then id, as the MySQL adapter
+ * orders its history tables.
+ */
+export function newestPage<T extends { at: Date; id: string }>(
+  rows: T[],
+  page: { limit?: number; offset?: number },
+  defaultLimit: number,
+  maxLimit: number,
+): T[] {
+  const offset = pageOffset(page.offset)
+  return rows
+    .sort((a, b) => b.at.getTime() - a.at.getTime() || b.id.localeCompare(a.id))
+    .slice(offset, offset + clampLimit(page.limit, defaultLimit, maxLimit))
 }

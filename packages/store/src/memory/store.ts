@@ -2,44 +2,50 @@ import { makeContext, type MemoryStoreConfig } from '../config'
 import { StoreError } from '../errors'
 import type { Store } from '../interface'
 import { BatchingUsageWriter } from '../usage/writer'
-import { checkPrice } from '../validate-extras'
 import { memoryAccounts } from './accounts'
+import { memoryAudit } from './audit'
 import { memoryDownloadLinks } from './download-links'
-import { memoryExtras } from './extras'
-import { memoryHousekeeping } from './housekeeping'
+import { memoryHealthChecks } from './health-checks'
+import { memoryNodeStates } from './node-states'
 import { memoryNodes } from './nodes'
+import { memoryNotifications } from './notifications'
+import { memoryPrices, seedMemoryPrices } from './prices'
+import { memoryProxyKeys } from './proxy-keys'
+import { memoryRetention } from './retention'
+import { memorySessions } from './sessions'
+import { memoryShareLinks } from './share-links'
 import { emptyState, type Mem, type MemoryState } from './state'
+import { memoryTunnel } from './tunnel'
 import { memoryUsageQueries, memoryUsageSink } from './usage'
 
-/** Test hooks of a memory store (not part of the public API). */
-export interface MemoryTestHooks {
-  state: MemoryState
-  /** Makes the usage sink fail while true (to test retries). */
-  setSinkFailing(failing: boolean): void
-}
-
-const hooks = new WeakMap<Store, MemoryTestHooks>()
-
-/** Test hooks of a store made by {@link createMemoryStore}, else undefined. */
-export function memoryTestHooks(store: Store): MemoryTestHooks | undefined {
-  return hooks.get(store)
+/**
+ * What a caller may hand the memory store instead of its defaults, so a test can look at the
+ * rows it keeps and make its usage writes fail. `createStore` passes none.
+ */
+export interface MemoryStoreSeams {
+  /** The (empty) state to keep everything in. Default: a new one. */
+  state?: MemoryState
+  /** While this answers true, usage batches fail to write. Default: never. */
+  usageSinkFailing?: () => boolean
 }
 
 /**
  * The embedded store: everything in process memory, nothing persists. Same behaviour as the
  * MySQL adapter (the contract suite runs against both).
  */
-export async function createMemoryStore(config: MemoryStoreConfig): Promise<Store> {
+export async function createMemoryStore(
+  config: MemoryStoreConfig,
+  seams: MemoryStoreSeams = {},
+): Promise<Store> {
   const ctx = makeContext(config)
-  const state = emptyState()
+  const state = seams.state ?? emptyState()
   let closed = false
-  let sinkFailing = false
 
   const rebuildIndex = () => {
     ctx.keys.replace(
       [...state.keys.values()]
         .filter((k) => !k.revokedAt && state.accounts.get(k.accountId)?.disabled === false)
-        .map((k) => ({ hash: k.hash, accountId: k.accountId, keyId: k.id })),
+        .map((k) => ({ hash: k.keyHash, accountId: k.accountId, keyId: k.id })),
     )
   }
   const m: Mem = {
@@ -53,24 +59,30 @@ export async function createMemoryStore(config: MemoryStoreConfig): Promise<Stor
       if (closed) throw new StoreError('closed', 'store is closed')
     },
   }
-  for (const p of ctx.seedPrices) {
-    state.prices.set(p.model, { ...checkPrice(p), updatedAt: ctx.now() })
-  }
+  seedMemoryPrices(m)
   const usageWriter = new BatchingUsageWriter(
-    memoryUsageSink(m, () => sinkFailing),
+    memoryUsageSink(m, seams.usageSinkFailing),
     config.usage,
   )
 
-  const store: Store = {
+  return {
     kind: 'memory',
     ...memoryAccounts(m),
+    ...memoryProxyKeys(m),
     resolveProxyKey: (secret) => ctx.keys.resolve(secret),
+    ...memorySessions(m),
     ...memoryNodes(m),
+    ...memoryNodeStates(m),
     usageWriter,
     ...memoryUsageQueries(m),
-    ...memoryExtras(m),
+    ...memoryHealthChecks(m),
+    ...memoryPrices(m),
+    ...memoryShareLinks(m),
     ...memoryDownloadLinks(m),
-    ...memoryHousekeeping(m),
+    ...memoryNotifications(m),
+    ...memoryAudit(m),
+    ...memoryTunnel(m),
+    ...memoryRetention(m),
     async changeVersion() {
       return state.version
     },
@@ -86,11 +98,4 @@ export async function createMemoryStore(config: MemoryStoreConfig): Promise<Stor
       }
     },
   }
-  hooks.set(store, {
-    state,
-    setSinkFailing: (failing) => {
-      sinkFailing = failing
-    },
-  })
-  return store
 }

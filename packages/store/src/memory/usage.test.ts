@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { usageEvent } from '../contract/harness'
+import { usageEvent } from '../../test/support/harness'
 import { emptyState, type Mem } from './state'
 import { memoryUsageSink } from './usage'
 

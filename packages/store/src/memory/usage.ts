@@ -1,10 +1,10 @@
 import { InsertionRing } from '../bounded-recent'
-import type { Store } from '../interface'
+import type { UsageStore } from '../interface'
 import type { UsageEvent } from '../types/usage'
 import { accumulateRollups, addCounters, rollupKeyString, splitRange } from '../usage/rollup'
 import { buildSeries, buildSummary, seriesRange, summaryRange } from '../usage/query'
 import type { UsageSink } from '../usage/writer'
-import { clampLimit } from '../validate'
+import { clampLimit, pageOffset } from '../rows/fields'
 import type { Mem } from './state'
 
 /**
@@ -64,10 +64,8 @@ export function memoryUsageSink(
   }
 }
 
-type UsageQueries = Pick<Store, 'usageSummary' | 'usageLogs' | 'usageSeries'>
-
 /** Usage queries of the memory adapter. */
-export function memoryUsageQueries(m: Mem): UsageQueries {
+export function memoryUsageQueries(m: Mem): UsageStore {
   const { state } = m
   const rollupRows = () => [...state.rollups.values()]
   const names = (id: string) => state.nodes.get(id)?.name ?? state.keys.get(id)?.name ?? null
@@ -88,7 +86,7 @@ export function memoryUsageQueries(m: Mem): UsageQueries {
       const from = f.from?.getTime() ?? -Infinity
       const to = f.to?.getTime() ?? Infinity
       const limit = clampLimit(f.limit, 100, 1000)
-      const offset = Math.max(0, Math.floor(f.offset ?? 0))
+      const offset = pageOffset(f.offset)
       return [...state.usage.values()]
         .filter(
           (e) =>

@@ -1,10 +1,16 @@
 import { and, asc, count, eq } from 'drizzle-orm'
-import { newId } from '../crypto/tokens'
-import { StoreError } from '../errors'
-import type { Store } from '../interface'
-import type { Account, AccountSettings } from '../types/accounts'
-import { checkName, checkPassword, EMPTY_SETTINGS, mergeSettings } from '../validate'
-import { isDuplicate, type My, type Tx } from './db'
+import type { AccountStore } from '../interface'
+import {
+  accountChanges,
+  accountNameTaken,
+  foreignActiveNode,
+  mergeSettings,
+  newAccountRow,
+  type StoredSettings,
+} from '../rows/accounts'
+import { accountNotFound } from '../rows/fields'
+import type { Account } from '../types/accounts'
+import { isDuplicate, type Db, type My, type Tx } from './db'
 import {
   accountSettings,
   accounts,
@@ -16,25 +22,41 @@ import {
   sessions,
   shareLinks,
 } from './schema'
+import type { AccountSettingsRow } from './schema/account-settings'
 
-type AccountMethods = Pick<
-  Store,
-  | 'createAccount'
-  | 'getAccount'
-  | 'getAccountByName'
-  | 'listAccounts'
-  | 'updateAccount'
-  | 'deleteAccount'
-  | 'verifyPassword'
-  | 'countAdmins'
->
+// The settings table keeps seconds (its columns predate core's names); records carry core's
+// names and milliseconds. These two are the only place the units meet.
+const secToMs = (sec: number | null | undefined) => (sec == null ? null : sec * 1000)
+const msToSec = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000))
 
-const conflict = (name: string) => new StoreError('conflict', `account name "${name}" is taken`)
+function settingsFromRow(s: AccountSettingsRow | null): StoredSettings {
+  return {
+    retryMax: s?.retries ?? null,
+    failThreshold: s?.failLimit ?? null,
+    healthIntervalMs: secToMs(s?.healthIntervalSec),
+    stickyTtlMs: secToMs(s?.stickyTtlSec),
+  }
+}
+
+function settingsToRow(s: StoredSettings) {
+  return {
+    retries: s.retryMax,
+    failLimit: s.failThreshold,
+    healthIntervalSec: msToSec(s.healthIntervalMs),
+    stickyTtlSec: msToSec(s.stickyTtlMs),
+  }
+}
+
+/** Resolves when the account exists. @throws StoreError `not_found` */
+export async function requireAccount(dbh: Db | Tx, accountId: string): Promise<void> {
+  const [a] = await dbh.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId))
+  if (!a) throw accountNotFound()
+}
 
 /** Accounts (with their settings row) of the MySQL adapter. */
-export function mysqlAccounts(m: My): AccountMethods {
+export function mysqlAccounts(m: My): AccountStore {
   const { db, ctx } = m
-  const select = (where: ReturnType<typeof eq> | undefined, dbh: Tx | typeof db = db) =>
+  const select = (where: ReturnType<typeof eq> | undefined, dbh: Tx | Db = db) =>
     dbh
       .select({ a: accounts, s: accountSettings })
       .from(accounts)
@@ -50,52 +72,36 @@ export function mysqlAccounts(m: My): AccountMethods {
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
     activeNodeId: a.activeNodeId,
-    settings: {
-      retries: s?.retries ?? null,
-      failLimit: s?.failLimit ?? null,
-      healthIntervalSec: s?.healthIntervalSec ?? null,
-      stickyTtlSec: s?.stickyTtlSec ?? null,
-    },
+    settings: settingsFromRow(s),
   })
-  const one = async (where: ReturnType<typeof eq>, dbh: Tx | typeof db = db) => {
+  const one = async (where: ReturnType<typeof eq>, dbh: Tx | Db = db) => {
     const [row] = await select(where, dbh)
     return row ? toAccount(row) : null
   }
-  const writeSettings = (tx: Tx, accountId: string, s: AccountSettings) =>
-    tx
+  const writeSettings = (tx: Tx, accountId: string, s: StoredSettings) => {
+    const columns = { ...settingsToRow(s), updatedAt: ctx.now() }
+    return tx
       .insert(accountSettings)
-      .values({ accountId, ...s, updatedAt: ctx.now() })
-      .onDuplicateKeyUpdate({ set: { ...s, updatedAt: ctx.now() } })
+      .values({ accountId, ...columns })
+      .onDuplicateKeyUpdate({ set: columns })
+  }
 
   return {
     async createAccount(input) {
       m.live()
-      const name = checkName(input.name, 'name')
-      const passwordHash = await ctx.passwords.hash(checkPassword(input.password))
-      const settings = mergeSettings(EMPTY_SETTINGS, input.settings)
-      const now = ctx.now()
-      const id = newId()
+      const { settings, ...row } = await newAccountRow(ctx, input)
       try {
         await m.mutate(
           async (tx) => {
-            await tx.insert(accounts).values({
-              id,
-              name,
-              passwordHash,
-              isAdmin: input.isAdmin ?? false,
-              disabled: input.disabled ?? false,
-              activeNodeId: null,
-              createdAt: now,
-              updatedAt: now,
-            })
-            await writeSettings(tx, id, settings)
+            await tx.insert(accounts).values(row)
+            await writeSettings(tx, row.id, settings)
           },
           { keys: true },
         )
       } catch (error) {
-        throw isDuplicate(error) ? conflict(name) : error
+        throw isDuplicate(error) ? accountNameTaken(row.name) : error
       }
-      return (await one(eq(accounts.id, id))) as Account
+      return (await one(eq(accounts.id, row.id))) as Account
     },
     getAccount: (id) => one(eq(accounts.id, String(id))),
     getAccountByName: (name) => one(eq(accounts.name, String(name))),
@@ -104,11 +110,7 @@ export function mysqlAccounts(m: My): AccountMethods {
     },
     async updateAccount(id, patch) {
       m.live()
-      const passwordHash =
-        patch.password === undefined
-          ? undefined
-          : await ctx.passwords.hash(checkPassword(patch.password))
-      const name = patch.name === undefined ? undefined : checkName(patch.name, 'name')
+      const changes = await accountChanges(ctx, patch)
       try {
         return await m.mutate(
           async (tx) => {
@@ -120,21 +122,14 @@ export function mysqlAccounts(m: My): AccountMethods {
                 .select({ id: nodes.id })
                 .from(nodes)
                 .where(and(eq(nodes.id, patch.activeNodeId), eq(nodes.accountId, id)))
-              if (!n) throw new StoreError('invalid', 'activeNodeId must be a node of this account')
+              if (!n) throw foreignActiveNode()
             }
             await tx
               .update(accounts)
-              .set({
-                name,
-                passwordHash,
-                isAdmin: patch.isAdmin === undefined ? undefined : Boolean(patch.isAdmin),
-                disabled: patch.disabled === undefined ? undefined : Boolean(patch.disabled),
-                activeNodeId: patch.activeNodeId,
-                updatedAt: ctx.now(),
-              })
+              .set({ ...changes, activeNodeId: patch.activeNodeId, updatedAt: ctx.now() })
               .where(eq(accounts.id, id))
             if (patch.settings) await writeSettings(tx, id, settings)
-            if (passwordHash || (patch.disabled && !current.disabled)) {
+            if (changes.passwordHash || (changes.disabled && !current.disabled)) {
               await tx.delete(sessions).where(eq(sessions.accountId, id))
             }
             return one(eq(accounts.id, id), tx)
@@ -142,7 +137,7 @@ export function mysqlAccounts(m: My): AccountMethods {
           { keys: patch.disabled !== undefined },
         )
       } catch (error) {
-        throw isDuplicate(error) ? conflict(name ?? '') : error
+        throw isDuplicate(error) ? accountNameTaken(changes.name ?? '') : error
       }
     },
     async deleteAccount(id) {
@@ -151,12 +146,8 @@ export function mysqlAccounts(m: My): AccountMethods {
         async (tx) => {
           const [res] = await tx.delete(accounts).where(eq(accounts.id, id))
           if (res.affectedRows === 0) return false
-          const accountNodes = tx
-            .select({ id: nodes.id })
-            .from(nodes)
-            .where(eq(nodes.accountId, id))
-          const ids = (await accountNodes).map((n) => n.id)
-          for (const nodeId of ids) await tx.delete(nodeStates).where(eq(nodeStates.nodeId, nodeId))
+          const owned = await tx.select({ id: nodes.id }).from(nodes).where(eq(nodes.accountId, id))
+          for (const n of owned) await tx.delete(nodeStates).where(eq(nodeStates.nodeId, n.id))
           await tx.delete(nodes).where(eq(nodes.accountId, id))
           await tx.delete(accountSettings).where(eq(accountSettings.accountId, id))
           await tx.delete(proxyKeys).where(eq(proxyKeys.accountId, id))

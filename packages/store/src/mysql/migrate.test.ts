@@ -2,15 +2,15 @@ import { readFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import mysql from 'mysql2/promise'
 import { afterAll, describe, expect, it } from 'vitest'
-import { TEST_SCRYPT, TEST_SECRET_KEY } from '../contract/harness'
+import { TEST_SCRYPT, TEST_SECRET_KEY } from '../../test/support/harness'
+import { MYSQL_TEST_SERVER, requireServer } from '../../test/support/mysql-harness'
 import { createStore } from '../create-store'
 import { isStoreError } from '../errors'
 import { connectionOptions } from './connection'
 import { parseMysqlDsn } from './dsn'
-import { requireServer } from './harness'
 import { migrateDatabase, QCC_TABLES } from './migrate'
 
-const SERVER = process.env.QCC_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
+const SERVER = MYSQL_TEST_SERVER
 const reachable = await requireServer(SERVER, process.env.CI)
 const server = parseMysqlDsn(SERVER)
 const created: string[] = []

@@ -7,7 +7,7 @@ import { meta, nodes } from './schema'
 
 /** `qcc_meta` row that records the AAD generation of every sealed node key. */
 export const NODE_KEY_AAD_META = 'node_key_aad'
-/** Keys bound to node id and origin (SPEC 9). */
+/** Keys bound to node id and origin (docs/contract.md §9). */
 export const NODE_KEY_AAD_VERSION = 'origin-v1'
 
 /**

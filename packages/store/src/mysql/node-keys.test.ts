@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mysql from 'mysql2/promise'
 import { afterAll, describe, expect, it } from 'vitest'
-import { TEST_SCRYPT, TEST_SECRET_KEY } from '../contract/harness'
+import { TEST_SCRYPT, TEST_SECRET_KEY } from '../../test/support/harness'
+import { MYSQL_TEST_SERVER, requireServer } from '../../test/support/mysql-harness'
 import { createStore } from '../create-store'
 import { legacyNodeKeyAad, nodeKeyAad } from '../crypto/node-key'
 import { SecretBox } from '../crypto/secret-box'
@@ -13,12 +14,11 @@ import { isStoreError } from '../errors'
 import type { Store } from '../interface'
 import { connectionOptions } from './connection'
 import { parseMysqlDsn } from './dsn'
-import { requireServer } from './harness'
 import { migrateDatabase } from './migrate'
 import { NODE_KEY_AAD_META, NODE_KEY_AAD_VERSION } from './node-key-upgrade'
 
-// Data written by versions before SPEC 9: keys sealed as `node:<id>` and nodes without `managed`.
-const SERVER = process.env.QCC_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
+// Data written by versions before docs/contract.md §9: keys sealed as `node:<id>` and nodes without `managed`.
+const SERVER = MYSQL_TEST_SERVER
 const reachable = await requireServer(SERVER, process.env.CI)
 const server = parseMysqlDsn(SERVER)
 const admin =

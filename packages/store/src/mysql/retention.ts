@@ -1,7 +1,7 @@
 import { and, eq, lt, lte } from 'drizzle-orm'
-import type { Store } from '../interface'
-import { DAY_MS } from '../validate-extras'
-import type { Db, My } from './db'
+import type { RetentionStore } from '../interface'
+import { retentionCutoffs } from '../rows/retention'
+import type { My } from './db'
 import {
   downloadLinks,
   healthChecks,
@@ -33,36 +33,37 @@ async function chunked(del: () => Deletable): Promise<number> {
  * Retention of the MySQL adapter: raw usage, health history, expired sessions and download
  * links, old batch ids.
  */
-export function mysqlRetention(m: My): Pick<Store, 'retention'> {
-  const db: Db = m.db
+export function mysqlRetention(m: My): RetentionStore {
+  const { db, ctx } = m
   const r = usageRollups
   return {
     async retention(o) {
-      const now = m.ctx.clock.now()
-      const rawCut = new Date(now - o.usageRawDays * DAY_MS)
-      const healthCut = new Date(now - o.healthDays * DAY_MS)
-      // Batch ids only guard against ambiguous commits, which resolve within minutes.
-      const batchCut = new Date(Math.min(now - DAY_MS, rawCut.getTime()))
-      const minuteCut =
-        o.minuteRollupDays === undefined ? null : new Date(now - o.minuteRollupDays * DAY_MS)
+      const cut = retentionCutoffs(ctx.clock.now(), o)
+      const at = (ms: number) => new Date(ms)
+      const minuteCut = cut.minuteRollups
       const result = {
-        usageEvents: await chunked(() => db.delete(usageEvents).where(lt(usageEvents.at, rawCut))),
+        usageEvents: await chunked(() =>
+          db.delete(usageEvents).where(lt(usageEvents.at, at(cut.usage))),
+        ),
         healthChecks: await chunked(() =>
-          db.delete(healthChecks).where(lt(healthChecks.at, healthCut)),
+          db.delete(healthChecks).where(lt(healthChecks.at, at(cut.health))),
         ),
         sessions: await chunked(() =>
-          db.delete(sessions).where(lte(sessions.expiresAt, new Date(now))),
+          db.delete(sessions).where(lte(sessions.expiresAt, at(cut.now))),
         ),
-        minuteRollups: minuteCut
-          ? await chunked(() =>
-              db.delete(r).where(and(eq(r.bucket, 'minute'), lt(r.bucketStart, minuteCut))),
-            )
-          : 0,
+        minuteRollups:
+          minuteCut === null
+            ? 0
+            : await chunked(() =>
+                db.delete(r).where(and(eq(r.bucket, 'minute'), lt(r.bucketStart, at(minuteCut)))),
+              ),
         downloadLinks: await chunked(() =>
-          db.delete(downloadLinks).where(lte(downloadLinks.expiresAt, new Date(now))),
+          db.delete(downloadLinks).where(lte(downloadLinks.expiresAt, at(cut.now))),
         ),
       }
-      await chunked(() => db.delete(usageBatches).where(lt(usageBatches.createdAt, batchCut)))
+      await chunked(() =>
+        db.delete(usageBatches).where(lt(usageBatches.createdAt, at(cut.batches))),
+      )
       return result
     },
   }

@@ -3,29 +3,28 @@ import { drizzle } from 'drizzle-orm/mysql2'
 import { makeContext, type MysqlStoreConfig, type StoreContext } from '../config'
 import { StoreError } from '../errors'
 import type { Store } from '../interface'
-import { BatchingUsageWriter, type UsageSink } from '../usage/writer'
+import { BatchingUsageWriter } from '../usage/writer'
 import { mysqlAccounts } from './accounts'
+import { mysqlAudit } from './audit'
 import { createPool, describeDsn } from './connection'
 import { dbErrorCode, type Db, guard, type My, toStoreError } from './db'
 import { mysqlDownloadLinks } from './download-links'
 import { parseMysqlDsn } from './dsn'
-import { mysqlExtras, priceRow } from './extras'
-import { loadKeyIndex, mysqlKeys } from './keys'
+import { mysqlHealthChecks } from './health-checks'
 import { migrateDatabase } from './migrate'
 import { upgradeNodeKeyAad } from './node-key-upgrade'
+import { mysqlNodeStates } from './node-states'
 import { mysqlNodes } from './nodes'
-import { mysqlNotify } from './notify'
+import { mysqlNotifications } from './notifications'
+import { mysqlPrices, seedMysqlPrices } from './prices'
+import { loadKeyIndex, mysqlProxyKeys } from './proxy-keys'
 import { mysqlRetention } from './retention'
 import * as schema from './schema'
-import { meta, prices } from './schema'
+import { meta } from './schema'
+import { mysqlSessions } from './sessions'
+import { mysqlShareLinks } from './share-links'
+import { mysqlTunnel } from './tunnel'
 import { mysqlUsageQueries, mysqlUsageSink } from './usage'
-
-const hooks = new WeakMap<Store, { sink: UsageSink }>()
-
-/** Test hooks of a MySQL store (not part of the public API). */
-export function mysqlTestHooks(store: Store): { sink: UsageSink } | undefined {
-  return hooks.get(store)
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
 
@@ -41,20 +40,6 @@ async function checkSecretKey(db: Db, ctx: StoreContext): Promise<void> {
   await db.insert(meta).ignore().values({ name: 'secret_check', value: ctx.box.checkValue() })
   const [row] = await db.select().from(meta).where(eq(meta.name, 'secret_check'))
   ctx.box.verifyCheck(row?.value ?? '')
-}
-
-/** Writes the price seed once per database (later admin edits and deletions stick). */
-async function seedPrices(db: Db, ctx: StoreContext) {
-  const seed = ctx.seedPrices
-  if (seed.length === 0) return
-  await db.transaction(async (tx) => {
-    const [res] = await tx.insert(meta).ignore().values({ name: 'prices_seeded', value: 'yes' })
-    if (res.affectedRows === 0) return
-    await tx
-      .insert(prices)
-      .ignore()
-      .values(seed.map((p) => priceRow(p, ctx.now())))
-  })
 }
 
 /**
@@ -74,7 +59,7 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
   try {
     await checkSecretKey(db, ctx)
     await upgradeNodeKeyAad(db, ctx.box)
-    await seedPrices(db, ctx)
+    await seedMysqlPrices(db, ctx)
     ctx.keys.replace(await loadKeyIndex(db))
     version = await readVersion(db)
   } catch (error) {
@@ -127,16 +112,21 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
   }, config.pollIntervalMs ?? 2000)
   poll.unref()
 
-  const sink = mysqlUsageSink(m)
-  const usageWriter = new BatchingUsageWriter(sink, config.usage)
+  const usageWriter = new BatchingUsageWriter(mysqlUsageSink(m), config.usage)
   const methods = guard({
     ...mysqlAccounts(m),
-    ...mysqlKeys(m),
+    ...mysqlProxyKeys(m),
+    ...mysqlSessions(m),
     ...mysqlNodes(m),
+    ...mysqlNodeStates(m),
     ...mysqlUsageQueries(m),
-    ...mysqlExtras(m),
+    ...mysqlHealthChecks(m),
+    ...mysqlPrices(m),
+    ...mysqlShareLinks(m),
     ...mysqlDownloadLinks(m),
-    ...mysqlNotify(m),
+    ...mysqlNotifications(m),
+    ...mysqlAudit(m),
+    ...mysqlTunnel(m),
     ...mysqlRetention(m),
     changeVersion: () => readVersion(db),
     async ping() {
@@ -144,7 +134,7 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
       await db.execute(sql`SELECT 1`)
     },
   })
-  const store: Store = {
+  return {
     kind: 'mysql',
     ...methods,
     resolveProxyKey: (secret) => ctx.keys.resolve(secret),
@@ -162,6 +152,4 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
       }
     },
   }
-  hooks.set(store, { sink })
-  return store
 }

@@ -1,10 +1,10 @@
 import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
-import type { Store } from '../interface'
+import type { UsageStore } from '../interface'
+import { clampLimit, pageOffset } from '../rows/fields'
 import type { UsageEvent } from '../types/usage'
 import { BUCKETS, splitRange } from '../usage/rollup'
 import { buildSeries, buildSummary, groupColumn, seriesRange, summaryRange } from '../usage/query'
 import type { UsageSink } from '../usage/writer'
-import { clampLimit } from '../validate'
 import type { My } from './db'
 import { nodes, proxyKeys, usageBatches, usageEvents, usageRollups } from './schema'
 import {
@@ -23,7 +23,7 @@ import {
  * done. Raw rows go in with INSERT IGNORE (request ids seen before, from any writer, are
  * skipped); rollups are derived from the rows this batch inserted.
  */
-export function mysqlUsageSink(m: My): UsageSink {
+export function mysqlUsageSink(m: Pick<My, 'db' | 'ctx'>): UsageSink {
   return {
     async writeBatch(batch) {
       await m.db.transaction(async (tx) => {
@@ -46,12 +46,10 @@ export function mysqlUsageSink(m: My): UsageSink {
   }
 }
 
-type UsageQueries = Pick<Store, 'usageSummary' | 'usageLogs' | 'usageSeries'>
-
 const finite = (n: number) => Number.isFinite(n)
 
 /** Usage queries of the MySQL adapter (summaries and series from the rollups). */
-export function mysqlUsageQueries(m: My): UsageQueries {
+export function mysqlUsageQueries(m: My): UsageStore {
   const { db } = m
   const r = usageRollups
 
@@ -119,7 +117,7 @@ export function mysqlUsageQueries(m: My): UsageQueries {
         .where(and(...conds))
         .orderBy(desc(e.at), desc(e.requestId))
         .limit(clampLimit(f.limit, 100, 1000))
-        .offset(Math.max(0, Math.floor(f.offset ?? 0)))
+        .offset(pageOffset(f.offset))
       return rows.map(({ batchId: _, costUsd, ...row }): UsageEvent => ({
         ...row,
         costUsd: decimalToNano(costUsd) / 1e9,

@@ -1,17 +1,4 @@
-/**
- * Per-account overrides of the proxy's env settings. `null` means "unset: use the env value,
- * read live".
- */
-export interface AccountSettings {
-  /** Retries before giving up (`PROXY_RETRY_MAX` when null). */
-  retries: number | null
-  /** Consecutive failures that fail a node (`PROXY_FAIL_THRESHOLD` when null). */
-  failLimit: number | null
-  /** Probe interval in seconds, 1 to 3600 (`PROXY_HEALTH_INTERVAL_SEC` when null). */
-  healthIntervalSec: number | null
-  /** Sticky-session TTL in seconds (proxy default when null). */
-  stickyTtlSec: number | null
-}
+import type { AccountSettings } from '@qcc/core'
 
 /** A tenant (or an admin). Never carries the password hash. */
 export interface Account {
@@ -22,7 +9,11 @@ export interface Account {
   disabled: boolean
   createdAt: Date
   updatedAt: Date
-  settings: AccountSettings
+  /**
+   * The tenant's overrides of the proxy's env settings, in core's names and units; `null` means
+   * unset (the env value applies, read live).
+   */
+  settings: Required<AccountSettings>
   /** Operator-activated node of this account, or null. Cleared when that node is deleted. */
   activeNodeId: string | null
 }
@@ -35,8 +26,8 @@ export interface CreateAccountInput {
   isAdmin?: boolean
   /** Default false. */
   disabled?: boolean
-  /** Default: every field null. */
-  settings?: Partial<AccountSettings>
+  /** Default: every field null. Times are whole seconds (the database keeps seconds). */
+  settings?: AccountSettings
 }
 
 /**
@@ -48,47 +39,6 @@ export interface UpdateAccountInput {
   password?: string
   isAdmin?: boolean
   disabled?: boolean
-  settings?: Partial<AccountSettings>
+  settings?: AccountSettings
   activeNodeId?: string | null
-}
-
-/** A proxy API key as listed; the secret itself is shown only once, at creation or rotation. */
-export interface ProxyKey {
-  id: string
-  accountId: string
-  name: string | null
-  /** At most the first 8 characters of the key (fewer for short keys). */
-  prefix: string
-  createdAt: Date
-  revokedAt: Date | null
-  /** Last request seen with this key, updated when its usage is flushed. */
-  lastUsedAt: Date | null
-}
-
-/** Input of `createProxyKey`. */
-export interface CreateProxyKeyInput {
-  accountId: string
-  name?: string | null
-  /** A key chosen by an admin (as the seed README's curl does); generated when absent. */
-  key?: string
-}
-
-/** A proxy key together with its secret, returned once. */
-export interface ProxyKeyWithSecret {
-  key: ProxyKey
-  secret: string
-}
-
-/** What `resolveProxyKey` answers for a live key of an enabled account. */
-export interface ResolvedProxyKey {
-  accountId: string
-  keyId: string
-}
-
-/** A login session. The id is a bearer secret; the store keeps only its hash. */
-export interface SessionRecord {
-  id: string
-  accountId: string
-  createdAt: Date
-  expiresAt: Date
 }

@@ -1,5 +1,4 @@
-/** How the health checker probes a node. */
-export type HealthCheckMethod = 'api' | 'count_tokens' | 'head' | 'cli'
+import type { HealthCheckMethod } from '@qcc/core'
 
 /** A configured upstream node. The upstream key is never part of it (see `getNodeApiKey`). */
 export interface NodeRecord {
@@ -20,7 +19,7 @@ export interface NodeRecord {
   /** May use loopback/private addresses (saved by an admin or from env). */
   allowPrivate: boolean
   /**
-   * Provisioned by an admin into another account, or from env at boot (SPEC 9): its owner may
+   * Provisioned by an admin into another account, or from env at boot (docs/contract.md §9): its owner may
    * rename, reweight, enable, disable and activate it, never repoint, rekey or delete it.
    */
   managed: boolean
@@ -50,23 +49,3 @@ export type UpdateNodeInput = Partial<Omit<CreateNodeInput, 'accountId'>>
 export interface NodeFilter {
   accountId?: string
 }
-
-/** Runtime status of a node as persisted. */
-export type NodeStatus = 'healthy' | 'cooling' | 'failed' | 'disabled'
-
-/** Persisted runtime state of a node, versioned for compare-and-set. */
-export interface NodeStateRecord {
-  nodeId: string
-  status: NodeStatus
-  coolingUntil: Date | null
-  failReason: string | null
-  consecutiveFailures: number
-  lastFailureAt: Date | null
-  lastSuccessAt: Date | null
-  lastProbeAt: Date | null
-  /** Starts at 0 for a node without stored state; each successful CAS adds 1. */
-  version: number
-}
-
-/** The fields a compare-and-set writes. */
-export type NodeStateInput = Omit<NodeStateRecord, 'nodeId' | 'version'>

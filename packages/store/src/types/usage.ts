@@ -1,5 +1,7 @@
-/** One record per proxied request (not per attempt). */
-export interface UsageEvent {
+import type { BillableUsage } from '@qcc/core'
+
+/** One record per proxied request (not per attempt); the token counts are core's. */
+export interface UsageEvent extends BillableUsage {
   /** Unique per request; events are idempotent by it. */
   requestId: string
   accountId: string
@@ -10,12 +12,6 @@ export interface UsageEvent {
   /** Final HTTP status sent to the client (0 when none was sent). Non-2xx counts as an error. */
   status: number
   attempts: number
-  inputTokens: number
-  outputTokens: number
-  cacheCreationInputTokens: number
-  cacheCreation5mTokens: number
-  cacheCreation1hTokens: number
-  cacheReadInputTokens: number
   /** Rounded to 1e-9 USD when stored. */
   costUsd: number
   ttfbMs: number | null
@@ -27,18 +23,12 @@ export interface UsageEvent {
   at: Date
 }
 
-/** Summed counters, as in the admin API's usage summary (SPEC 6.1/6.2). */
-export interface UsageTotals {
+/** Summed counters, as in the admin API's usage summary (docs/contract.md §6.1/6.2); token sums are core's. */
+export interface UsageTotals extends BillableUsage {
   /** Every authenticated request, failed ones included. */
   requests: number
   /** Requests that did not end in 2xx. */
   errors: number
-  inputTokens: number
-  outputTokens: number
-  cacheCreationInputTokens: number
-  cacheCreation5mTokens: number
-  cacheCreation1hTokens: number
-  cacheReadInputTokens: number
   costUsd: number
   bytes: number
   durationMsSum: number

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { eventually, usageEvent } from '../contract/harness'
+import { FakeTime } from '../../test/support/fake-time'
+import { usageEvent } from '../../test/support/harness'
 import { isStoreError } from '../errors'
 import { isStorableEvent, normalizeEvent } from './normalize'
 import {
@@ -38,19 +39,20 @@ class FakeSink implements UsageSink {
   }
 }
 
+let time = new FakeTime()
 const writers: BatchingUsageWriter[] = []
 function make(sink: UsageSink, o: UsageWriterOptions = {}) {
-  const w = new BatchingUsageWriter(sink, {
-    flushIntervalMs: 60_000,
-    retryMinMs: 5,
-    retryMaxMs: 20,
-    ...o,
-  })
+  const w = new BatchingUsageWriter(
+    sink,
+    { flushIntervalMs: 60_000, retryMinMs: 5, retryMaxMs: 20, ...o },
+    { clock: time, timers: time },
+  )
   writers.push(w)
   return w
 }
 afterEach(async () => {
-  for (const w of writers.splice(0)) await w.close().catch(() => undefined)
+  for (const w of writers.splice(0)) await time.run(w.close()).catch(() => undefined)
+  time = new FakeTime()
 })
 const ev = () => usageEvent({ accountId: 'a' })
 
@@ -59,7 +61,7 @@ describe('BatchingUsageWriter', () => {
     const sink = new FakeSink()
     const w = make(sink, { batchSize: 3 })
     for (let i = 0; i < 7; i++) w.enqueue(ev())
-    await w.flush()
+    await time.run(w.flush())
     expect(sink.calls.map((b) => b.events.length)).toEqual([3, 3, 1])
     expect(w.stats()).toMatchObject({ pending: 0, written: 7 })
   })
@@ -67,11 +69,18 @@ describe('BatchingUsageWriter', () => {
   it('flushes in the background on a full batch and on the timer', async () => {
     const sink = new FakeSink()
     const w = make(sink, { batchSize: 4 })
-    for (let i = 0; i < 4; i++) w.enqueue(ev())
-    await eventually(() => sink.requests() === 4, 2000)
+    for (let i = 0; i < 3; i++) w.enqueue(ev())
+    await time.advance(0)
+    expect(sink.requests()).toBe(0) // neither a full batch nor the timer yet
+    w.enqueue(ev())
+    await time.advance(0)
+    expect(sink.requests()).toBe(4)
     const timed = make(sink, { flushIntervalMs: 10 })
     timed.enqueue(ev())
-    await eventually(() => sink.requests() === 5, 2000)
+    await time.advance(9)
+    expect(sink.requests()).toBe(4)
+    await time.advance(1)
+    expect(sink.requests()).toBe(5)
   })
 
   it('drops duplicate request ids and refuses events without one', () => {
@@ -100,11 +109,31 @@ describe('BatchingUsageWriter', () => {
     const w = make(sink)
     w.enqueue(ev())
     w.enqueue(ev())
-    await w.flush()
+    await time.run(w.flush())
     expect(sink.calls.length).toBe(2)
     expect(sink.calls[0]?.id).toBe(sink.calls[1]?.id)
     expect(sink.requests()).toBe(2)
     expect(w.stats()).toMatchObject({ written: 2, failedFlushes: 1, lastError: null })
+    expect(time.now()).toBe(5) // the retry waited retryMinMs
+  })
+
+  it('backs off doubling up to retryMaxMs, and the timer waits for the backoff', async () => {
+    const sink = new FakeSink()
+    sink.mode = 'fail'
+    const w = make(sink, { flushIntervalMs: 1 })
+    w.enqueue(ev())
+    const tries: number[] = []
+    const write = sink.writeBatch.bind(sink)
+    sink.writeBatch = (batch) => {
+      tries.push(time.now())
+      return write(batch)
+    }
+    await time.advance(60)
+    // 5, 10, 20, then capped at 20 ms apart; the 1 ms timer ticks in between change nothing.
+    expect(tries).toEqual([1, 6, 16, 36, 56])
+    sink.mode = 'ok'
+    await time.run(w.flush())
+    expect(sink.requests()).toBe(1)
   })
 
   it('never blocks enqueue while the database is down, and retries', async () => {
@@ -114,12 +143,13 @@ describe('BatchingUsageWriter', () => {
     const t0 = performance.now()
     for (let i = 0; i < 1000; i++) w.enqueue(ev())
     expect(performance.now() - t0).toBeLessThan(200)
-    const err = await w.flush().catch((e) => e)
+    const err = await time.run(w.flush()).catch((e) => e)
     expect(isStoreError(err, 'unavailable')).toBe(true)
+    expect(time.now()).toBeGreaterThanOrEqual(100)
     expect(w.stats().pending).toBe(1000)
     expect(w.stats().lastError).toMatch(/timed out/)
     sink.mode = 'ok'
-    await w.flush()
+    await time.run(w.flush())
     expect(sink.requests()).toBe(1000)
   })
 
@@ -131,7 +161,7 @@ describe('BatchingUsageWriter', () => {
     for (const e of events) w.enqueue(e)
     expect(w.stats()).toMatchObject({ pending: 5, dropped: 25 })
     sink.mode = 'ok'
-    await w.flush()
+    await time.run(w.flush())
     expect(sink.requests()).toBe(30)
     const rawRows = [...sink.applied.values()].reduce((n, b) => n + b.events.length, 0)
     expect(rawRows).toBe(5)
@@ -142,14 +172,15 @@ describe('BatchingUsageWriter', () => {
     expect(overflowTokens).toBe(75)
   })
 
-  it('flushes on close and refuses events afterwards', async () => {
+  it('flushes on close, stops its timer and refuses events afterwards', async () => {
     const sink = new FakeSink()
     const w = make(sink)
     w.enqueue(ev())
-    await w.close()
+    await time.run(w.close())
     w.enqueue(ev())
     expect(sink.requests()).toBe(1)
     expect(w.stats()).toMatchObject({ written: 1, rejectedAfterClose: 1 })
+    await expect(time.run(new Promise(() => undefined))).rejects.toThrow(/no timer/)
   })
 
   it('normalizes counts and rounds cost to nano-dollars', async () => {
@@ -162,7 +193,7 @@ describe('BatchingUsageWriter', () => {
       costUsd: 0.1234567891234,
       ttfbMs: 12.6,
     })
-    await w.flush()
+    await time.run(w.flush())
     const e = sink.calls[0]?.events[0]
     expect(e).toMatchObject({ inputTokens: 0, outputTokens: 0, costUsd: 0.123456789, ttfbMs: 13 })
   })

@@ -1,3 +1,4 @@
+import type { Clock } from '@qcc/core'
 import { newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
 import type { UsageEvent, UsageWriter, UsageWriterStats } from '../types/usage'
@@ -59,14 +60,39 @@ const DEFAULTS: Required<UsageWriterOptions> = {
   dedupeWindow: 100_000,
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+/**
+ * The writer's timers, injected so its tests drive them on a fake clock instead of sleeping.
+ * {@link systemWriterTimers} is the real event loop.
+ */
+export interface UsageWriterTimers {
+  /** Runs `run` on the next turn of the event loop (after the current burst of enqueues). */
+  soon(run: () => void): void
+  /** Runs `run` once after `ms`; the returned function cancels it. Holds the process open. */
+  after(ms: number, run: () => void): () => void
+  /** Runs `run` every `ms` without holding the process open; the returned function stops it. */
+  every(ms: number, run: () => void): () => void
+}
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`usage write timed out after ${ms} ms`)), ms)
-  })
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+/** The event loop's timers: what the adapters use. */
+export const systemWriterTimers: UsageWriterTimers = {
+  soon: (run) => void setImmediate(run),
+  after(ms, run) {
+    const timer = setTimeout(run, ms)
+    return () => clearTimeout(timer)
+  },
+  every(ms, run) {
+    const timer = setInterval(run, ms)
+    timer.unref()
+    return () => clearInterval(timer)
+  },
+}
+
+/** What the writer reads the time from and schedules with; both default to the real ones. */
+export interface UsageWriterDeps {
+  /** For the retry backoff and the flush deadline. Default: the system clock. */
+  clock?: Clock
+  /** Default: {@link systemWriterTimers}. */
+  timers?: UsageWriterTimers
 }
 
 /**
@@ -86,16 +112,19 @@ export class BatchingUsageWriter implements UsageWriter {
   #retryAt = 0
   #failStreak = 0
   #closed = false
-  #timer: NodeJS.Timeout | undefined
+  readonly #clock: Clock
+  readonly #timers: UsageWriterTimers
+  readonly #stopTimer: () => void
   #s = { dropped: 0, duplicates: 0, rejectedAfterClose: 0, written: 0, failedFlushes: 0 }
   #lastError: string | null = null
 
-  constructor(sink: UsageSink, options: UsageWriterOptions = {}) {
+  constructor(sink: UsageSink, options: UsageWriterOptions = {}, deps: UsageWriterDeps = {}) {
     this.#sink = sink
     this.#o = { ...DEFAULTS, ...options }
+    this.#clock = deps.clock ?? { now: Date.now }
+    this.#timers = deps.timers ?? systemWriterTimers
     this.#recentOrder = new InsertionRing(Math.max(1, this.#o.dedupeWindow))
-    this.#timer = setInterval(() => void this.#tick(), this.#o.flushIntervalMs)
-    this.#timer.unref()
+    this.#stopTimer = this.#timers.every(this.#o.flushIntervalMs, () => void this.#tick())
   }
 
   enqueue(event: UsageEvent): void {
@@ -118,7 +147,7 @@ export class BatchingUsageWriter implements UsageWriter {
     const e = isStorableEvent(event) ? event : normalizeEvent(event)
     if (this.#pending() < this.#o.maxPending) {
       this.#buffer.push(e)
-      if (this.#buffer.length >= this.#o.batchSize) setImmediate(() => void this.#tick())
+      if (this.#buffer.length >= this.#o.batchSize) this.#timers.soon(() => void this.#tick())
     } else {
       this.#s.dropped++
       accumulateRollups(this.#overflow, [e])
@@ -131,24 +160,25 @@ export class BatchingUsageWriter implements UsageWriter {
 
   /** Writes everything buffered, retrying with backoff until `flushTimeoutMs`. */
   async flush(): Promise<void> {
-    const deadline = Date.now() + this.#o.flushTimeoutMs
+    const deadline = this.#clock.now() + this.#o.flushTimeoutMs
     while (this.#hasWork()) {
       const ok = await this.#writeOnce()
       if (ok) continue
-      const wait = Math.min(this.#retryAt - Date.now(), deadline - Date.now())
-      if (Date.now() >= deadline) {
+      const now = this.#clock.now()
+      const wait = Math.min(this.#retryAt - now, deadline - now)
+      if (now >= deadline) {
         throw new StoreError(
           'unavailable',
           `usage flush gave up after ${this.#o.flushTimeoutMs} ms: ${this.#lastError}`,
         )
       }
-      if (wait > 0) await sleep(wait)
+      if (wait > 0) await new Promise<void>((resolve) => this.#timers.after(wait, resolve))
     }
   }
 
   /** Stops the timer, flushes, and refuses further events. */
   async close(): Promise<void> {
-    clearInterval(this.#timer)
+    this.#stopTimer()
     try {
       await this.flush()
     } finally {
@@ -171,7 +201,7 @@ export class BatchingUsageWriter implements UsageWriter {
   }
 
   async #tick(): Promise<void> {
-    if (this.#running || Date.now() < this.#retryAt) return
+    if (this.#running || this.#clock.now() < this.#retryAt) return
     while (this.#hasWork() && (await this.#writeOnce())) {
       if (this.#buffer.length < this.#o.batchSize && this.#overflow.size === 0) break
     }
@@ -185,6 +215,18 @@ export class BatchingUsageWriter implements UsageWriter {
     return this.#running
   }
 
+  /** Fails `write` after `writeTimeoutMs` (a batch stays safe to retry: sinks dedupe its id). */
+  #withWriteTimeout<T>(write: Promise<T>): Promise<T> {
+    const ms = this.#o.writeTimeoutMs
+    let cancel = (): void => undefined
+    const timeout = new Promise<never>((_, reject) => {
+      cancel = this.#timers.after(ms, () =>
+        reject(new Error(`usage write timed out after ${ms} ms`)),
+      )
+    })
+    return Promise.race([write, timeout]).finally(cancel)
+  }
+
   async #doWrite(): Promise<boolean> {
     if (!this.#inflight) {
       if (!this.#hasWork()) return true
@@ -194,7 +236,7 @@ export class BatchingUsageWriter implements UsageWriter {
     }
     const batch = this.#inflight
     try {
-      await withTimeout(this.#sink.writeBatch(batch), this.#o.writeTimeoutMs)
+      await this.#withWriteTimeout(this.#sink.writeBatch(batch))
       this.#inflight = null
       this.#s.written += batch.events.length
       this.#failStreak = 0
@@ -206,7 +248,7 @@ export class BatchingUsageWriter implements UsageWriter {
       this.#failStreak++
       this.#lastError = error instanceof Error ? error.message : String(error)
       const delay = Math.min(this.#o.retryMaxMs, this.#o.retryMinMs * 2 ** (this.#failStreak - 1))
-      this.#retryAt = Date.now() + delay
+      this.#retryAt = this.#clock.now() + delay
       return false
     }
   }

@@ -1,4 +1,5 @@
 import { boolean, index, int, mysqlTable, varchar } from 'drizzle-orm/mysql-core'
+import type { HealthCheckSource } from '../../types/health-checks'
 import { idColumn, timestamp } from './columns'
 
 /** Health-check history (probes are not tenant usage). */
@@ -14,7 +15,7 @@ export const healthChecks = mysqlTable(
     status: int('status'),
     error: varchar('error', { length: 1000 }),
     method: varchar('method', { length: 20 }).notNull(),
-    source: varchar('source', { length: 20 }).notNull(),
+    source: varchar('source', { length: 20 }).$type<HealthCheckSource>().notNull(),
   },
   (t) => [
     index('qcc_health_checks_node_at_idx').on(t.nodeId, t.at),

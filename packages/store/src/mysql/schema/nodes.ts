@@ -1,4 +1,5 @@
 import { boolean, int, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import type { HealthCheckMethod } from '@qcc/core'
 import { idColumn, timestamp } from './columns'
 
 /** Upstream nodes. `api_key_enc` is AES-256-GCM sealed (`v1.<keyId>.<iv>.<ct>.<tag>`). */
@@ -13,7 +14,9 @@ export const nodes = mysqlTable(
     apiKeyHint: varchar('api_key_hint', { length: 4 }),
     weight: int('weight').notNull().default(1),
     disabled: boolean('disabled').notNull().default(false),
-    healthCheckMethod: varchar('health_check_method', { length: 16 }).notNull(),
+    healthCheckMethod: varchar('health_check_method', { length: 16 })
+      .$type<HealthCheckMethod>()
+      .notNull(),
     healthCheckModel: varchar('health_check_model', { length: 128 }),
     allowPrivate: boolean('allow_private').notNull().default(false),
     /** Provisioned by an admin into another account, or from env: its owner may not repoint it. */

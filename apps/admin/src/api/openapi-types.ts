@@ -1,0 +1,835 @@
+// Generated from the admin API's openapi.json (apps/proxy/src/admin/openapi.ts) by
+// apps/proxy/test/console-types.test.ts. Do not edit: after a change to a route's schemas, run
+// `cd apps/proxy && npx vitest run test/console-types.test.ts -u` and commit the result.
+
+/** Every route in openapi.json: path parameters, query, JSON body and success answer. */
+/** `never`: the route takes none; `unknown`: the document does not describe the answer. */
+export interface AdminRoutes {
+  /** Delete an account with its keys, nodes and sessions (admins only: 403 for a tenant on its own account, 404 on any other) */
+  'DELETE /admin/api/accounts': {
+    params: never
+    query: {
+      id: string
+    }
+    body: never
+    answer: unknown
+  }
+  /** Accounts (a tenant sees only its own) */
+  'GET /admin/api/accounts': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      accounts: {
+        id: string
+        name: string
+        is_admin: boolean
+        disabled: boolean
+        key_prefix: string | null
+        /** RFC 3339 UTC */
+        created_at: string
+      }[]
+    }
+  }
+  /** Create an account with its first proxy key */
+  'POST /admin/api/accounts': {
+    params: never
+    query: never
+    body: {
+      name: string
+      password?: string
+      proxy_api_key?: string
+      is_admin?: boolean
+    }
+    answer: {
+      id: string
+      name: string
+      is_admin: boolean
+      /** shown in this answer only */
+      proxy_api_key: string
+    }
+  }
+  /** Update an account (partial) */
+  'PUT /admin/api/accounts': {
+    params: never
+    query: {
+      id: string
+    }
+    body: {
+      name?: string
+      password?: string
+      proxy_api_key?: string
+      is_admin?: boolean
+      disabled?: boolean
+    }
+    answer: unknown
+  }
+  /** Audit log of admin actions, newest first */
+  'GET /admin/api/audit': {
+    params: never
+    query: {
+      account_id?: string
+      action?: string
+      from?: string
+      to?: string
+      limit?: number
+      offset?: number
+    }
+    body: never
+    answer: unknown
+  }
+  /** Generate a Claude Code settings.json with a download link */
+  'POST /admin/api/claude-config': {
+    params: never
+    query: never
+    body: {
+      account_id?: string
+      proxy_url?: string
+      api_key?: string
+      new_key?: boolean
+      model?: string
+      allow?: string[]
+      deny?: string[]
+    }
+    answer: unknown
+  }
+  /** Effective per-account settings and overrides */
+  'GET /admin/api/config': {
+    params: never
+    query: {
+      account_id?: string
+    }
+    body: never
+    answer: {
+      account_id: string
+      retries: number
+      fail_limit: number
+      health_interval_sec: number
+      sticky_ttl_sec: number
+      /** null: the env value applies */
+      overrides: {
+        retries: number | null
+        fail_limit: number | null
+        health_interval_sec: number | null
+        sticky_ttl_sec: number | null
+      }
+    }
+  }
+  /** Set per-account overrides (null unsets; health_interval_sec 1 to 3600, at least 30 from a tenant) */
+  'PUT /admin/api/config': {
+    params: never
+    query: {
+      account_id?: string
+    }
+    body: {
+      retries?: number | null
+      fail_limit?: number | null
+      health_interval_sec?: number | null
+      sticky_ttl_sec?: number | null
+    }
+    answer: unknown
+  }
+  /** Effective configuration, secrets masked */
+  'GET /admin/api/env': {
+    params: never
+    query: never
+    body: never
+    answer: unknown
+  }
+  /** Live console events (node.state, request, health.check, config.changed) as SSE; at most 5 per session (a new one closes the oldest) */
+  'GET /admin/api/events': {
+    params: never
+    query: never
+    body: never
+    answer: unknown
+  }
+  /** Health-check history of a node or an account (default: last 24 h) */
+  'GET /admin/api/health/history': {
+    params: never
+    query: {
+      node_id?: string
+      account_id?: string
+      source?: 'scheduled' | 'recovery' | 'proxy_fail' | 'warmup' | 'sweep'
+      from?: string
+      to?: string
+      limit?: number
+      offset?: number
+    }
+    body: never
+    answer: unknown
+  }
+  /** Proxy keys (prefix only) */
+  'GET /admin/api/keys': {
+    params: never
+    query: {
+      account_id?: string
+    }
+    body: never
+    answer: {
+      keys: {
+        id: string
+        account_id: string
+        name: string | null
+        prefix: string
+        /** RFC 3339 UTC */
+        created_at: string
+        revoked_at: string | null
+        last_used_at: string | null
+      }[]
+    }
+  }
+  /** Create a proxy key; the key is shown in this answer only (a tenant account holds at most 50 live keys: 409 beyond) */
+  'POST /admin/api/keys': {
+    params: never
+    query: {
+      account_id?: string
+    }
+    body: {
+      name?: string
+      key?: string
+    }
+    answer: {
+      id: string
+      account_id: string
+      name: string | null
+      prefix: string
+      /** RFC 3339 UTC */
+      created_at: string
+      revoked_at: string | null
+      last_used_at: string | null
+      /** shown once */
+      key: string
+    }
+  }
+  /** Revoke a key */
+  'POST /admin/api/keys/revoke': {
+    params: never
+    query: never
+    body: {
+      id: string
+    }
+    answer: unknown
+  }
+  /** Revoke a key and issue its successor */
+  'POST /admin/api/keys/rotate': {
+    params: never
+    query: never
+    body: {
+      id: string
+    }
+    answer: unknown
+  }
+  /** The logged-in account */
+  'GET /admin/api/me': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      id: string
+      name: string
+      is_admin: boolean
+    }
+  }
+  /** Change one's own password */
+  'POST /admin/api/me/password': {
+    params: never
+    query: never
+    body: {
+      current: string
+      new: string
+    }
+    answer: unknown
+  }
+  /** Delete a node (403 for a tenant on a managed node) */
+  'DELETE /admin/api/nodes': {
+    params: never
+    query: {
+      id: string
+    }
+    body: never
+    answer: unknown
+  }
+  /** Nodes of the caller's account (admins: account_id, or * for all) */
+  'GET /admin/api/nodes': {
+    params: never
+    query: {
+      account_id?: string
+    }
+    body: never
+    answer: {
+      nodes: {
+        id: string
+        account_id: string
+        name: string
+        base_url: string
+        /** lower = higher priority */
+        weight: number
+        status: 'healthy' | 'cooling' | 'failed' | 'disabled'
+        failed: boolean
+        disabled: boolean
+        active: boolean
+        has_api_key: boolean
+        /** provisioned by an admin or from env: its owner may rename, reweight, enable, disable and activate it, nothing else */
+        managed: boolean
+        /** last 4 characters at most */
+        api_key_hint: string | null
+        health_check_method: 'api' | 'count_tokens' | 'head' | 'cli'
+        health_check_model: string | null
+        last_error: string | null
+        fail_count: number
+        cooling_until: string | null
+        last_failure_at: string | null
+        last_success_at: string | null
+        last_probe_at: string | null
+        requests: number
+        errors: number
+        input_tokens: number
+        output_tokens: number
+        /** RFC 3339 UTC */
+        created_at: string
+        /** RFC 3339 UTC */
+        updated_at: string
+      }[]
+    }
+  }
+  /** Add a node (to account_id, default the caller). An admin's node in another account is managed. A tenant account holds at most 50 nodes (409 beyond) */
+  'POST /admin/api/nodes': {
+    params: never
+    query: {
+      account_id?: string
+    }
+    body: {
+      name?: string
+      base_url: string
+      api_key?: string | null
+      weight?: number
+      health_check_method?: 'api' | 'count_tokens' | 'head' | 'cli'
+      health_check_model?: string | null
+      disabled?: boolean
+    }
+    answer: {
+      id: string
+    }
+  }
+  /** Update a node (partial; api_key null clears it). A tenant changing base_url must send api_key too (400). On a managed node a tenant may change only name, weight and disabled (403 for base_url, api_key, health-check fields) */
+  'PUT /admin/api/nodes': {
+    params: never
+    query: {
+      id: string
+    }
+    body: {
+      name?: string
+      base_url?: string
+      api_key?: string | null
+      weight?: number
+      health_check_method?: 'api' | 'count_tokens' | 'head' | 'cli'
+      health_check_model?: string | null
+      disabled?: boolean
+    }
+    answer: unknown
+  }
+  /** Prefer this node in its account until it fails or is disabled */
+  'POST /admin/api/nodes/activate': {
+    params: never
+    query: never
+    body: {
+      id: string
+    }
+    answer: unknown
+  }
+  /** Disable a node */
+  'POST /admin/api/nodes/disable': {
+    params: never
+    query: never
+    body: {
+      id: string
+    }
+    answer: unknown
+  }
+  /** Enable a node */
+  'POST /admin/api/nodes/enable': {
+    params: never
+    query: never
+    body: {
+      id: string
+    }
+    answer: unknown
+  }
+  /** The caller's own channels, with the event types and channel kinds on offer */
+  'GET /admin/api/notifications': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      channels: {
+        id: string
+        account_id: string
+        name: string
+        kind: string
+        enabled: boolean
+        /** scheme and host only: webhook URLs carry their secret */
+        url: string
+        has_secret: boolean
+        events: string[]
+        /** RFC 3339 UTC */
+        created_at: string
+        /** RFC 3339 UTC */
+        updated_at: string
+      }[]
+      event_types: string[]
+      channel_kinds: string[]
+    }
+  }
+  /** Delete a channel with its subscriptions */
+  'DELETE /admin/api/notifications/channels': {
+    params: never
+    query: {
+      id: string
+    }
+    body: never
+    answer: unknown
+  }
+  /** Notification channels of the caller's account (admins: account_id, or * for all) */
+  'GET /admin/api/notifications/channels': {
+    params: never
+    query: {
+      account_id?: string
+      channel_id?: string
+    }
+    body: never
+    answer: {
+      channels: {
+        id: string
+        account_id: string
+        name: string
+        kind: string
+        enabled: boolean
+        /** scheme and host only: webhook URLs carry their secret */
+        url: string
+        has_secret: boolean
+        events: string[]
+        /** RFC 3339 UTC */
+        created_at: string
+        /** RFC 3339 UTC */
+        updated_at: string
+      }[]
+    }
+  }
+  /** Add a channel (to account_id, default the caller; a tenant account holds at most 20: 409 beyond) */
+  'POST /admin/api/notifications/channels': {
+    params: never
+    query: {
+      account_id?: string
+    }
+    body: {
+      name: string
+      kind: 'webhook' | 'wechat_work' | 'dingtalk' | 'slack'
+      url: string
+      secret?: string | null
+      enabled?: boolean
+      events?: (
+        | '*'
+        | 'node.failed'
+        | 'node.recovered'
+        | 'node.switched'
+        | 'node.disabled'
+        | 'node.auth_failed'
+        | 'tunnel.started'
+        | 'tunnel.stopped'
+        | 'tunnel.error'
+      )[]
+      account_id?: string
+    }
+    answer: {
+      id: string
+      account_id: string
+      name: string
+      kind: string
+      enabled: boolean
+      /** scheme and host only: webhook URLs carry their secret */
+      url: string
+      has_secret: boolean
+      events: string[]
+      /** RFC 3339 UTC */
+      created_at: string
+      /** RFC 3339 UTC */
+      updated_at: string
+    }
+  }
+  /** Update a channel (partial; secret null clears it) */
+  'PUT /admin/api/notifications/channels': {
+    params: never
+    query: {
+      id: string
+    }
+    body: {
+      name?: string
+      url?: string
+      secret?: string | null
+      enabled?: boolean
+      events?: (
+        | '*'
+        | 'node.failed'
+        | 'node.recovered'
+        | 'node.switched'
+        | 'node.disabled'
+        | 'node.auth_failed'
+        | 'tunnel.started'
+        | 'tunnel.stopped'
+        | 'tunnel.error'
+      )[]
+    }
+    answer: {
+      id: string
+      account_id: string
+      name: string
+      kind: string
+      enabled: boolean
+      /** scheme and host only: webhook URLs carry their secret */
+      url: string
+      has_secret: boolean
+      events: string[]
+      /** RFC 3339 UTC */
+      created_at: string
+      /** RFC 3339 UTC */
+      updated_at: string
+    }
+  }
+  /** Delivery log (the last 200 of the account, or of one channel) */
+  'GET /admin/api/notifications/deliveries': {
+    params: never
+    query: {
+      account_id?: string
+      channel_id?: string
+    }
+    body: never
+    answer: unknown
+  }
+  /** Event types a channel may subscribe to */
+  'GET /admin/api/notifications/event-types': {
+    params: never
+    query: never
+    body: never
+    answer: unknown
+  }
+  /** Delete a subscription */
+  'DELETE /admin/api/notifications/subscriptions': {
+    params: never
+    query: {
+      id: string
+    }
+    body: never
+    answer: unknown
+  }
+  /** Subscriptions of a channel, or of the caller's account */
+  'GET /admin/api/notifications/subscriptions': {
+    params: never
+    query: {
+      account_id?: string
+      channel_id?: string
+    }
+    body: never
+    answer: {
+      subscriptions: {
+        id: string
+        channel_id: string
+        event_type: string
+        enabled: boolean
+        /** RFC 3339 UTC */
+        created_at: string
+      }[]
+    }
+  }
+  /** Subscribe a channel to an event type (or enable or disable a subscription) */
+  'POST /admin/api/notifications/subscriptions': {
+    params: never
+    query: never
+    body: {
+      channel_id: string
+      event_type:
+        | '*'
+        | 'node.failed'
+        | 'node.recovered'
+        | 'node.switched'
+        | 'node.disabled'
+        | 'node.auth_failed'
+        | 'tunnel.started'
+        | 'tunnel.stopped'
+        | 'tunnel.error'
+      enabled?: boolean
+    }
+    answer: {
+      id: string
+      channel_id: string
+      event_type: string
+      enabled: boolean
+    }
+  }
+  /** Send a test message to a channel now (502 when the receiver refuses it) */
+  'POST /admin/api/notifications/test': {
+    params: never
+    query: never
+    body: {
+      id: string
+    }
+    answer: unknown
+  }
+  /** This document (OpenAPI 3.1) */
+  'GET /admin/api/openapi.json': {
+    params: never
+    query: never
+    body: never
+    answer: unknown
+  }
+  /** Delete the price of a model */
+  'DELETE /admin/api/pricing': {
+    params: never
+    query: {
+      model: string
+    }
+    body: never
+    answer: unknown
+  }
+  /** Model prices (USD per MTok) */
+  'GET /admin/api/pricing': {
+    params: never
+    query: never
+    body: never
+    answer: unknown
+  }
+  /** Create or update the price of a model */
+  'PUT /admin/api/pricing': {
+    params: never
+    query: never
+    body: {
+      model: string
+      input_per_mtok: number
+      output_per_mtok: number
+      cache_write_5m_per_mtok: number
+      cache_write_1h_per_mtok: number
+      cache_read_per_mtok: number
+    }
+    answer: unknown
+  }
+  /** Revoke a share link */
+  'DELETE /admin/api/shares': {
+    params: never
+    query: {
+      id: string
+    }
+    body: never
+    answer: unknown
+  }
+  /** Share links (no tokens) */
+  'GET /admin/api/shares': {
+    params: never
+    query: {
+      account_id?: string
+      include_revoked?: 'true' | 'false'
+    }
+    body: never
+    answer: unknown
+  }
+  /** Create a monitor share link (token shown once; a tenant account holds at most 50 live links: 409 beyond) */
+  'POST /admin/api/shares': {
+    params: never
+    query: never
+    body: {
+      account_id?: string
+      expires_in?: '1h' | '24h' | '168h' | 'permanent'
+    }
+    answer: unknown
+  }
+  /** Status and public URL of the Cloudflare Tunnel */
+  'GET /admin/api/tunnel': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      status: 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping' | 'error'
+      enabled: boolean
+      subdomain: string | null
+      zone: string | null
+      has_api_token: boolean
+      public_url: string | null
+      tunnel_id: string | null
+      pid: number | null
+      restarts: number
+      last_error: string | null
+      updated_at: string
+    }
+  }
+  /** Save (a patch of) the tunnel settings; a running tunnel keeps running */
+  'PUT /admin/api/tunnel': {
+    params: never
+    query: never
+    body: {
+      subdomain?: string | null
+      zone?: string | null
+      api_token?: string | null
+    }
+    answer: {
+      status: 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping' | 'error'
+      enabled: boolean
+      subdomain: string | null
+      zone: string | null
+      has_api_token: boolean
+      public_url: string | null
+      tunnel_id: string | null
+      pid: number | null
+      restarts: number
+      last_error: string | null
+      updated_at: string
+    }
+  }
+  /** Set up and start the tunnel (502 with last_error when the setup fails) */
+  'POST /admin/api/tunnel/start': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      status: 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping' | 'error'
+      enabled: boolean
+      subdomain: string | null
+      zone: string | null
+      has_api_token: boolean
+      public_url: string | null
+      tunnel_id: string | null
+      pid: number | null
+      restarts: number
+      last_error: string | null
+      updated_at: string
+    }
+  }
+  /** Stop the tunnel and remove its DNS record */
+  'POST /admin/api/tunnel/stop': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      status: 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping' | 'error'
+      enabled: boolean
+      subdomain: string | null
+      zone: string | null
+      has_api_token: boolean
+      public_url: string | null
+      tunnel_id: string | null
+      pid: number | null
+      restarts: number
+      last_error: string | null
+      updated_at: string
+    }
+  }
+  /** One record per request, newest first */
+  'GET /admin/api/usage/logs': {
+    params: never
+    query: {
+      account_id?: string
+      node_id?: string
+      from?: string
+      to?: string
+      model?: string
+      limit?: number
+      offset?: number
+    }
+    body: never
+    answer: unknown
+  }
+  /** Usage time series (minute, hour or day buckets) */
+  'GET /admin/api/usage/series': {
+    params: never
+    query: {
+      account_id?: string
+      node_id?: string
+      from?: string
+      to?: string
+      bucket?: 'minute' | 'hour' | 'day'
+    }
+    body: never
+    answer: unknown
+  }
+  /** Usage totals, or groups by model, node or key */
+  'GET /admin/api/usage/summary': {
+    params: never
+    query: {
+      account_id?: string
+      node_id?: string
+      from?: string
+      to?: string
+      group_by?: 'model' | 'node' | 'key'
+    }
+    body: never
+    answer:
+      | {
+          requests: number
+          errors: number
+          input_tokens: number
+          output_tokens: number
+          cache_creation_input_tokens: number
+          cache_creation_5m_input_tokens: number
+          cache_creation_1h_input_tokens: number
+          cache_read_input_tokens: number
+          cost_usd: number
+          bytes: number
+          avg_duration_ms: number | null
+          avg_ttfb_ms: number | null
+        }
+      | {
+          groups: {
+            requests: number
+            errors: number
+            input_tokens: number
+            output_tokens: number
+            cache_creation_input_tokens: number
+            cache_creation_5m_input_tokens: number
+            cache_creation_1h_input_tokens: number
+            cache_read_input_tokens: number
+            cost_usd: number
+            bytes: number
+            avg_duration_ms: number | null
+            avg_ttfb_ms: number | null
+            key: string
+            name: string | null
+          }[]
+        }
+  }
+  /** Download a generated settings.json (public, unguessable id; works once, 10 minutes) */
+  'GET /api/claude-config/download/{id}': {
+    params: {
+      id: string
+    }
+    query: never
+    body: never
+    answer: unknown
+  }
+  /** Public read-only monitor of a shared account */
+  'GET /api/monitor/share/{token}': {
+    params: {
+      token: string
+    }
+    query: never
+    body: never
+    answer: unknown
+  }
+  /** Log in (form or JSON); sets session_token */
+  'POST /login': {
+    params: never
+    query: never
+    body: {
+      username: string
+      password: string
+    }
+    answer: {
+      id: string
+      name: string
+      is_admin: boolean
+    }
+  }
+  /** Log out; clears session_token */
+  'POST /logout': {
+    params: never
+    query: never
+    body: never
+    answer: unknown
+  }
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest'
+import { AttemptPlanner, NodeHealthMachine, type TransitionEvent } from '@qcc/core'
+import type { NodeRecord } from '@qcc/store'
+import { accountRecord, nodeRecord as record } from '../../test/records'
+import { toNodeConfig } from '../health/store-records'
+import { createCoreRouter } from './core-router'
+import type { RequestPlan, RouteTarget } from './types'
+
+/** The router over core's real planner and health machine, with a fake clock and directory. */
+function routerOn(
+  nodes: NodeRecord[],
+  options: { activeNodeId?: string; allowPrivateUpstreams?: boolean; unreadable?: string } = {},
+) {
+  let now = 1_000_000
+  const clock = { now: () => now }
+  const health = new NodeHealthMachine({ clock, failThreshold: 3 })
+  for (const node of nodes) health.upsert(toNodeConfig(node))
+  const planner = new AttemptPlanner({
+    health,
+    clock,
+    random: () => 0,
+    retryMax: 3,
+    requestTimeoutMs: 10_000,
+  })
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const transitions: TransitionEvent[] = []
+  const metrics = { results: [] as string[], failovers: 0 }
+  const router = createCoreRouter({
+    directory: {
+      account: () => accountRecord({ activeNodeId: options.activeNodeId ?? null }),
+      node: (id) => byId.get(id),
+      apiKeyNow: (id) => {
+        if (id === options.unreadable) throw new Error('database down')
+        return `sk-ant-key-of-${id}`
+      },
+    },
+    planner,
+    onTransition: (event) => transitions.push(event),
+    metrics: {
+      attempt: (_name, result) => void metrics.results.push(result),
+      failover: () => void metrics.failovers++,
+    },
+    allowPrivateUpstreams: options.allowPrivateUpstreams ?? false,
+  })
+  const plan = () => router.plan({ accountId: 'acme', requestId: 'r1', headers: {}, body: {} })
+  return { plan, transitions, metrics, advance: (ms: number) => (now += ms) }
+}
+
+/** The plan's next target, which the test expects to exist. */
+function nextOf(plan: RequestPlan): RouteTarget {
+  const next = plan.next()
+  if (!next) throw new Error('expected a target')
+  return next
+}
+
+describe('createCoreRouter', () => {
+  it("hands out core's picks with each node's key and address rule", () => {
+    const r = routerOn([
+      record('alpha'),
+      record('beta', { weight: 2, hasApiKey: false, allowPrivate: true }),
+    ])
+    const plan = r.plan()
+    const first = nextOf(plan)
+    expect(first).toMatchObject({
+      nodeId: 'id-alpha',
+      name: 'alpha',
+      baseUrl: 'https://alpha.example',
+      apiKey: 'sk-ant-key-of-id-alpha',
+      allowPrivate: false,
+      lastResort: false,
+    })
+    expect(first.attempt.node.id).toBe('id-alpha')
+    plan.report(first, { kind: 'response', status: 500 })
+    expect(plan.next()).toMatchObject({ nodeId: 'id-beta', apiKey: null, allowPrivate: true })
+    expect(r.metrics).toEqual({ results: ['failed'], failovers: 1 })
+    plan.done()
+  })
+
+  it("prefers the account's activated node and lets PROXY_ALLOW_PRIVATE_UPSTREAMS open every node", () => {
+    const r = routerOn([record('alpha'), record('beta', { weight: 5 })], {
+      activeNodeId: 'id-beta',
+      allowPrivateUpstreams: true,
+    })
+    expect(r.plan().next()).toMatchObject({ nodeId: 'id-beta', allowPrivate: true })
+  })
+
+  it('applies what core makes of an outcome: a 401 fails the node, a 400 is passed through', () => {
+    const r = routerOn([record('alpha'), record('beta')])
+    const plan = r.plan()
+    const first = nextOf(plan)
+    expect(plan.report(first, { kind: 'response', status: 401 })).toEqual({ passThrough: false })
+    expect(r.transitions).toMatchObject([{ nodeId: first.nodeId, from: 'healthy', to: 'failed' }])
+    const second = nextOf(plan)
+    const tenantFault = { kind: 'response', status: 400, bodySnippet: '{}' } as const
+    expect(plan.report(second, tenantFault)).toEqual({ passThrough: true })
+    expect(plan.next()).toBeUndefined()
+  })
+
+  it("gives core's deadline and final error", () => {
+    const r = routerOn([record('alpha')])
+    const plan = r.plan()
+    expect(plan.remainingMs()).toBe(10_000)
+    r.advance(4000)
+    expect(plan.remainingMs()).toBe(6000)
+    plan.report(nextOf(plan), { kind: 'connect_error', code: 'ECONNREFUSED' })
+    expect(plan.next()).toBeUndefined()
+    expect(plan.finalError()).toMatchObject({ status: 502, errorType: 'api_error' })
+  })
+
+  it('fails the attempt with the error of a key that could not be read', () => {
+    const r = routerOn([record('alpha')], { unreadable: 'id-alpha' })
+    expect(() => r.plan().next()).toThrow('database down')
+  })
+})

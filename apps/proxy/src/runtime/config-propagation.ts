@@ -1,0 +1,77 @@
+import type { EventBus } from '../events/bus'
+import type { Logger } from '../observability/logger'
+import { LocalChanges } from './local-changes'
+import type { RoutingRuntime } from './routing-runtime'
+import { SerialJobs } from './serial-jobs'
+
+/** How config and node-state changes reach this replica's routing. */
+export interface ConfigPropagation {
+  /**
+   * Picks up config, price and node-state changes (this replica's or another's): the poll, a
+   * whole reload when the store's change version moved.
+   */
+  refresh(): Promise<void>
+  /**
+   * Applies this replica's own admin change at once: the account's nodes, record and settings
+   * (and its nodes in the health machine); `null` (installation-wide) reloads the prices.
+   */
+  refreshAccount(accountId: string | null): Promise<void>
+  /** The admin API's read-your-writes barrier over the changes started by `config.changed`. */
+  localChanges: LocalChanges
+  /** Starts the poll. */
+  start(): void
+  /** Stops the poll. */
+  stop(): void
+}
+
+export interface ConfigPropagationDeps {
+  routing: Pick<RoutingRuntime, 'directory' | 'prices' | 'sync'>
+  bus: EventBus
+  log: Logger
+  /** How often other replicas' changes are looked for. */
+  pollMs: number
+}
+
+/**
+ * Keeps routing in step with the store: every `pollMs` a whole reload when the change version
+ * moved (other replicas' changes, node states), and at once for each `config.changed` this
+ * replica's admin API publishes (read your writes, docs/contract.md §9). Reloads take turns (SerialJobs), so
+ * a stale state is never applied last.
+ */
+export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropagation {
+  const { directory, prices, sync } = deps.routing
+  const jobs = new SerialJobs()
+  const refresh = () =>
+    jobs.run('all', async () => {
+      const changed = await directory.refresh()
+      if (changed) await prices.refresh()
+      // Node state moves without a config change (another replica's transitions): always sync.
+      await sync.sync(directory.all())
+    })
+  const refreshAccount = (accountId: string | null) =>
+    accountId === null
+      ? jobs.run('prices', () => prices.refresh())
+      : jobs.run(`account:${accountId}`, async () => {
+          await directory.refreshAccount(accountId)
+          sync.syncAccount(accountId, directory.nodesOf(accountId))
+        })
+  const failed = (err: unknown) => deps.log.warn({ err }, 'config refresh failed')
+  const localChanges = new LocalChanges(refreshAccount, failed)
+  deps.bus.subscribe((event) => {
+    if (event.type === 'config.changed') localChanges.start(event.accountId)
+  })
+  let timer: NodeJS.Timeout | undefined
+  return {
+    refresh,
+    refreshAccount,
+    localChanges,
+    start() {
+      timer ??= setInterval(() => void refresh().catch(failed), deps.pollMs)
+      timer.unref()
+    },
+    stop() {
+      clearInterval(timer)
+      timer = undefined
+    },
+  }
+}

@@ -1,0 +1,133 @@
+import {
+  AttemptPlanner,
+  NodeHealthMachine,
+  ProbeSchedule,
+  StickyBindings,
+  type Clock,
+  type RandomSource,
+  type TransitionEvent,
+} from '@qcc/core'
+import type { Store } from '@qcc/store'
+import type { Env } from '../env'
+import type { EventBus } from '../events/bus'
+import { NodeHealthSync } from '../health/node-health-sync'
+import { probeNode } from '../health/probes'
+import { HealthScheduler } from '../health/scheduler'
+import type { Logger } from '../observability/logger'
+import { createProxyMetrics, type ProxyMetrics } from '../observability/metrics'
+import type { OutboundClient } from '../outbound/outbound-client'
+import { createCoreRouter } from '../routing/core-router'
+import { NodeDirectory } from '../routing/node-directory'
+import { envSettings } from '../routing/settings'
+import type { Router } from '../routing/types'
+import { PriceTable } from '../usage/price-table'
+
+/** Core's decision makers of this replica, wired to the store, the clock and the event bus. */
+export interface RoutingRuntime {
+  router: Router
+  directory: NodeDirectory
+  health: NodeHealthMachine
+  sync: NodeHealthSync
+  scheduler: HealthScheduler
+  prices: PriceTable
+  metrics: ProxyMetrics
+}
+
+export interface RoutingRuntimeDeps {
+  env: Env
+  store: Store
+  bus: EventBus
+  log: Logger
+  clock: Clock
+  random: RandomSource
+  /** The policy-checked client probes use (docs/contract.md §9: no redirects, connect-time address check). */
+  outbound: OutboundClient
+}
+
+/**
+ * Builds core's health machine, planner, sticky bindings and probe schedule, the directory they
+ * read nodes and per-account settings from (core's `effectiveSettings` over the env values), the
+ * probe scheduler, the price table and the metrics. Loading them is config propagation's job
+ * (config-propagation.ts); nothing here is loaded yet.
+ */
+export function createRoutingRuntime(deps: RoutingRuntimeDeps): RoutingRuntime {
+  const { env, store, bus, log, clock } = deps
+  const directory = new NodeDirectory(store, envSettings(env))
+  const settings = (accountId: string) => directory.settings(accountId)
+  const health = new NodeHealthMachine({
+    clock,
+    failThreshold: (id) => settings(id).failThreshold,
+  })
+  const sync = new NodeHealthSync(
+    store,
+    health,
+    (event) =>
+      bus.publish({
+        type: 'node.state',
+        accountId: event.accountId,
+        data: {
+          node_id: event.nodeId,
+          account_id: event.accountId,
+          from: event.from,
+          to: event.to,
+          reason: event.reason,
+          at: new Date(event.at).toISOString(),
+        },
+      }),
+    log,
+  )
+  const onTransition = (event: TransitionEvent) => {
+    log.info(
+      { node: event.nodeId, from: event.from, to: event.to, reason: event.reason },
+      'node state changed',
+    )
+    void sync.onTransition(event)
+  }
+  const sticky = new StickyBindings({ ttlMs: env.PROXY_STICKY_TTL_SEC * 1000 })
+  const cooldownMaxMs = env.PROXY_COOLDOWN_MAX_SEC * 1000
+  const planner = new AttemptPlanner({
+    health,
+    clock,
+    random: deps.random,
+    sticky,
+    retryMax: (id) => settings(id).retryMax,
+    requestTimeoutMs: env.PROXY_REQUEST_TIMEOUT_SEC * 1000,
+    stickyTtlMs: (id) => settings(id).stickyTtlMs,
+    poolDownRetryAfterMs: env.PROXY_HEALTH_INTERVAL_SEC * 1000,
+    classify: { cooldownMaxMs },
+  })
+  const schedule = new ProbeSchedule({
+    startedAt: clock.now(),
+    random: deps.random,
+    intervalMs: (id) => settings(id).healthIntervalMs,
+    sweepMs: env.PROXY_HEALTH_SWEEP_SEC * 1000,
+  })
+  const scheduler = new HealthScheduler({
+    machine: health,
+    schedule,
+    directory,
+    store,
+    bus,
+    clock,
+    log,
+    probe: (node, apiKey) =>
+      probeNode(node, apiKey, {
+        outbound: deps.outbound,
+        timeoutMs: 15_000,
+        // The same address rule as the node's own requests (core-router's `allowPrivate`).
+        allowPrivate:
+          (directory.node(node.id)?.allowPrivate ?? false) || env.PROXY_ALLOW_PRIVATE_UPSTREAMS,
+      }),
+    onTransition,
+    cooldownMaxMs,
+  })
+  const metrics = createProxyMetrics(health)
+  const router = createCoreRouter({
+    directory,
+    planner,
+    onTransition,
+    metrics,
+    allowPrivateUpstreams: env.PROXY_ALLOW_PRIVATE_UPSTREAMS,
+  })
+  return { router, directory, health, sync, scheduler, prices: new PriceTable(store), metrics }
+}

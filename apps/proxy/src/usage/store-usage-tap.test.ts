@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest'
+import type { ModelPrice } from '@qcc/core'
+import type { UsageEvent } from '@qcc/store'
+import { formatSseFrame } from '@qcc/testing'
+import type { UsageResult } from '../data-path/usage-tap'
+import { EventBus, type ConsoleEvent } from '../events/bus'
+import { createStoreUsageTap } from './store-usage-tap'
+
+const PRICE: ModelPrice = {
+  model: 'claude-test',
+  inputPerMTok: 1_000_000,
+  outputPerMTok: 2_000_000,
+  cacheWrite5mPerMTok: 0,
+  cacheWrite1hPerMTok: 0,
+  cacheReadPerMTok: 0,
+}
+
+const RESULT: UsageResult = {
+  status: 200,
+  nodeId: 'node-1',
+  attempts: 1,
+  ttfbMs: 12,
+  bytes: 0,
+  partial: false,
+  isSse: false,
+}
+
+/** The tap with a fake writer, price table, clock and metrics, and a real event bus. */
+function tap() {
+  let now = 10_000
+  const written: UsageEvent[] = []
+  const published: ConsoleEvent[] = []
+  const metrics = { opened: 0, closed: 0, finished: [] as Array<string | undefined> }
+  const bus = new EventBus()
+  bus.subscribe((event) => published.push(event))
+  const usage = createStoreUsageTap({
+    writer: { enqueue: (event) => written.push(event) },
+    prices: { find: (model) => (model === 'claude-test' ? PRICE : undefined) },
+    bus,
+    now: () => now,
+    metrics: {
+      streamOpened: () => void metrics.opened++,
+      streamClosed: () => void metrics.closed++,
+      requestFinished: (_event, nodeName) => void metrics.finished.push(nodeName),
+    },
+    nodeName: (id) => (id === 'node-1' ? 'alpha' : undefined),
+  })
+  const begin = (model: string | undefined = 'claude-requested') =>
+    usage.begin({
+      requestId: 'req-1',
+      accountId: 'acct-1',
+      keyId: 'key-1',
+      sessionId: 'sess-1',
+      model,
+      route: '/v1/messages',
+      startedAt: now,
+    })
+  return { begin, written, published, metrics, advance: (ms: number) => (now += ms) }
+}
+
+const STREAM = [
+  formatSseFrame('message_start', {
+    type: 'message_start',
+    message: { model: 'claude-test', usage: { input_tokens: 10, output_tokens: 1 } },
+  }),
+  formatSseFrame('message_delta', { type: 'message_delta', usage: { output_tokens: 4 } }),
+  formatSseFrame('message_stop', { type: 'message_stop' }),
+]
+
+describe('createStoreUsageTap', () => {
+  it('reads a stream as it passes: tokens, cost, duration; written, published and counted', () => {
+    const t = tap()
+    const recorder = t.begin()
+    recorder.onCommit(true)
+    // Split across chunks where a frame does not end: the accumulator carries the rest.
+    const bytes = Buffer.from(STREAM.join(''))
+    recorder.onChunk(bytes.subarray(0, 50))
+    recorder.onChunk(bytes.subarray(50))
+    t.advance(250)
+    recorder.finish({ ...RESULT, isSse: true, bytes: bytes.length })
+    expect(t.written).toHaveLength(1)
+    expect(t.written[0]).toMatchObject({
+      requestId: 'req-1',
+      accountId: 'acct-1',
+      keyId: 'key-1',
+      nodeId: 'node-1',
+      sessionId: 'sess-1',
+      model: 'claude-test',
+      inputTokens: 10,
+      outputTokens: 4,
+      costUsd: 18,
+      durationMs: 250,
+      ttfbMs: 12,
+      bytes: bytes.length,
+      partial: false,
+    })
+    expect(t.metrics).toEqual({ opened: 1, closed: 1, finished: ['alpha'] })
+    expect(t.published).toMatchObject([
+      { type: 'request', accountId: 'acct-1', data: { status: 200, duration_ms: 250 } },
+    ])
+  })
+
+  it('parses a plain answer once, at the end', () => {
+    const t = tap()
+    const recorder = t.begin()
+    recorder.onCommit(false)
+    const body = JSON.stringify({
+      model: 'claude-test',
+      usage: { input_tokens: 3, output_tokens: 2 },
+    })
+    recorder.onChunk(Buffer.from(body.slice(0, 10)))
+    recorder.onChunk(Buffer.from(body.slice(10)))
+    recorder.finish(RESULT)
+    expect(t.written[0]).toMatchObject({ model: 'claude-test', inputTokens: 3, outputTokens: 2 })
+    expect(t.metrics.opened).toBe(0)
+  })
+
+  it('keeps the requested model and no tokens when nothing was committed', () => {
+    const t = tap()
+    t.begin('claude-requested').finish({ ...RESULT, status: 502, nodeId: null, attempts: 3 })
+    expect(t.written[0]).toMatchObject({
+      model: 'claude-requested',
+      status: 502,
+      nodeId: null,
+      attempts: 3,
+      inputTokens: 0,
+      costUsd: 0,
+    })
+    expect(t.metrics.finished).toEqual([undefined])
+  })
+
+  it("notices the upstream's error event, for the data path's report", () => {
+    const t = tap()
+    const recorder = t.begin()
+    recorder.onCommit(true)
+    expect(recorder.sawErrorEvent).toBe(false)
+    recorder.onChunk(
+      Buffer.from(
+        STREAM[0] +
+          formatSseFrame('error', {
+            type: 'error',
+            error: { type: 'overloaded_error', message: 'x' },
+          }),
+      ),
+    )
+    expect(recorder.sawErrorEvent).toBe(true)
+    expect(recorder.errorType).toBe('overloaded_error')
+  })
+})

@@ -1,0 +1,42 @@
+import type { ShareLinkStore } from '../interface'
+import { accountNotFound } from '../rows/fields'
+import { newShareLink, shareTokenHash, toShareLink } from '../rows/share-links'
+import type { Mem } from './state'
+
+/** Monitor share links of the memory adapter; a revoked link is kept for the record. */
+export function memoryShareLinks(m: Mem): ShareLinkStore {
+  const { state, ctx } = m
+  return {
+    async createShareLink(input) {
+      if (!state.accounts.has(input.accountId)) throw accountNotFound()
+      const { token, link, row } = newShareLink(ctx, input)
+      state.shares.set(row.id, row)
+      m.changed()
+      return { link, token }
+    },
+    async getShareLink(token) {
+      const hash = shareTokenHash(ctx, token)
+      const s = [...state.shares.values()].find((x) => x.tokenHash === hash)
+      if (!s || s.revokedAt || (s.expiresAt && s.expiresAt.getTime() <= ctx.clock.now())) {
+        return null
+      }
+      return toShareLink(s)
+    },
+    async listShareLinks(f) {
+      return [...state.shares.values()]
+        .filter(
+          (s) =>
+            (!f?.accountId || s.accountId === f.accountId) && (f?.includeRevoked || !s.revokedAt),
+        )
+        .reverse()
+        .map(toShareLink)
+    },
+    async deleteShareLink(id) {
+      const s = state.shares.get(id)
+      if (!s || s.revokedAt) return false
+      s.revokedAt = ctx.now()
+      m.changed()
+      return true
+    },
+  }
+}

@@ -1,0 +1,49 @@
+import { and, eq, gt } from 'drizzle-orm'
+import type { SessionStore } from '../interface'
+import { checkTtl, newSession, sessionIdHash, toSession } from '../rows/sessions'
+import { requireAccount } from './accounts'
+import type { My } from './db'
+import { sessions } from './schema'
+
+/** Sessions of the MySQL adapter (not config: no version bump, shared by every replica). */
+export function mysqlSessions(m: My): SessionStore {
+  const { db, ctx } = m
+  const live = async (id: string) => {
+    const [row] = await db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.idHash, sessionIdHash(ctx, id)), gt(sessions.expiresAt, ctx.now())))
+    return row
+  }
+
+  return {
+    async createSession(accountId, ttlMs) {
+      m.live()
+      const ttl = checkTtl(ttlMs)
+      await requireAccount(db, accountId)
+      const { id, row } = newSession(ctx, accountId, ttl)
+      await db.insert(sessions).values(row)
+      return toSession(row, id)
+    },
+    async getSession(id) {
+      const row = await live(id)
+      return row ? toSession(row, id) : null
+    },
+    async renewSession(id, ttlMs) {
+      const ttl = checkTtl(ttlMs)
+      const row = await live(id)
+      if (!row) return null
+      const expiresAt = new Date(ctx.clock.now() + ttl)
+      await db.update(sessions).set({ expiresAt }).where(eq(sessions.idHash, row.idHash))
+      return toSession({ ...row, expiresAt }, id)
+    },
+    async deleteSession(id) {
+      const [res] = await db.delete(sessions).where(eq(sessions.idHash, sessionIdHash(ctx, id)))
+      return res.affectedRows > 0
+    },
+    async deleteSessionsForAccount(accountId) {
+      const [res] = await db.delete(sessions).where(eq(sessions.accountId, accountId))
+      return res.affectedRows
+    },
+  }
+}

@@ -1,0 +1,120 @@
+import type { AccountSettings } from '@qcc/core'
+import type { StoreContext } from '../config'
+import { newId } from '../crypto/tokens'
+import { StoreError } from '../errors'
+import type { Account, CreateAccountInput, UpdateAccountInput } from '../types/accounts'
+import { checkName } from './fields'
+
+/** An account's overrides as kept: every field present, null when unset. */
+export type StoredSettings = { -readonly [K in keyof AccountSettings]-?: number | null }
+
+/** An account row: the public record plus its password hash. */
+export interface AccountRow extends Account {
+  passwordHash: string
+}
+
+/** Every setting unset. */
+export const EMPTY_SETTINGS: Readonly<StoredSettings> = Object.freeze({
+  retryMax: null,
+  failThreshold: null,
+  healthIntervalMs: null,
+  stickyTtlMs: null,
+})
+
+/**
+ * Bounds of each override, with the step a value must be a multiple of: the times are kept in
+ * whole seconds by the database, so an override in milliseconds must be a whole second.
+ */
+const SETTING_BOUNDS: Record<keyof StoredSettings, { min: number; max: number; step: number }> = {
+  retryMax: { min: 0, max: 100, step: 1 },
+  failThreshold: { min: 1, max: 1000, step: 1 },
+  healthIntervalMs: { min: 1000, max: 3_600_000, step: 1000 },
+  stickyTtlMs: { min: 0, max: 30 * 86_400_000, step: 1000 },
+}
+
+/** Merges a settings patch, checking bounds. @throws StoreError `invalid` */
+export function mergeSettings(
+  base: Readonly<StoredSettings>,
+  patch: AccountSettings | undefined,
+): StoredSettings {
+  const out = { ...base }
+  for (const key of Object.keys(SETTING_BOUNDS) as (keyof StoredSettings)[]) {
+    const v = patch?.[key]
+    if (v === undefined) continue
+    const { min, max, step } = SETTING_BOUNDS[key]
+    const valid = typeof v === 'number' && Number.isInteger(v / step) && v >= min && v <= max
+    if (v !== null && !valid) {
+      const unit = step === 1 ? 'an integer' : `a multiple of ${step}`
+      throw new StoreError('invalid', `settings.${key} must be ${unit} from ${min} to ${max}`)
+    }
+    out[key] = v
+  }
+  return out
+}
+
+/** A password of 1 to 1024 characters (policy such as a minimum length is the proxy's). */
+export function checkPassword(password: unknown): string {
+  if (typeof password !== 'string' || password.length === 0 || password.length > 1024) {
+    throw new StoreError('invalid', 'password must be a string of 1 to 1024 characters')
+  }
+  return password
+}
+
+/** The error of a name that another account holds (names are unique regardless of case). */
+export function accountNameTaken(name: string): StoreError {
+  return new StoreError('conflict', `account name "${name}" is taken`)
+}
+
+/** A new account row from checked input, its password hashed. @throws StoreError `invalid` */
+export async function newAccountRow(
+  ctx: StoreContext,
+  input: CreateAccountInput,
+): Promise<AccountRow> {
+  const name = checkName(input.name, 'name')
+  const passwordHash = await ctx.passwords.hash(checkPassword(input.password))
+  const now = ctx.now()
+  return {
+    id: newId(),
+    name,
+    passwordHash,
+    isAdmin: input.isAdmin ?? false,
+    disabled: input.disabled ?? false,
+    createdAt: now,
+    updatedAt: now,
+    settings: mergeSettings(EMPTY_SETTINGS, input.settings),
+    activeNodeId: null,
+  }
+}
+
+/** The column changes of an account patch, checked (settings are merged by the adapter). */
+export interface AccountChanges {
+  name?: string
+  passwordHash?: string
+  isAdmin?: boolean
+  disabled?: boolean
+}
+
+/** Checks an account patch and hashes a new password. @throws StoreError `invalid` */
+export async function accountChanges(
+  ctx: StoreContext,
+  patch: UpdateAccountInput,
+): Promise<AccountChanges> {
+  const out: AccountChanges = {}
+  if (patch.name !== undefined) out.name = checkName(patch.name, 'name')
+  if (patch.password !== undefined) {
+    out.passwordHash = await ctx.passwords.hash(checkPassword(patch.password))
+  }
+  if (patch.isAdmin !== undefined) out.isAdmin = Boolean(patch.isAdmin)
+  if (patch.disabled !== undefined) out.disabled = Boolean(patch.disabled)
+  return out
+}
+
+/** The account as returned: the row without its hash, settings copied. */
+export function toAccount({ passwordHash: _, ...a }: AccountRow): Account {
+  return { ...a, settings: { ...a.settings } }
+}
+
+/** The error of an active node that is not one of the account's own. */
+export function foreignActiveNode(): StoreError {
+  return new StoreError('invalid', 'activeNodeId must be a node of this account')
+}

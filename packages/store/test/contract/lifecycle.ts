@@ -1,0 +1,45 @@
+import { expect, it } from 'vitest'
+import { isStoreError } from '../../src/errors'
+import { contractPart, healthy } from '../support/harness'
+
+/** The store as a whole: ping and close, and the change version every config mutation moves. */
+export const lifecycleContract = contractPart('lifecycle', (stores) => {
+  it('pings, and refuses mutations after close', async () => {
+    const s = await stores.open()
+    await s.ping()
+    await s.close()
+    await s.close()
+    const err = await s.createAccount({ name: 'late', password: 'pw' }).catch((e) => e)
+    expect(isStoreError(err, 'closed')).toBe(true)
+  })
+
+  it('moves on every config mutation', async () => {
+    const store = await stores.open()
+    const s = store
+    let last = await s.changeVersion()
+    const moved = async () => {
+      const v = await s.changeVersion()
+      const ok = v > last
+      last = v
+      return ok
+    }
+    const a = await s.createAccount({ name: 'a', password: 'pw' })
+    expect(await moved()).toBe(true)
+    await s.updateAccount(a.id, { settings: { retryMax: 2 } })
+    expect(await moved()).toBe(true)
+    const { key } = await s.createProxyKey({ accountId: a.id })
+    expect(await moved()).toBe(true)
+    await s.revokeProxyKey(key.id)
+    expect(await moved()).toBe(true)
+    const n = await s.createNode({ accountId: a.id, name: 'n', baseUrl: 'https://r.test' })
+    expect(await moved()).toBe(true)
+    await s.updateNode(n.id, { weight: 2 })
+    expect(await moved()).toBe(true)
+    await s.compareAndSetNodeState(n.id, 0, healthy())
+    expect(await moved()).toBe(true)
+    await s.deleteNode(n.id)
+    expect(await moved()).toBe(true)
+    await s.getAccount(a.id)
+    expect(await moved()).toBe(false)
+  })
+})

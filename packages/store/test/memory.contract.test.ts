@@ -1,0 +1,4 @@
+import { describeStoreContract } from './contract'
+import { memoryHarness } from './support/memory-harness'
+
+describeStoreContract('memory', memoryHarness())
