@@ -76,7 +76,20 @@ export interface AdminRoutes {
       offset?: number
     }
     body: never
-    answer: unknown
+    answer: {
+      entries: {
+        id: string
+        /** RFC 3339 UTC */
+        at: string
+        actor_id: string | null
+        account_id: string | null
+        action: string
+        target_type: string | null
+        target_id: string | null
+        ip: string | null
+        detail: Record<string, unknown> | null
+      }[]
+    }
   }
   /** Generate a Claude Code settings.json with a download link */
   'POST /admin/api/claude-config': {
@@ -91,7 +104,31 @@ export interface AdminRoutes {
       allow?: string[]
       deny?: string[]
     }
-    answer: unknown
+    answer: {
+      account_name: string
+      settings: {
+        env: {
+          ANTHROPIC_BASE_URL: string
+          ANTHROPIC_AUTH_TOKEN: string
+        }
+        permissions: {
+          allow: string[]
+          deny: string[]
+        }
+        model?: string
+      }
+      /** the settings above as the file holds them */
+      config_json: string
+      config_id: string
+      /** works once */
+      download_url: string
+      /** RFC 3339 UTC */
+      expires_at: string
+      install_cmd: {
+        unix: string
+        windows: string
+      }
+    }
   }
   /** Effective per-account settings and overrides */
   'GET /admin/api/config': {
@@ -134,7 +171,14 @@ export interface AdminRoutes {
     params: never
     query: never
     body: never
-    answer: unknown
+    answer: {
+      vars: {
+        name: string
+        /** null: unset; secrets masked */
+        value: string | null
+        secret: boolean
+      }[]
+    }
   }
   /** Live console events (node.state, request, health.check, config.changed) as SSE; at most 5 per session (a new one closes the oldest) */
   'GET /admin/api/events': {
@@ -156,7 +200,22 @@ export interface AdminRoutes {
       offset?: number
     }
     body: never
-    answer: unknown
+    answer: {
+      checks: {
+        id: string
+        node_id: string
+        account_id: string
+        /** RFC 3339 UTC */
+        at: string
+        ok: boolean
+        latency_ms: number | null
+        /** HTTP status, when one was received */
+        status: number | null
+        error: string | null
+        method: string
+        source: 'scheduled' | 'recovery' | 'proxy_fail' | 'warmup' | 'sweep'
+      }[]
+    }
   }
   /** Proxy keys (prefix only) */
   'GET /admin/api/keys': {
@@ -217,7 +276,20 @@ export interface AdminRoutes {
     body: {
       id: string
     }
-    answer: unknown
+    answer: {
+      id: string
+      account_id: string
+      name: string | null
+      prefix: string
+      /** RFC 3339 UTC */
+      created_at: string
+      revoked_at: string | null
+      last_used_at: string | null
+      /** shown once */
+      key: string
+      /** id of the key this one replaces (now revoked) */
+      replaces: string
+    }
   }
   /** The logged-in account */
   'GET /admin/api/me': {
@@ -503,14 +575,28 @@ export interface AdminRoutes {
       channel_id?: string
     }
     body: never
-    answer: unknown
+    answer: {
+      deliveries: {
+        id: string
+        /** RFC 3339 UTC */
+        at: string
+        channel_id: string | null
+        event_type?: string
+        ok?: boolean
+        attempts?: number
+        status?: number | null
+        error?: string | null
+      }[]
+    }
   }
   /** Event types a channel may subscribe to */
   'GET /admin/api/notifications/event-types': {
     params: never
     query: never
     body: never
-    answer: unknown
+    answer: {
+      event_types: string[]
+    }
   }
   /** Delete a subscription */
   'DELETE /admin/api/notifications/subscriptions': {
@@ -595,7 +681,18 @@ export interface AdminRoutes {
     params: never
     query: never
     body: never
-    answer: unknown
+    answer: {
+      pricing: {
+        model: string
+        input_per_mtok: number
+        output_per_mtok: number
+        cache_write_5m_per_mtok: number
+        cache_write_1h_per_mtok: number
+        cache_read_per_mtok: number
+        /** RFC 3339 UTC */
+        updated_at: string
+      }[]
+    }
   }
   /** Create or update the price of a model */
   'PUT /admin/api/pricing': {
@@ -609,7 +706,16 @@ export interface AdminRoutes {
       cache_write_1h_per_mtok: number
       cache_read_per_mtok: number
     }
-    answer: unknown
+    answer: {
+      model: string
+      input_per_mtok: number
+      output_per_mtok: number
+      cache_write_5m_per_mtok: number
+      cache_write_1h_per_mtok: number
+      cache_read_per_mtok: number
+      /** RFC 3339 UTC */
+      updated_at: string
+    }
   }
   /** Revoke a share link */
   'DELETE /admin/api/shares': {
@@ -628,7 +734,19 @@ export interface AdminRoutes {
       include_revoked?: 'true' | 'false'
     }
     body: never
-    answer: unknown
+    answer: {
+      shares: {
+        id: string
+        account_id: string
+        prefix: string
+        created_by: string | null
+        /** RFC 3339 UTC */
+        created_at: string
+        /** null: permanent */
+        expires_at: string | null
+        revoked_at: string | null
+      }[]
+    }
   }
   /** Create a monitor share link (token shown once; a tenant account holds at most 50 live links: 409 beyond) */
   'POST /admin/api/shares': {
@@ -638,7 +756,20 @@ export interface AdminRoutes {
       account_id?: string
       expires_in?: '1h' | '24h' | '168h' | 'permanent'
     }
-    answer: unknown
+    answer: {
+      id: string
+      account_id: string
+      prefix: string
+      created_by: string | null
+      /** RFC 3339 UTC */
+      created_at: string
+      /** null: permanent */
+      expires_at: string | null
+      revoked_at: string | null
+      /** shown once */
+      token: string
+      share_url: string
+    }
   }
   /** Status and public URL of the Cloudflare Tunnel */
   'GET /admin/api/tunnel': {
@@ -733,7 +864,34 @@ export interface AdminRoutes {
       offset?: number
     }
     body: never
-    answer: unknown
+    answer: {
+      logs: {
+        input_tokens: number
+        output_tokens: number
+        cache_creation_input_tokens: number
+        cache_read_input_tokens: number
+        cost_usd: number
+        bytes: number
+        request_id: string
+        account_id: string
+        key_id: string
+        /** null: no node was reached */
+        node_id: string | null
+        model: string
+        /** 0: no status was sent */
+        status: number
+        success: boolean
+        attempts: number
+        ttfb_ms: number | null
+        duration_ms: number
+        /** the stream ended early */
+        partial: boolean
+        /** RFC 3339 UTC */
+        at: string
+      }[]
+      limit: number
+      offset: number
+    }
   }
   /** Usage time series (minute, hour or day buckets) */
   'GET /admin/api/usage/series': {
@@ -746,7 +904,29 @@ export interface AdminRoutes {
       bucket?: 'minute' | 'hour' | 'day'
     }
     body: never
-    answer: unknown
+    answer: {
+      bucket: 'minute' | 'hour' | 'day'
+      /** RFC 3339 UTC */
+      from: string
+      /** RFC 3339 UTC */
+      to: string
+      points: {
+        requests: number
+        errors: number
+        input_tokens: number
+        output_tokens: number
+        cache_creation_input_tokens: number
+        cache_creation_5m_input_tokens: number
+        cache_creation_1h_input_tokens: number
+        cache_read_input_tokens: number
+        cost_usd: number
+        bytes: number
+        avg_duration_ms: number | null
+        avg_ttfb_ms: number | null
+        /** RFC 3339 UTC */
+        at: string
+      }[]
+    }
   }
   /** Usage totals, or groups by model, node or key */
   'GET /admin/api/usage/summary': {
@@ -809,7 +989,22 @@ export interface AdminRoutes {
     }
     query: never
     body: never
-    answer: unknown
+    answer: {
+      account_name: string
+      /** RFC 3339 UTC */
+      updated_at: string
+      expires_at: string | null
+      nodes: {
+        id: string
+        name: string
+        weight: number
+        status: 'healthy' | 'cooling' | 'failed' | 'disabled'
+        active: boolean
+        requests: number
+        errors: number
+        last_success_at: string | null
+      }[]
+    }
   }
   /** Log in (form or JSON); sets session_token */
   'POST /login': {

@@ -1,6 +1,5 @@
 import { withQuery, type AdminHttp, type QueryValues } from './http'
 import type { AdminRoutes } from './openapi-types'
-import type { UndocumentedAnswers } from './undocumented'
 
 /**
  * Every route of the admin API by `METHOD /path`, generated from openapi.json. A resource
@@ -9,10 +8,8 @@ import type { UndocumentedAnswers } from './undocumented'
  */
 export type Route = keyof AdminRoutes
 
-/** What a route answers: the document's shape, or ours where the document has none yet. */
-export type Answer<R extends Route> = R extends keyof UndocumentedAnswers
-  ? UndocumentedAnswers[R]
-  : AdminRoutes[R]['answer']
+/** What a route answers, as the document describes it (`unknown` where it does not). */
+export type Answer<R extends Route> = AdminRoutes[R]['answer']
 export type Body<R extends Route> = AdminRoutes[R]['body']
 export type Query<R extends Route> = AdminRoutes[R]['query']
 export type Params<R extends Route> = AdminRoutes[R]['params']

@@ -2,8 +2,7 @@ import type { Answer, Body } from './routes'
 
 /**
  * The names the console gives the admin API's shapes. Each is taken from the generated route
- * types (`./openapi-types`, from openapi.json), or from `./undocumented` where the document
- * does not describe the answer yet; none is a copy of its own.
+ * types (`./openapi-types`, from openapi.json); none is a copy of its own.
  */
 export type Me = Answer<'GET /admin/api/me'>
 export type Account = Answer<'GET /admin/api/accounts'>['accounts'][number]
@@ -37,22 +36,25 @@ export type NotifyEventType = NonNullable<ChannelInput['events']>[number]
 export type Tunnel = Answer<'GET /admin/api/tunnel'>
 export type TunnelPatch = Body<'PUT /admin/api/tunnel'>
 
-export type PriceInput = Body<'PUT /admin/api/pricing'>
-export type ClaudeConfigInput = Body<'POST /admin/api/claude-config'>
+export type Series = Answer<'GET /admin/api/usage/series'>
+export type SeriesPoint = Series['points'][number]
+export type UsageLog = Answer<'GET /admin/api/usage/logs'>['logs'][number]
+export type HealthCheck = Answer<'GET /admin/api/health/history'>['checks'][number]
+/** A check as a node's timeline shows it: from the history, or a live `health.check` event. */
+export type TimelineCheck = Pick<HealthCheck, 'node_id' | 'at' | 'ok' | 'latency_ms' | 'error'>
 
-export type {
-  AuditEntry,
-  Delivery,
-  EnvVar,
-  GeneratedClaudeConfig,
-  HealthCheck,
-  Price,
-  Series,
-  SeriesPoint,
-  SharedMonitorView,
-  ShareLink,
-  UsageLog,
-} from './undocumented'
+export type Price = Answer<'GET /admin/api/pricing'>['pricing'][number]
+export type PriceInput = Body<'PUT /admin/api/pricing'>
+
+export type ShareLink = Answer<'GET /admin/api/shares'>['shares'][number]
+/** The public monitor behind a share link: names and states only. */
+export type SharedMonitorView = Answer<'GET /api/monitor/share/{token}'>
+
+export type ClaudeConfigInput = Body<'POST /admin/api/claude-config'>
+export type GeneratedClaudeConfig = Answer<'POST /admin/api/claude-config'>
+export type EnvVar = Answer<'GET /admin/api/env'>['vars'][number]
+export type AuditEntry = Answer<'GET /admin/api/audit'>['entries'][number]
+export type Delivery = Answer<'GET /admin/api/notifications/deliveries'>['deliveries'][number]
 
 /** The console events of `GET /admin/api/events` (apps/proxy/src/events/bus.ts); SSE, not JSON. */
 export interface NodeStateEvent {

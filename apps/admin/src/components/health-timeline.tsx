@@ -1,9 +1,9 @@
-import type { HealthCheck } from '../api/types'
+import type { TimelineCheck } from '../api/types'
 import { fmtMs, fmtTime } from '../format'
 import { t } from '../i18n'
 
 /** Recent health checks as dots, oldest left; hover or focus a dot for its details. */
-export function HealthTimeline({ checks }: { checks: readonly HealthCheck[] | undefined }) {
+export function HealthTimeline({ checks }: { checks: readonly TimelineCheck[] | undefined }) {
   if (!checks || checks.length === 0) {
     return <span class="timeline muted">{t('No checks yet')}</span>
   }

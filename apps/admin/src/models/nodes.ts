@@ -1,13 +1,13 @@
 import { computed, createModel, signal } from '@preact/signals'
 import type { AdminApi } from '../api/client'
 import type {
-  HealthCheck,
   HealthEvent,
   NodeCommand,
   NodeInput,
   NodePatch,
   NodeStateEvent,
   NodeView,
+  TimelineCheck,
 } from '../api/types'
 
 /** Checks kept per node for the timeline (the API gives up to 24 h; the dots show the latest). */
@@ -27,7 +27,7 @@ export const NodesModel = createModel(
     const error = signal<string | null>(null, { name: 'nodes.error' })
     /** `''` = the caller's own account; `'*'` = all (admins). */
     const accountId = signal('', { name: 'nodes.accountId' })
-    const health = signal<Record<string, HealthCheck[]>>({}, { name: 'nodes.health' })
+    const health = signal<Record<string, TimelineCheck[]>>({}, { name: 'nodes.health' })
     const sorted = computed(() =>
       [...nodes.value].sort((a, b) => a.weight - b.weight || a.name.localeCompare(b.name)),
     )
@@ -78,7 +78,7 @@ export const NodesModel = createModel(
       const query = { account_id: accountId.value || undefined, limit: 1000 }
       try {
         const checks = await api.nodes.healthHistory(query)
-        const next: Record<string, HealthCheck[]> = {}
+        const next: Record<string, TimelineCheck[]> = {}
         // Newest first from the API; the timeline reads left (old) to right (new).
         for (const c of [...checks].reverse()) {
           const list = (next[c.node_id] ??= [])

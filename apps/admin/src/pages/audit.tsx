@@ -14,7 +14,7 @@ const PAGE = 50
 /** Built per render: headers follow the language. */
 const columns = (): Column<AuditEntry>[] => [
   { head: t('Time'), cell: (e) => fmtTime(e.at) },
-  { head: t('Who'), cell: (e) => accountName(e.actor_id) },
+  { head: t('Who'), cell: (e) => (e.actor_id ? accountName(e.actor_id) : '–') },
   { head: t('Action'), cellClass: 'mono', cell: (e) => e.action },
   {
     head: t('Target'),

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { clientAddress, type TrustedProxies } from './request-meta'
 import { accountScope } from './roles'
+import { auditAnswer } from './responses'
 import { defineRoute, type RouteGroup } from './route-table'
 
 export interface AuditEntry {
@@ -50,6 +51,7 @@ export function auditRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
   defineRoute(api, 'GET /audit', {
     summary: 'Audit log of admin actions, newest first',
     query: auditQuery,
+    response: auditAnswer,
     handler: async (c, { query: q }) => {
       const accountId = await accountScope(
         c,

@@ -1,5 +1,6 @@
 import { SECRET_ENV_NAMES, type Env } from '../env'
 import type { AdminDeps, AdminEnv } from './context'
+import { envAnswer } from './responses'
 import { defineRoute, type RouteGroup } from './route-table'
 
 /** A secret as the env viewer shows it: set or not, and at most its last 4 characters. */
@@ -21,6 +22,7 @@ export function envRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
   defineRoute(api, 'GET /env', {
     summary: 'Effective configuration, secrets masked',
     auth: 'admin',
+    response: envAnswer,
     handler: (c) => {
       const vars = (Object.keys(deps.env) as (keyof Env)[]).sort().map((name) => ({
         name,

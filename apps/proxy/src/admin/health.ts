@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { accountScope, ownedNode } from './roles'
+import { healthCheckSource, healthHistoryAnswer } from './responses'
 import { defineRoute, type RouteGroup } from './route-table'
 
 const time = z.iso.datetime({ offset: true })
 export const healthQuery = z.object({
   node_id: z.string().max(64).optional(),
   account_id: z.string().max(64).optional(),
-  source: z.enum(['scheduled', 'recovery', 'proxy_fail', 'warmup', 'sweep']).optional(),
+  source: healthCheckSource.optional(),
   from: time.optional(),
   to: time.optional(),
   limit: z.coerce.number().int().min(1).max(2000).default(300),
@@ -19,6 +20,7 @@ export function healthRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
   defineRoute(api, 'GET /health/history', {
     summary: 'Health-check history of a node or an account (default: last 24 h)',
     query: healthQuery,
+    response: healthHistoryAnswer,
     handler: async (c, { query: q }) => {
       const nodeId = q.node_id ? (await ownedNode(c, deps, q.node_id)).id : undefined
       const accountId = nodeId ? undefined : await accountScope(c, deps, q.account_id)

@@ -8,7 +8,7 @@ import type { TrustedProxies } from './request-meta'
 import { accountScope, targetAccount } from './roles'
 import { defineRoute, type RouteGroup } from './route-table'
 import type { keyAnswer } from './responses'
-import { createdKeyAnswer, keysAnswer } from './responses'
+import { createdKeyAnswer, keysAnswer, rotatedKeyAnswer } from './responses'
 import { TENANT_KEY_CAP, type TenantCap } from './tenant-caps'
 
 export const keysQuery = z.object({ account_id: z.string().max(64).optional() })
@@ -106,6 +106,7 @@ export function keyRoutes(
   defineRoute(api, 'POST /keys/rotate', {
     summary: 'Revoke a key and issue its successor',
     body: keyIdBody,
+    response: rotatedKeyAnswer,
     handler: async (c, input) => {
       const key = await ownedKey(c, (await input.body()).id)
       if (key.revokedAt) throw new ApiError('conflict', 'id: key is revoked')

@@ -33,6 +33,44 @@ describe('openapi.json', () => {
     }
   })
 
+  it('describes every JSON answer but the acknowledgements and files listed here', () => {
+    // Mutations answering a small acknowledgement (`{ ok }`, `{ deleted }`, the changed
+    // record), the document itself and the settings.json download (a file, not an API
+    // answer). A new JSON route without a `response` schema fails here.
+    const undescribedOnPurpose = [
+      'DELETE /admin/api/accounts',
+      'PUT /admin/api/accounts',
+      'PUT /admin/api/config',
+      'POST /admin/api/keys/revoke',
+      'POST /admin/api/me/password',
+      'DELETE /admin/api/nodes',
+      'PUT /admin/api/nodes',
+      'POST /admin/api/nodes/activate',
+      'POST /admin/api/nodes/disable',
+      'POST /admin/api/nodes/enable',
+      'DELETE /admin/api/notifications/channels',
+      'DELETE /admin/api/notifications/subscriptions',
+      'POST /admin/api/notifications/test',
+      'GET /admin/api/openapi.json',
+      'DELETE /admin/api/pricing',
+      'DELETE /admin/api/shares',
+      'GET /api/claude-config/download/{id}',
+      'POST /logout',
+    ]
+    type Operation = { responses: Record<string, { content?: Record<string, object> }> }
+    const undescribed = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops as Record<string, Operation>)
+        .filter(([, op]) =>
+          Object.values(op.responses).some((r) => {
+            const json = r.content?.['application/json']
+            return json !== undefined && !('schema' in json)
+          }),
+        )
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    )
+    expect(undescribed.sort()).toEqual(undescribedOnPurpose.sort())
+  })
+
   it('answers 405 with the methods the recorded routes allow, 404 for unknown paths', async () => {
     const wrong = await admin.request('DELETE', '/admin/api/tunnel', cookie)
     expect(wrong.status).toBe(405)

@@ -5,6 +5,7 @@ import { publishConfigChanged } from './config-events'
 import type { AdminDeps, AdminEnv } from './context'
 import { notFound } from './errors'
 import type { TrustedProxies } from './request-meta'
+import { priceAnswer, pricingAnswer } from './responses'
 import { defineRoute, type RouteGroup } from './route-table'
 
 const price = z.number().min(0).max(999_999)
@@ -18,7 +19,7 @@ export const priceBody = z.object({
 })
 export const modelQuery = z.object({ model: z.string().min(1).max(128) })
 
-const view = (p: PriceRecord) => ({
+const view = (p: PriceRecord): z.infer<typeof priceAnswer> => ({
   model: p.model,
   input_per_mtok: p.inputPerMTok,
   output_per_mtok: p.outputPerMTok,
@@ -36,6 +37,7 @@ export function pricingRoutes(
 ): void {
   defineRoute(api, 'GET /pricing', {
     summary: 'Model prices (USD per MTok)',
+    response: pricingAnswer,
     handler: async (c) => c.json({ pricing: (await deps.store.listPrices()).map(view) }),
   })
 
@@ -43,6 +45,7 @@ export function pricingRoutes(
     summary: 'Create or update the price of a model',
     auth: 'admin',
     body: priceBody,
+    response: priceAnswer,
     handler: async (c, input) => {
       const b = await input.body()
       const saved = await deps.store.upsertPrice({

@@ -105,3 +105,144 @@ export const usageSummaryAnswer = z.union([
     groups: z.array(usageTotalsAnswer.extend({ key: z.string(), name: z.string().nullable() })),
   }),
 ])
+
+/** One request: its counters are the totals' (a summary sums them). */
+const usageLogAnswer = usageTotalsAnswer
+  .pick({
+    input_tokens: true,
+    output_tokens: true,
+    cache_creation_input_tokens: true,
+    cache_read_input_tokens: true,
+    cost_usd: true,
+    bytes: true,
+  })
+  .extend({
+    request_id: z.string(),
+    account_id: z.string(),
+    key_id: z.string(),
+    node_id: z.string().nullable().describe('null: no node was reached'),
+    model: z.string(),
+    status: z.number().int().describe('0: no status was sent'),
+    success: z.boolean(),
+    attempts: z.number().int(),
+    ttfb_ms: z.number().nullable(),
+    duration_ms: z.number(),
+    partial: z.boolean().describe('the stream ended early'),
+    at: time,
+  })
+export const usageLogsAnswer = z.object({
+  logs: z.array(usageLogAnswer),
+  limit: z.number().int(),
+  offset: z.number().int(),
+})
+export const usageSeriesAnswer = z.object({
+  bucket: z.enum(['minute', 'hour', 'day']),
+  from: time,
+  to: time,
+  points: z.array(usageTotalsAnswer.extend({ at: time })),
+})
+
+export const healthCheckSource = z.enum(['scheduled', 'recovery', 'proxy_fail', 'warmup', 'sweep'])
+export const healthHistoryAnswer = z.object({
+  checks: z.array(
+    z.object({
+      id: z.string(),
+      node_id: z.string(),
+      account_id: z.string(),
+      at: time,
+      ok: z.boolean(),
+      latency_ms: z.number().nullable(),
+      status: z.number().int().nullable().describe('HTTP status, when one was received'),
+      error: z.string().nullable(),
+      method: z.string(),
+      source: healthCheckSource,
+    }),
+  ),
+})
+
+export const priceAnswer = z.object({
+  model: z.string(),
+  input_per_mtok: z.number(),
+  output_per_mtok: z.number(),
+  cache_write_5m_per_mtok: z.number(),
+  cache_write_1h_per_mtok: z.number(),
+  cache_read_per_mtok: z.number(),
+  updated_at: time,
+})
+export const pricingAnswer = z.object({ pricing: z.array(priceAnswer) })
+
+export const shareAnswer = z.object({
+  id: z.string(),
+  account_id: z.string(),
+  prefix: z.string(),
+  created_by: z.string().nullable(),
+  created_at: time,
+  expires_at: nullableTime.describe('null: permanent'),
+  revoked_at: nullableTime,
+})
+export const sharesAnswer = z.object({ shares: z.array(shareAnswer) })
+export const createdShareAnswer = shareAnswer.extend({
+  token: z.string().describe('shown once'),
+  share_url: z.string(),
+})
+export const sharedMonitorAnswer = z.object({
+  account_name: z.string(),
+  updated_at: time,
+  expires_at: nullableTime,
+  nodes: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      weight: z.number().int(),
+      status: nodeStatus,
+      active: z.boolean(),
+      requests: z.number().int(),
+      errors: z.number().int(),
+      last_success_at: nullableTime,
+    }),
+  ),
+})
+
+export const rotatedKeyAnswer = createdKeyAnswer.extend({
+  replaces: z.string().describe('id of the key this one replaces (now revoked)'),
+})
+
+export const claudeConfigAnswer = z.object({
+  account_name: z.string(),
+  settings: z.object({
+    env: z.object({ ANTHROPIC_BASE_URL: z.string(), ANTHROPIC_AUTH_TOKEN: z.string() }),
+    permissions: z.object({ allow: z.array(z.string()), deny: z.array(z.string()) }),
+    model: z.string().optional(),
+  }),
+  config_json: z.string().describe('the settings above as the file holds them'),
+  config_id: z.string(),
+  download_url: z.string().describe('works once'),
+  expires_at: time,
+  install_cmd: z.object({ unix: z.string(), windows: z.string() }),
+})
+
+export const envAnswer = z.object({
+  vars: z.array(
+    z.object({
+      name: z.string(),
+      value: z.string().nullable().describe('null: unset; secrets masked'),
+      secret: z.boolean(),
+    }),
+  ),
+})
+
+export const auditAnswer = z.object({
+  entries: z.array(
+    z.object({
+      id: z.string(),
+      at: time,
+      actor_id: z.string().nullable(),
+      account_id: z.string().nullable(),
+      action: z.string(),
+      target_type: z.string().nullable(),
+      target_id: z.string().nullable(),
+      ip: z.string().nullable(),
+      detail: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  ),
+})

@@ -4,6 +4,7 @@ import type { AdminDeps, AdminEnv } from './context'
 import { ApiError, notFound } from './errors'
 import { publicOrigin, type TrustedProxies } from './request-meta'
 import { targetAccount } from './roles'
+import { claudeConfigAnswer } from './responses'
 import { defineRoute, type RouteGroup } from './route-table'
 import { installCommands } from './shell-quote'
 import type { TenantCap } from './tenant-caps'
@@ -43,6 +44,7 @@ export function claudeConfigRoutes(
   defineRoute(api, 'POST /claude-config', {
     summary: 'Generate a Claude Code settings.json with a download link',
     body: claudeConfigBody,
+    response: claudeConfigAnswer,
     handler: async (c, input) => {
       const body = await input.body()
       const account = await targetAccount(c, deps, body.account_id)

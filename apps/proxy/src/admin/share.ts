@@ -7,6 +7,12 @@ import { notFound } from './errors'
 import { activeNodeId, nodeStatus } from './node-view'
 import { publicOrigin, type TrustedProxies } from './request-meta'
 import { accountScope, targetAccount } from './roles'
+import {
+  createdShareAnswer,
+  sharedMonitorAnswer,
+  type shareAnswer,
+  sharesAnswer,
+} from './responses'
 import { defineRoute, type RouteGroup } from './route-table'
 import { TENANT_SHARE_CAP, tenantShareCap } from './tenant-caps'
 
@@ -21,7 +27,7 @@ export const sharesQuery = z.object({
 })
 export const shareIdQuery = z.object({ id: z.string().min(1).max(64) })
 
-const view = (s: ShareLink) => ({
+const view = (s: ShareLink): z.infer<typeof shareAnswer> => ({
   id: s.id,
   account_id: s.accountId,
   prefix: s.prefix,
@@ -46,6 +52,7 @@ export function shareRoutes(
   defineRoute(api, 'POST /shares', {
     summary: `Create a monitor share link (token shown once; a tenant account holds at most ${TENANT_SHARE_CAP} live links: 409 beyond)`,
     body: shareBody,
+    response: createdShareAnswer,
     status: 201,
     handler: async (c, input) => {
       const body = await input.body()
@@ -81,6 +88,7 @@ export function shareRoutes(
   defineRoute(api, 'GET /shares', {
     summary: 'Share links (no tokens)',
     query: sharesQuery,
+    response: sharesAnswer,
     handler: async (c, { query: q }) => {
       const me = c.get('account')
       const accountId = await accountScope(c, deps, q.account_id ?? (me.isAdmin ? '*' : undefined))
@@ -119,6 +127,7 @@ export function shareRoutes(
 export function publicShareRoutes(root: RouteGroup<BlankEnv>, deps: AdminDeps): void {
   defineRoute(root, 'GET /api/monitor/share/:token', {
     summary: 'Public read-only monitor of a shared account',
+    response: sharedMonitorAnswer,
     handler: async (c) => {
       const link = await deps.store.getShareLink(c.req.param('token') ?? '')
       if (!link) throw notFound('share not found')

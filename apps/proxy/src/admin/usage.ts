@@ -5,7 +5,12 @@ import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
 import { accountScope, ownedNode } from './roles'
 import { defineRoute, type RouteGroup } from './route-table'
-import { usageSummaryAnswer, type usageTotalsAnswer } from './responses'
+import {
+  usageLogsAnswer,
+  usageSeriesAnswer,
+  usageSummaryAnswer,
+  type usageTotalsAnswer,
+} from './responses'
 
 const time = z.iso.datetime({ offset: true })
 const scope = {
@@ -81,6 +86,7 @@ export function usageRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
   defineRoute(api, 'GET /usage/logs', {
     summary: 'One record per request, newest first',
     query: logsQuery,
+    response: usageLogsAnswer,
     handler: async (c, { query: q }) => {
       const logs = await store.usageLogs({
         ...(await usageScope(c, deps, q)),
@@ -118,6 +124,7 @@ export function usageRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
   defineRoute(api, 'GET /usage/series', {
     summary: 'Usage time series (minute, hour or day buckets)',
     query: seriesQuery,
+    response: usageSeriesAnswer,
     handler: async (c, { query: q }) => {
       const s = await usageScope(c, deps, q)
       const spanMs = { minute: 3_600_000, hour: 86_400_000, day: 30 * 86_400_000 }[q.bucket]

@@ -52,6 +52,7 @@ export const channelAnswer = z.object({
   updated_at: time,
 })
 export const channelsAnswer = z.object({ channels: z.array(channelAnswer) })
+export const eventTypesAnswer = z.object({ event_types: z.array(z.string()) })
 export const overviewAnswer = channelsAnswer.extend({
   event_types: z.array(z.string()),
   channel_kinds: z.array(z.string()),
@@ -64,6 +65,21 @@ export const subscriptionAnswer = z.object({
 })
 export const subscriptionsAnswer = z.object({
   subscriptions: z.array(subscriptionAnswer.extend({ created_at: time })),
+})
+/** One send as the notifier recorded it (notifier.ts); older records may lack fields. */
+export const deliveriesAnswer = z.object({
+  deliveries: z.array(
+    z.object({
+      id: z.string(),
+      at: time,
+      channel_id: z.string().nullable(),
+      event_type: z.string().optional(),
+      ok: z.boolean().optional(),
+      attempts: z.number().int().optional(),
+      status: z.number().int().nullable().optional(),
+      error: z.string().nullable().optional(),
+    }),
+  ),
 })
 
 /** Scheme, host and a hint of the path: webhook URLs carry their secret in the path or query. */

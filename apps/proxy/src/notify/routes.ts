@@ -24,6 +24,8 @@ import {
   channelsAnswer,
   channelView,
   createChannelBody,
+  deliveriesAnswer,
+  eventTypesAnswer,
   idQuery,
   listQuery,
   overviewAnswer,
@@ -68,6 +70,7 @@ export function notifyRoutes(notifier: Notifier): AdminRouteModule {
 
     defineRoute(api, `GET ${P}/event-types`, {
       summary: 'Event types a channel may subscribe to',
+      response: eventTypesAnswer,
       handler: (c) => c.json({ event_types: NOTIFY_EVENT_TYPES }),
     })
 
@@ -231,6 +234,7 @@ export function notifyRoutes(notifier: Notifier): AdminRouteModule {
     defineRoute(api, `GET ${P}/deliveries`, {
       summary: 'Delivery log (the last 200 of the account, or of one channel)',
       query: listQuery,
+      response: deliveriesAnswer,
       handler: async (c, { query: q }) => {
         if (q.channel_id) await owned(c, q.channel_id)
         const accountId = await accountScope(c, deps, q.account_id)
