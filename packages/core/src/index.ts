@@ -53,7 +53,7 @@ export {
   type OutboundErrorClass,
   type OutboundErrorInput,
 } from './classify/outbound-error'
-export { REDACTED, hasSecrets, redactSecrets } from './redact/redact'
+export { REDACTED, redactSecrets } from './redact/redact'
 
 export {
   selectNode,

@@ -38,13 +38,3 @@ export function redactSecrets(
   }
   return out.replace(KEY_SHAPED, REDACTED)
 }
-
-/**
- * Whether {@link redactSecrets} would change the text; cheaper when the answer is usually no.
- */
-export function hasSecrets(
-  text: string,
-  known: readonly (string | null | undefined)[] = [],
-): boolean {
-  return redactSecrets(text, known) !== text
-}
