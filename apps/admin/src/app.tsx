@@ -4,7 +4,7 @@ import { Loading } from './components/ui'
 import { t } from './i18n'
 import { LoginPage } from './pages/login'
 import { navigate, path } from './router'
-import { findRoute, SHARE_PREFIX, SharedMonitor } from './routes'
+import { findRoute, KEY_PATH, KeyStatusPage, SHARE_PREFIX, SharedMonitor } from './routes'
 import { ServicesContext, useServices, type Services } from './services'
 
 function Routed() {
@@ -25,6 +25,7 @@ function Routed() {
   }, [me, current])
 
   if (current.startsWith(SHARE_PREFIX)) return <SharedMonitor />
+  if (current.replace(/\/+$/, '') === KEY_PATH) return <KeyStatusPage />
   if (session.loading.value && !me) return <Loading />
   if (!me) return <LoginPage />
   const route = findRoute(current)

@@ -1,4 +1,5 @@
 import { lang } from './prefs'
+import { t } from './i18n'
 
 const locale = () => (lang.value === 'zh' ? 'zh-CN' : 'en-US')
 
@@ -24,3 +25,14 @@ export const fmtPct = (r: number | null | undefined) =>
 
 export const fmtTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString(locale(), { hour12: false }) : '–'
+
+/** How long until `iso`: "in 42 s", "in 5 min", "in 3 h"; a day or more away, the time itself. */
+export function fmtUntil(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '–'
+  const sec = Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000))
+  if (!Number.isFinite(sec)) return '–'
+  if (sec < 90) return t('in {n} s', { n: sec })
+  if (sec < 90 * 60) return t('in {n} min', { n: Math.round(sec / 60) })
+  if (sec < 24 * 3600) return t('in {n} h', { n: Math.round(sec / 3600) })
+  return fmtTime(iso)
+}

@@ -1,5 +1,8 @@
+import { ZH_LIMITS } from './i18n-zh-limits'
+
 /** 简体中文 for every English UI string (keys are the English text). */
 export const ZH: Record<string, string> = {
+  ...ZH_LIMITS,
   '(not set)': '（未设置）',
   '1 hour': '1 小时',
   '24 hours': '24 小时',

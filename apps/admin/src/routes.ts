@@ -94,6 +94,14 @@ export const ROUTES: Route[] = [
 export const SharedMonitor = lazyPage(() => import('./pages/shared-monitor'))
 export const SHARE_PREFIX = '/admin/monitor/share/'
 
+/** The key holder's page (docs/contract.md §10): no session, the key is typed in. */
+export const KeyStatusPage = lazyPage(() => import('./pages/key-status'))
+export const KEY_PATH = '/admin/key'
+
+/** The pages that need no session: no /me round trip, no login page in front of them. */
+export const isPublicPath = (path: string) =>
+  path.startsWith(SHARE_PREFIX) || path.replace(/\/+$/, '') === KEY_PATH
+
 export function findRoute(path: string): Route | undefined {
   const clean = path.replace(/\/+$/, '') || '/admin'
   return ROUTES.find((r) => r.path === clean)

@@ -70,6 +70,7 @@ export async function adminSession(baseUrl, name = 'admin', password = 'admin123
   return {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
     usageSummary: () => call('GET', '/admin/api/usage/summary'),
   }
 }

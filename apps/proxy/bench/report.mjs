@@ -53,6 +53,21 @@ export function summarize(result) {
       }
     }
   }
+  // Other builds or set-ups of qcc (--redis: qcc-redis) against the floor, per run as above.
+  const variants = {}
+  for (const v of peers.filter((p) => p.startsWith('qcc-') && p !== 'qcc-before')) {
+    variants[v] = {}
+    for (const test of TESTS) {
+      const xs = runs.map(
+        (r) => (get(v, test, r)?.rps ?? NaN) / (get('nodepipe', test, r)?.rps ?? NaN),
+      )
+      variants[v][test] = {
+        ofMedians: perPeer[v][test].rps / perPeer.nodepipe[test].rps,
+        min: Math.min(...xs),
+        max: Math.max(...xs),
+      }
+    }
+  }
   const added = {}
   for (const peer of peers) {
     const t = result.ttfb[peer]
@@ -93,11 +108,11 @@ export function summarize(result) {
       ok: peers.every((p) => TESTS.every((t) => perPeer[p][t].errors === 0)),
     },
   ]
-  return { peers, perPeer, ratios, added, checks }
+  return { peers, perPeer, ratios, variants, added, checks }
 }
 
 export function formatReport(result, summary, meta) {
-  const { peers, perPeer, ratios, added, checks } = summary
+  const { peers, perPeer, ratios, variants = {}, added, checks } = summary
   const L = []
   L.push(
     `qcc proxy bench  ${meta.when}  node ${process.version}  ${meta.cpus} CPUs  load avg ${meta.loadavg}`,
@@ -109,6 +124,14 @@ export function formatReport(result, summary, meta) {
   L.push(
     `qcc: dist/cli.js proxy, memory mode, auth + selection + usage tap + metrics, LOG_LEVEL=info → ${meta.logFile} (removed after the run unless --keep)`,
   )
+  if (meta.limits) {
+    L.push(
+      `limits: the bench key carries ${JSON.stringify(meta.limits)} (never reached)` +
+        (meta.redis
+          ? `; qcc-redis counts them in Redis (${meta.redis})`
+          : ' (in-process counters)'),
+    )
+  }
   L.push(`big body ${fmt(meta.bigBytes)} B; SSE = 20 text deltas (26 events), no delay`)
   L.push('')
   L.push(
@@ -133,6 +156,14 @@ export function formatReport(result, summary, meta) {
         : fmt(r[t].ofMedians, 2),
     )
     L.push(`| qcc ÷ ${base} | ${cols.join(' | ')} | | |`)
+  }
+  for (const [v, r] of Object.entries(variants)) {
+    const cols = TESTS.map((t) =>
+      meta.runs > 1
+        ? `${fmt(r[t].ofMedians, 2)} (${fmt(r[t].min, 2)}–${fmt(r[t].max, 2)})`
+        : fmt(r[t].ofMedians, 2),
+    )
+    L.push(`| ${v} ÷ nodepipe | ${cols.join(' | ')} | | |`)
   }
   L.push('')
   L.push(

@@ -3,7 +3,8 @@
 // --hold: 1,000 concurrent streams for 60 s, then the node-death variant (see hold.mjs).
 // --autocannon: use autocannon even when wrk is installed. --json: also print the raw result as one `BENCH_JSON {...}` line. --verbose: per-cell lines.
 // Overrides: --runs N --seconds S --warmup S --probe N --streams N --hold-seconds S.
-// --baseline-dist DIR: also measure another qcc build (DIR/cli.js, e.g. before a change) in the
+// --limits: the bench key carries rpm, tpm, concurrency and daily-cost limits (never reached).
+// --redis [URL]: also qcc-redis, the same limits counted in Redis. --baseline-dist DIR: also measure another qcc build (DIR/cli.js, e.g. before a change) in the
 // same run, printed as `qcc-before` with its own ratio row. --no-kill: the hold test without the node-death phase. --tests json,big,sse: a subset. --profile: CPU profile of the proxy into <tmp>/profile (with
 // --keep, which also keeps the proxy's log).
 // Exits 0 when the bench ran, whether or not the targets were met (the table says which), so a
@@ -108,6 +109,23 @@ try {
         ? String(argv[argv.indexOf('--tests') + 1]).split(',')
         : TESTS,
       proxyArgs,
+      // --limits: the bench key carries every counted limit kind, set far above what the run
+      // reaches, so the cells measure the cost of counting, never a refusal. --redis [URL]: also
+      // the peer qcc-redis, counting the same limits in Redis (its own key prefix).
+      limits:
+        flag('limits') || flag('redis')
+          ? {
+              rpm: 100_000_000,
+              tpm: 1_000_000_000_000,
+              concurrency: 100_000,
+              cost_daily_usd: 1_000_000,
+            }
+          : undefined,
+      redis: flag('redis')
+        ? argv[argv.indexOf('--redis') + 1]?.startsWith('redis')
+          ? argv[argv.indexOf('--redis') + 1]
+          : 'redis://127.0.0.1:6379'
+        : undefined,
       profileDir: flag('profile') ? join(tmp, 'profile') : undefined,
       // Pause before the idle RSS sample; three times that before the after-load sample.
       settleMs: preset === 'smoke' ? 100 : 1000,

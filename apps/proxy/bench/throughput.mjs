@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { measure } from './load.mjs'
 import { probeTtfb } from './probe.mjs'
 import { cpuSeconds, rssMiB, rssSampler, startNode } from './procs.mjs'
-import { PROXY_KEY, startQccProxy } from './qcc.mjs'
+import { PROXY_KEY, adminSession, startQccProxy } from './qcc.mjs'
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url))
 export const TESTS = ['json', 'big', 'sse']
@@ -84,6 +84,19 @@ async function check(peer, bodies) {
   }
 }
 
+/** Puts `limits` on the bench key (found by its prefix) through the admin API. */
+async function limitBenchKey(url, limits) {
+  const admin = await adminSession(url)
+  // The bench key is the default account's (an admin lists its own keys unless it names one).
+  const { accounts } = await admin.get('/admin/api/accounts')
+  const owner = accounts.find((a) => a.name === 'default')
+  if (!owner) throw new Error('the default account is not listed by GET /admin/api/accounts')
+  const { keys } = await admin.get(`/admin/api/keys?account_id=${encodeURIComponent(owner.id)}`)
+  const key = keys.find((k) => !k.revoked_at && PROXY_KEY.startsWith(k.prefix))
+  if (!key) throw new Error('the bench key is not listed by GET /admin/api/keys')
+  await admin.put(`/admin/api/keys?id=${encodeURIComponent(key.id)}`, { limits })
+}
+
 export async function runThroughput(cfg, pin, tmp, bodies) {
   const mock = await startNode({ script: here('./mock.mjs'), cpu: pin.loadCpu, pin })
   const upstreamUrl = `http://127.0.0.1:${mock.port}`
@@ -95,7 +108,7 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
     ...cfg.proxyArgs,
     ...(cfg.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.profileDir}`] : []),
   ]
-  const [nodepipe, hono, qcc, before] = await Promise.all([
+  const [nodepipe, hono, qcc, before, withRedis] = await Promise.all([
     startNode({ script: here('./peers/nodepipe.mjs'), env, cpu: peerCpu, pin }),
     startNode({ script: here('./peers/hono-pipe.mjs'), env, cpu: peerCpu, pin }),
     startQccProxy({ upstreamUrl, pin, logFile, dataDir: tmp, nodeArgs }),
@@ -110,7 +123,23 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
           cli: cfg.baselineCli,
         })
       : undefined,
+    cfg.redis
+      ? startQccProxy({
+          upstreamUrl,
+          pin,
+          logFile: join(tmp, 'qcc-redis.log'),
+          dataDir: join(tmp, 'redis'),
+          nodeArgs,
+          env: {
+            PROXY_REDIS_URL: cfg.redis,
+            PROXY_REDIS_PREFIX: `qcc-bench-${process.pid}-${Date.now()}:`,
+          },
+        })
+      : undefined,
   ])
+  if (cfg.limits) {
+    for (const p of [qcc, withRedis].filter(Boolean)) await limitBenchKey(p.url, cfg.limits)
+  }
   const anyKey = { 'x-api-key': 'sk-bench' }
   const qccKey = { 'x-api-key': PROXY_KEY }
   const peers = [
@@ -119,6 +148,9 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
     { name: 'qcc', port: qcc.port, pid: qcc.pid, headers: qccKey },
     ...(before
       ? [{ name: 'qcc-before', port: before.port, pid: before.pid, headers: qccKey }]
+      : []),
+    ...(withRedis
+      ? [{ name: 'qcc-redis', port: withRedis.port, pid: withRedis.pid, headers: qccKey }]
       : []),
   ]
   for (const p of peers) await check(p, bodies)

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { Store } from '@qcc/store'
 import type { AdminDeps, AdminRouteModule, RoutingBarrier } from './admin/context'
+import type { LimitWindowSource } from './admin/limit-windows'
 import { mountAdmin } from './admin/mount'
 import { ApiError, renderAdminError } from './admin/errors'
 import { createRequestIds } from './data-path/request-id'
@@ -38,6 +39,8 @@ export interface AppDeps {
   routing?: RoutingBarrier
   /** Names each admin request (`x-qcc-request-id`); a generator of the data path's ids if absent. */
   newRequestId?: () => string
+  /** The limit counters' windows for the admin API and `/key/status` (absent: none shown). */
+  limits?: LimitWindowSource
 }
 
 /**
@@ -59,6 +62,7 @@ export function createApp(deps: AppDeps): Hono {
     routing: deps.routing,
     tunnelRunning: () => deps.tunnel?.isRunning() ?? false,
     newRequestId: deps.newRequestId ?? createRequestIds(),
+    limits: deps.limits,
   }
   // Tunnel and notification routes live in their areas; they are mounted inside the admin API.
   const modules: AdminRouteModule[] = []

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EnvError, loadEnv } from './env'
+import { EnvError, loadEnv, SECRET_ENV_NAMES } from './env'
 
 describe('loadEnv', () => {
   it('applies the seed README defaults', () => {
@@ -39,5 +39,19 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ UPSTREAM_BASE_URL: 'ftp://x' })).toThrow(/UPSTREAM_BASE_URL/)
     expect(() => loadEnv({ PROXY_HEALTH_INTERVAL_SEC: '0' })).toThrow(/PROXY_HEALTH_INTERVAL_SEC/)
     expect(() => loadEnv({ TUNNEL_ENABLED: 'maybe' })).toThrow(/TUNNEL_ENABLED/)
+  })
+
+  it('takes PROXY_REDIS_URL (a secret) and PROXY_REDIS_PREFIX (default qcc:)', () => {
+    const none = loadEnv({ PROXY_REDIS_URL: '' })
+    expect(none.PROXY_REDIS_URL).toBeUndefined()
+    expect(none.PROXY_REDIS_PREFIX).toBe('qcc:')
+    const set = loadEnv({
+      PROXY_REDIS_URL: 'redis://:pw@127.0.0.1:6379/2',
+      PROXY_REDIS_PREFIX: 'a:',
+    })
+    expect(set.PROXY_REDIS_URL).toBe('redis://:pw@127.0.0.1:6379/2')
+    expect(set.PROXY_REDIS_PREFIX).toBe('a:')
+    expect(() => loadEnv({ PROXY_REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/PROXY_REDIS_URL/)
+    expect(SECRET_ENV_NAMES.has('PROXY_REDIS_URL')).toBe(true)
   })
 })

@@ -6,6 +6,7 @@ import { isIP } from 'node:net'
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import { parseListenAddr, type ListenAddr } from './listen-addr'
+import { parseRedisUrl } from './redis/url'
 
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(def)
@@ -27,6 +28,15 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v))
+
+function isRedisUrl(v: string): boolean {
+  try {
+    parseRedisUrl(v)
+    return true
+  } catch {
+    return false
+  }
+}
 
 /** `10.0.0.1`, `::1`, `10.0.0.0/8`, `fd00::/8`. */
 function isAddressOrCidr(entry: string): boolean {
@@ -86,6 +96,15 @@ const envSchema = z.object({
     )
     .refine((list) => list.every(isAddressOrCidr), 'expected IP addresses or CIDR ranges'),
   PROXY_METRICS_TOKEN: optionalString,
+  // Replicas share limits and hot state through Redis (docs/contract.md §11); unset: one replica's
+  // own memory. The URL may carry a password: a secret.
+  PROXY_REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .refine(isRedisUrl, 'expected redis://[user:pass@]host:port[/db] or rediss://…')
+      .optional(),
+  ),
+  PROXY_REDIS_PREFIX: z.string().max(64).default('qcc:'),
   // How clients reach qcc (`https://gw.example.com`, a path prefix kept): links and the
   // settings.json install commands are built from it instead of the request's Host header.
   PROXY_PUBLIC_URL: optionalString.pipe(
@@ -168,6 +187,7 @@ export const SECRET_ENV_NAMES = new Set([
   'DEFAULT_PROXY_API_KEY',
   'CF_API_TOKEN',
   'PROXY_METRICS_TOKEN',
+  'PROXY_REDIS_URL',
   'QCC_SECRET_KEY',
   'ANTHROPIC_AUTH_TOKEN',
   'ANTHROPIC_API_KEY',

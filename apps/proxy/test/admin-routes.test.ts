@@ -123,6 +123,13 @@ describe('T2 as another tenant', () => {
       ['POST /admin/api/nodes/enable', 'POST', '/admin/api/nodes/enable', { id: ids.nodeA }, 404],
       ['GET /admin/api/keys', 'GET', `/admin/api/keys?account_id=${A}`, undefined, 404],
       ['POST /admin/api/keys', 'POST', `/admin/api/keys?account_id=${A}`, {}, 404],
+      [
+        'PUT /admin/api/keys',
+        'PUT',
+        `/admin/api/keys?id=${ids.keyA}`,
+        { limits: { rpm: 'x' } },
+        404,
+      ],
       ['POST /admin/api/keys/revoke', 'POST', '/admin/api/keys/revoke', { id: ids.keyA }, 404],
       ['POST /admin/api/keys/rotate', 'POST', '/admin/api/keys/rotate', { id: ids.keyA }, 404],
       ['GET /admin/api/config', 'GET', `/admin/api/config?account_id=${A}`, undefined, 404],
@@ -319,6 +326,13 @@ describe('bad input', () => {
         'account_id',
       ],
       ['POST /admin/api/keys', 'POST', '/admin/api/keys', { key: 'short' }, 'key'],
+      [
+        'PUT /admin/api/keys',
+        'PUT',
+        `/admin/api/keys?id=${ids.keyA}`,
+        { limits: { rpm: 0 } },
+        'limits.rpm',
+      ],
       ['POST /admin/api/keys/revoke', 'POST', '/admin/api/keys/revoke', {}, 'id'],
       ['POST /admin/api/keys/rotate', 'POST', '/admin/api/keys/rotate', { id: '' }, 'id'],
       [

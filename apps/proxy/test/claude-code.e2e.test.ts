@@ -76,4 +76,39 @@ describe('the real Claude Code CLI through qcc', () => {
     expect(usage.total.inputTokens).toBe(25 * messages.length)
     expect(usage.total.cacheReadInputTokens).toBe(5 * messages.length)
   })
+
+  it('exits at once with the refusal when the key is over its rpm (docs/contract.md §10)', async () => {
+    const account = await qcc.store.getAccountByName('default')
+    const made = await qcc.store.createProxyKey({
+      accountId: account?.id as string,
+      name: 'claude-rpm',
+      limits: { rpm: 1 },
+    })
+    const used = await fetch(`${qcc.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': made.secret },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5-20250929', max_tokens: 5, messages: [] }),
+    })
+    expect(used.status).toBe(200)
+    const before = upstream.requests.length
+    const started = Date.now()
+    const result = await runClaude(
+      ['-p', 'say hi', '--model', 'claude-sonnet-4-5-20250929'],
+      {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        ANTHROPIC_BASE_URL: qcc.url,
+        ANTHROPIC_API_KEY: made.secret,
+        DISABLE_TELEMETRY: '1',
+        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+        DISABLE_AUTOUPDATER: '1',
+      },
+      90_000,
+    )
+    // Without x-should-retry: false it would sleep out retry-after (up to 60 s) up to 10 times.
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(result.code).not.toBe(0)
+    expect(`${result.stdout}${result.stderr}`).toContain('key rpm limit 1 reached')
+    expect(upstream.requests.length).toBe(before)
+  }, 120_000)
 })

@@ -1,3 +1,4 @@
+import { pollUntil } from './wait'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -26,15 +27,8 @@ function run(args: string[], env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr }
 }
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs
-  while (Date.now() < until) {
-    const value = probe()
-    if (value !== undefined) return value
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms`)
-}
+const waitFor = <T>(probe: () => T | undefined, timeoutMs: number) =>
+  pollUntil('the command', probe, { timeoutMs })
 
 function listeningUrl(stdout: string): string | undefined {
   for (const line of stdout.split('\n')) {

@@ -1,3 +1,4 @@
+import { pollUntil } from './wait'
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -75,12 +76,7 @@ export async function shootBothThemes(page: Page, name: string) {
 
 /** Waits until `check` holds, polling; throws with `what` when the time is up. */
 export async function until(what: string, check: () => Promise<boolean>, ms = 10_000) {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return
-    await new Promise((r) => setTimeout(r, 150))
-  }
-  throw new Error(`timed out waiting for ${what}`)
+  await pollUntil(what, check, { timeoutMs: ms, intervalMs: 150 })
 }
 
 /** The theme the page shows (`<html data-theme>`). */

@@ -1,3 +1,4 @@
+import { pollUntil } from './wait'
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -60,13 +61,8 @@ async function startAttacker(): Promise<Attacker> {
 const keyOf = (h: IncomingHttpHeaders) => h['x-api-key']
 
 /** Polls (at most `ms`) until `check` is true. */
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 8000) {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 8000) =>
+  pollUntil(what, check, { timeoutMs: ms, intervalMs: 100 })
 
 function managedNodes(mode: 'memory' | 'mysql') {
   describe(`managed nodes and keys that follow their URL (${mode} mode)`, () => {

@@ -1,3 +1,4 @@
+import { pollUntil } from './wait'
 import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
 import type { ConsoleEvent } from '../src/events/bus'
 import type { RunningQcc } from '../src/index'
@@ -68,12 +69,5 @@ export async function startPool(
 }
 
 /** Polls until `probe` is truthy; fails the test after `timeoutMs`. */
-export async function eventually<T>(probe: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value) return value
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+export const eventually = <T>(probe: () => T | Promise<T>, timeoutMs = 5000) =>
+  pollUntil('a condition', probe, { timeoutMs, intervalMs: 25 })

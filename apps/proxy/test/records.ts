@@ -36,6 +36,7 @@ export function accountRecord(over: Partial<Account> = {}): Account {
     updatedAt: EPOCH,
     settings: { retryMax: null, failThreshold: null, healthIntervalMs: null, stickyTtlMs: null },
     activeNodeId: null,
+    limits: {},
     ...over,
   }
 }

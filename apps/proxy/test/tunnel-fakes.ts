@@ -3,6 +3,7 @@
  * tunnels and DNS records in memory, and a fake `cloudflared` script that records its starts and
  * crashes when a flag file appears. No real network.
  */
+import { pollUntil } from './wait'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -166,12 +167,5 @@ process.on('SIGTERM', () => process.exit(0))
 }
 
 /** Polls `check` every 20 ms until it is truthy; fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await check()
-    if (v) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+export const waitFor = <T>(check: () => T | Promise<T>, timeoutMs = 5000) =>
+  pollUntil('a condition', check, { timeoutMs, intervalMs: 20 })

@@ -95,3 +95,46 @@ export { usageFromJson } from './usage/json-usage'
 export { applyUsageObject, emptyUsage, type Usage } from './usage/types'
 export { computeCostUsd, findPrice, type BillableUsage, type PriceRates } from './usage/cost'
 export { DEFAULT_MODEL, DEFAULT_PROBE_MODEL, PRICES, type ModelPrice } from './usage/prices'
+
+export {
+  COST_LIMIT_NAMES,
+  COUNTED_LIMIT_NAMES,
+  LIMIT_NAMES,
+  type CostLimitName,
+  type CountedLimitName,
+  type LimitErrorType,
+  type LimitName,
+  type LimitRefusal,
+  type LimitScope,
+  type Limits,
+  type LimitsPatch,
+  type LimitWindowState,
+  type LimitWindows,
+} from './limits/types'
+export {
+  LIMIT_LIST_MAX,
+  hasLimits,
+  mergeLimits,
+  validateLimits,
+  type LimitsValidation,
+} from './limits/validate'
+export { limitsBeyond } from './limits/beyond'
+export { ipAllowed } from './limits/ip-rules'
+export {
+  checkLimitAccess,
+  modelAllowed,
+  usageTokensForLimits,
+  type LimitAccessInput,
+  type LimitRoute,
+} from './limits/access'
+export {
+  FIVE_HOURS_MS,
+  MINUTE_WINDOW_MS,
+  planCounterChecks,
+  utcDay,
+  utcIsoWeek,
+  utcMonth,
+  type CounterCheck,
+  type LimitSubject,
+} from './limits/plan'
+export { limitRefusal } from './limits/refusal'

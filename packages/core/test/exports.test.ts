@@ -39,6 +39,14 @@ describe('package surface', () => {
       'UpstreamError',
       'describeOutboundError',
       'outboundErrorClass',
+      'validateLimits',
+      'mergeLimits',
+      'limitsBeyond',
+      'checkLimitAccess',
+      'planCounterChecks',
+      'limitRefusal',
+      'usageTokensForLimits',
+      'hasLimits',
     ]) {
       expect(core[name as keyof typeof core], name).toBeDefined()
     }

@@ -18,12 +18,15 @@ import type {
   ProxyKey,
   ProxyKeyWithSecret,
   ResolvedProxyKey,
+  UpdateProxyKeyInput,
 } from './types/proxy-keys'
 import type { RetentionOptions, RetentionResult } from './types/retention'
 import type { SessionRecord } from './types/sessions'
 import type { CreateShareLinkInput, ShareLink, ShareLinkFilter } from './types/share-links'
 import type { TunnelConfig, TunnelConfigInput } from './types/tunnel'
 import type {
+  KeySpend,
+  KeySpendFilter,
   UsageEvent,
   UsageLogFilter,
   UsagePoint,
@@ -62,8 +65,18 @@ export interface ProxyKeyStore {
   /** Keys of one account (or all), revoked ones included, oldest first. */
   listProxyKeys(accountId?: string): Promise<ProxyKey[]>
   revokeProxyKey(id: string): Promise<ProxyKey | null>
-  /** Revokes the key and issues a new one with the same name. */
+  /**
+   * Revokes the key and issues a new one with the same name and limits. The successor is a new
+   * key: it has no first use yet (`expires_after_first_use_days` starts again at its own).
+   */
   rotateProxyKey(id: string): Promise<ProxyKeyWithSecret | null>
+  /** Renames a key or changes its limits; null when unknown. @throws StoreError `invalid` */
+  updateProxyKey(id: string, input: UpdateProxyKeyInput): Promise<ProxyKey | null>
+  /**
+   * Records the key's first request when none is recorded yet (the first writer wins across
+   * replicas) and answers the recorded time; null for an unknown key.
+   */
+  markProxyKeyFirstUse(id: string, at: Date): Promise<Date | null>
 }
 
 /** Login sessions (`sessions.ts`). */
@@ -116,6 +129,12 @@ export interface UsageStore {
   usageLogs(filter: UsageLogFilter): Promise<UsageEvent[]>
   /** Time series from the rollups, one point per bucket in [from, to). */
   usageSeries(filter: UsageSeriesFilter): Promise<UsagePoint[]>
+  /**
+   * Committed spend per key (with its account) since `from`, floored to its minute (all time
+   * without), from the rollups; per key and minute with `byMinute` (minute rollups). Keys without
+   * spend have no row. Seeds the cost windows of docs/contract.md §10. @throws StoreError `invalid`
+   */
+  spendByKey(filter: KeySpendFilter): Promise<KeySpend[]>
 }
 
 /** Health-check history (`health-checks.ts`). */
@@ -228,7 +247,8 @@ export interface Store
   readonly kind: 'memory' | 'mysql'
   /**
    * Synchronous lookup in the in-memory index (no database round trip): a live key of an
-   * enabled account. Other replicas' changes arrive with the change-version poll.
+   * enabled account, with its limits, its account's and its first use. Other replicas' changes
+   * arrive with the change-version poll; this replica's own at once.
    */
   resolveProxyKey(secret: string): ResolvedProxyKey | null
   /** The batching writer (see `UsageWriter`). */

@@ -1,27 +1,43 @@
 import { describe, expect, it } from 'vitest'
-import { ProxyKeyIndex } from './key-index'
+import { ProxyKeyIndex, type KeyIndexEntry } from './key-index'
+
+const entry = (secret: string, keys: ProxyKeyIndex, keyId: string): KeyIndexEntry => ({
+  hash: keys.hash(secret),
+  accountId: 'a1',
+  keyId,
+  keyLimits: { rpm: 10 },
+  accountLimits: {},
+  firstUsedAt: null,
+})
+const resolved = (keyId: string, firstUsedAt: number | null = null) => ({
+  accountId: 'a1',
+  keyId,
+  keyLimits: { rpm: 10 },
+  accountLimits: {},
+  firstUsedAt,
+})
 
 describe('ProxyKeyIndex', () => {
   const index = () => {
     const keys = new ProxyKeyIndex('pepper')
-    keys.replace([{ hash: keys.hash('sk-live'), accountId: 'a1', keyId: 'k1' }])
+    keys.replace([entry('sk-live', keys, 'k1')])
     return keys
   }
 
   it('resolves a live key, again from its recent cache, and copies the answer', () => {
     const keys = index()
     const first = keys.resolve('sk-live')
-    expect(first).toEqual({ accountId: 'a1', keyId: 'k1' })
+    expect(first).toEqual(resolved('k1'))
     if (first) first.accountId = 'tampered'
-    expect(keys.resolve('sk-live')).toEqual({ accountId: 'a1', keyId: 'k1' })
+    expect(keys.resolve('sk-live')).toEqual(resolved('k1'))
   })
 
   it('forgets a key the moment the index is replaced without it (revoked, rotated)', () => {
     const keys = index()
     expect(keys.resolve('sk-live')).not.toBeNull()
-    keys.replace([{ hash: keys.hash('sk-new'), accountId: 'a1', keyId: 'k2' }])
+    keys.replace([entry('sk-new', keys, 'k2')])
     expect(keys.resolve('sk-live')).toBeNull()
-    expect(keys.resolve('sk-new')).toEqual({ accountId: 'a1', keyId: 'k2' })
+    expect(keys.resolve('sk-new')).toEqual(resolved('k2'))
   })
 
   it('refuses empty, oversized and unknown secrets', () => {
@@ -30,5 +46,16 @@ describe('ProxyKeyIndex', () => {
     expect(keys.resolve('x'.repeat(513))).toBeNull()
     expect(keys.resolve('sk-unknown')).toBeNull()
     expect(keys.resolve('sk-unknown')).toBeNull()
+  })
+
+  it('records a first use in place, once, also for a secret resolved before', () => {
+    const keys = index()
+    expect(keys.resolve('sk-live')?.firstUsedAt).toBeNull()
+    keys.setFirstUse('k1', 1000)
+    expect(keys.resolve('sk-live')).toEqual(resolved('k1', 1000))
+    keys.setFirstUse('k1', 2000)
+    keys.setFirstUse('unknown', 3000)
+    expect(keys.resolve('sk-live')?.firstUsedAt).toBe(1000)
+    expect(keys.size).toBe(1)
   })
 })

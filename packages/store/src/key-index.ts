@@ -10,13 +10,17 @@ export interface KeyIndexEntry extends ResolvedProxyKey {
 }
 
 /**
- * In-memory map from proxy-key hash to key id, so resolving a key on the request path needs no
- * database round trip. Holds only live keys of enabled accounts; the adapters replace it whole
- * after any change (their own, or another replica's seen through the change version), so a
- * revoked or rotated key can never fall back to a stale entry.
+ * In-memory map from proxy-key hash to key id, with the key's and its account's limits and its
+ * first use (docs/contract.md §10), so resolving a key on the request path needs no database
+ * round trip. Holds only live keys of enabled accounts; the adapters replace it whole after any
+ * change (their own, or another replica's seen through the change version), so a revoked or
+ * rotated key can never fall back to a stale entry. A key's first use is patched in place
+ * ({@link ProxyKeyIndex.setFirstUse}): it only ever goes from null to a time.
  */
 export class ProxyKeyIndex {
   #byHash = new Map<string, ResolvedProxyKey>()
+  /** Hash of each key id in `#byHash`, for patching one entry. */
+  #hashById = new Map<string, string>()
   /**
    * Secrets seen recently and what they resolved to: the keyed hash costs about 4 µs, a few
    * percent of a whole proxied request. Cleared with every `replace`, so it is never staler than
@@ -35,11 +39,26 @@ export class ProxyKeyIndex {
     return hashSecret(secret, this.#pepper)
   }
 
-  /** Replaces the whole index. */
+  /** Replaces the whole index. The entries' limits must not change afterwards (they are shared). */
   replace(entries: Iterable<KeyIndexEntry>): void {
     const next = new Map<string, ResolvedProxyKey>()
-    for (const e of entries) next.set(e.hash, { accountId: e.accountId, keyId: e.keyId })
+    const ids = new Map<string, string>()
+    for (const { hash, ...resolved } of entries) {
+      next.set(hash, resolved)
+      ids.set(resolved.keyId, hash)
+    }
     this.#byHash = next
+    this.#hashById = ids
+    this.#recent = new Map()
+  }
+
+  /** Records a key's first use when the index has none for it yet (an unknown key is ignored). */
+  setFirstUse(keyId: string, atMs: number): void {
+    const hash = this.#hashById.get(keyId)
+    const entry = hash === undefined ? undefined : this.#byHash.get(hash)
+    if (hash === undefined || !entry || entry.firstUsedAt !== null) return
+    this.#byHash.set(hash, { ...entry, firstUsedAt: atMs })
+    // The recent cache holds the old entry object: start it afresh (as `replace` does).
     this.#recent = new Map()
   }
 

@@ -1,4 +1,5 @@
 import type { AdminHttp } from './http'
+import type { LimitsPatch } from './limits'
 import { request } from './routes'
 import type { Account, AccountInput, AccountPatch } from './types'
 
@@ -10,6 +11,10 @@ export function accountsApi(http: AdminHttp) {
     create: (input: AccountInput) => request(http, 'POST /admin/api/accounts', { body: input }),
     update: async (id: string, patch: AccountPatch): Promise<void> => {
       await request(http, 'PUT /admin/api/accounts', { query: { id }, body: patch })
+    },
+    /** Admins only (docs/contract.md §10); merges field by field, `null` removes them all. */
+    setLimits: async (id: string, limits: LimitsPatch | null): Promise<void> => {
+      await request(http, 'PUT /admin/api/accounts', { query: { id }, body: { limits } })
     },
     remove: async (id: string): Promise<void> => {
       await request(http, 'DELETE /admin/api/accounts', { query: { id } })

@@ -28,6 +28,72 @@ export interface AdminRoutes {
         key_prefix: string | null
         /** RFC 3339 UTC */
         created_at: string
+        /** binding all the account's keys together (docs/contract.md §10) */
+        limits: {
+          rpm?: number
+          tpm?: number
+          concurrency?: number
+          cost_5h_usd?: number
+          cost_daily_usd?: number
+          cost_weekly_usd?: number
+          cost_monthly_usd?: number
+          cost_total_usd?: number
+          models?: string[]
+          ips?: string[]
+          /** RFC 3339 UTC */
+          expires_at?: string
+          expires_after_first_use_days?: number
+        }
+        windows: {
+          concurrency?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          rpm?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          tpm?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_5h_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_daily_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_weekly_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_monthly_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_total_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+        }
       }[]
     }
   }
@@ -49,7 +115,7 @@ export interface AdminRoutes {
       proxy_api_key: string
     }
   }
-  /** Update an account (partial) */
+  /** Update an account (partial; `limits` merges field by field, a null field removes that limit, "limits": null removes them all; limits are for admins only: 403 for a tenant) */
   'PUT /admin/api/accounts': {
     params: never
     query: {
@@ -61,6 +127,20 @@ export interface AdminRoutes {
       proxy_api_key?: string
       is_admin?: boolean
       disabled?: boolean
+      limits?: {
+        rpm?: number | null
+        tpm?: number | null
+        concurrency?: number | null
+        cost_5h_usd?: number | null
+        cost_daily_usd?: number | null
+        cost_weekly_usd?: number | null
+        cost_monthly_usd?: number | null
+        cost_total_usd?: number | null
+        models?: string[] | null
+        ips?: string[] | null
+        expires_at?: string | null
+        expires_after_first_use_days?: number | null
+      } | null
     }
     answer: unknown
   }
@@ -234,10 +314,78 @@ export interface AdminRoutes {
         created_at: string
         revoked_at: string | null
         last_used_at: string | null
+        /** starts expires_after_first_use_days */
+        first_used_at: string | null
+        limits: {
+          rpm?: number
+          tpm?: number
+          concurrency?: number
+          cost_5h_usd?: number
+          cost_daily_usd?: number
+          cost_weekly_usd?: number
+          cost_monthly_usd?: number
+          cost_total_usd?: number
+          models?: string[]
+          ips?: string[]
+          /** RFC 3339 UTC */
+          expires_at?: string
+          expires_after_first_use_days?: number
+        }
+        /** the key's own limits */
+        windows: {
+          concurrency?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          rpm?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          tpm?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_5h_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_daily_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_weekly_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_monthly_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+          cost_total_usd?: {
+            used: number
+            limit: number
+            /** RFC 3339 UTC; absent for slots and all-time spend */
+            resets_at?: string
+          }
+        }
       }[]
     }
   }
-  /** Create a proxy key; the key is shown in this answer only (a tenant account holds at most 50 live keys: 409 beyond) */
+  /** Create a proxy key, optionally with limits (a tenant never beyond its account's: 400); the key is shown in this answer only (a tenant account holds at most 50 live keys: 409 beyond) */
   'POST /admin/api/keys': {
     params: never
     query: {
@@ -246,6 +394,20 @@ export interface AdminRoutes {
     body: {
       name?: string
       key?: string
+      limits?: {
+        rpm?: number | null
+        tpm?: number | null
+        concurrency?: number | null
+        cost_5h_usd?: number | null
+        cost_daily_usd?: number | null
+        cost_weekly_usd?: number | null
+        cost_monthly_usd?: number | null
+        cost_total_usd?: number | null
+        models?: string[] | null
+        ips?: string[] | null
+        expires_at?: string | null
+        expires_after_first_use_days?: number | null
+      } | null
     }
     answer: {
       id: string
@@ -256,8 +418,178 @@ export interface AdminRoutes {
       created_at: string
       revoked_at: string | null
       last_used_at: string | null
+      /** starts expires_after_first_use_days */
+      first_used_at: string | null
+      limits: {
+        rpm?: number
+        tpm?: number
+        concurrency?: number
+        cost_5h_usd?: number
+        cost_daily_usd?: number
+        cost_weekly_usd?: number
+        cost_monthly_usd?: number
+        cost_total_usd?: number
+        models?: string[]
+        ips?: string[]
+        /** RFC 3339 UTC */
+        expires_at?: string
+        expires_after_first_use_days?: number
+      }
+      /** the key's own limits */
+      windows: {
+        concurrency?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        rpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        tpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_5h_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_daily_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_weekly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_monthly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_total_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+      }
       /** shown once */
       key: string
+    }
+  }
+  /** Rename a key or change its limits (partial: a null limit field removes that limit, "limits": null removes them all; a tenant never beyond its account's limits: 400) */
+  'PUT /admin/api/keys': {
+    params: never
+    query: {
+      id: string
+    }
+    body: {
+      name?: string | null
+      limits?: {
+        rpm?: number | null
+        tpm?: number | null
+        concurrency?: number | null
+        cost_5h_usd?: number | null
+        cost_daily_usd?: number | null
+        cost_weekly_usd?: number | null
+        cost_monthly_usd?: number | null
+        cost_total_usd?: number | null
+        models?: string[] | null
+        ips?: string[] | null
+        expires_at?: string | null
+        expires_after_first_use_days?: number | null
+      } | null
+    }
+    answer: {
+      id: string
+      account_id: string
+      name: string | null
+      prefix: string
+      /** RFC 3339 UTC */
+      created_at: string
+      revoked_at: string | null
+      last_used_at: string | null
+      /** starts expires_after_first_use_days */
+      first_used_at: string | null
+      limits: {
+        rpm?: number
+        tpm?: number
+        concurrency?: number
+        cost_5h_usd?: number
+        cost_daily_usd?: number
+        cost_weekly_usd?: number
+        cost_monthly_usd?: number
+        cost_total_usd?: number
+        models?: string[]
+        ips?: string[]
+        /** RFC 3339 UTC */
+        expires_at?: string
+        expires_after_first_use_days?: number
+      }
+      /** the key's own limits */
+      windows: {
+        concurrency?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        rpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        tpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_5h_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_daily_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_weekly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_monthly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_total_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+      }
     }
   }
   /** Revoke a key */
@@ -285,6 +617,74 @@ export interface AdminRoutes {
       created_at: string
       revoked_at: string | null
       last_used_at: string | null
+      /** starts expires_after_first_use_days */
+      first_used_at: string | null
+      limits: {
+        rpm?: number
+        tpm?: number
+        concurrency?: number
+        cost_5h_usd?: number
+        cost_daily_usd?: number
+        cost_weekly_usd?: number
+        cost_monthly_usd?: number
+        cost_total_usd?: number
+        models?: string[]
+        ips?: string[]
+        /** RFC 3339 UTC */
+        expires_at?: string
+        expires_after_first_use_days?: number
+      }
+      /** the key's own limits */
+      windows: {
+        concurrency?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        rpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        tpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_5h_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_daily_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_weekly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_monthly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_total_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+      }
       /** shown once */
       key: string
       /** id of the key this one replaces (now revoked) */
@@ -1004,6 +1404,186 @@ export interface AdminRoutes {
         errors: number
         last_success_at: string | null
       }[]
+    }
+  }
+  /** A proxy key's own limits, windows, account windows and usage (the key as x-api-key or Bearer; unknown key 401; repeated failures from one address 429) */
+  'GET /key/status': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      key: {
+        name: string | null
+        prefix: string
+        /** the account's name */
+        account: string
+        /** when the key stops working (the earliest of its own and its account's expiry); null: never */
+        expires_at: string | null
+      }
+      /** the key's own limits */
+      limits: {
+        rpm?: number
+        tpm?: number
+        concurrency?: number
+        cost_5h_usd?: number
+        cost_daily_usd?: number
+        cost_weekly_usd?: number
+        cost_monthly_usd?: number
+        cost_total_usd?: number
+        models?: string[]
+        ips?: string[]
+        /** RFC 3339 UTC */
+        expires_at?: string
+        expires_after_first_use_days?: number
+      }
+      /** the key's own windows */
+      windows: {
+        concurrency?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        rpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        tpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_5h_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_daily_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_weekly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_monthly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_total_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+      }
+      /** the account's windows (binding all its keys together) */
+      account_windows: {
+        concurrency?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        rpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        tpm?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_5h_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_daily_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_weekly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_monthly_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+        cost_total_usd?: {
+          used: number
+          limit: number
+          /** RFC 3339 UTC; absent for slots and all-time spend */
+          resets_at?: string
+        }
+      }
+      usage: {
+        /** since 00:00 UTC */
+        today: {
+          requests: number
+          errors: number
+          input_tokens: number
+          output_tokens: number
+          cache_creation_input_tokens: number
+          cache_creation_5m_input_tokens: number
+          cache_creation_1h_input_tokens: number
+          cache_read_input_tokens: number
+          cost_usd: number
+          bytes: number
+          avg_duration_ms: number | null
+          avg_ttfb_ms: number | null
+        }
+        /** since the 1st, 00:00 UTC */
+        month: {
+          requests: number
+          errors: number
+          input_tokens: number
+          output_tokens: number
+          cache_creation_input_tokens: number
+          cache_creation_5m_input_tokens: number
+          cache_creation_1h_input_tokens: number
+          cache_read_input_tokens: number
+          cost_usd: number
+          bytes: number
+          avg_duration_ms: number | null
+          avg_ttfb_ms: number | null
+        }
+        total: {
+          requests: number
+          errors: number
+          input_tokens: number
+          output_tokens: number
+          cache_creation_input_tokens: number
+          cache_creation_5m_input_tokens: number
+          cache_creation_1h_input_tokens: number
+          cache_read_input_tokens: number
+          cost_usd: number
+          bytes: number
+          avg_duration_ms: number | null
+          avg_ttfb_ms: number | null
+        }
+      }
     }
   }
   /** Log in (form or JSON); sets session_token */

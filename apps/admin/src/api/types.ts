@@ -16,6 +16,7 @@ export type NodePatch = Body<'PUT /admin/api/nodes'>
 export type NodeCommand = 'activate' | 'enable' | 'disable'
 
 export type ProxyKey = Answer<'GET /admin/api/keys'>['keys'][number]
+export type KeyPatch = Body<'PUT /admin/api/keys'>
 
 export type RoutingConfig = Answer<'GET /admin/api/config'>
 export type RoutingConfigPatch = Body<'PUT /admin/api/config'>

@@ -3,9 +3,11 @@ import type { Account } from '../api/types'
 import { AccountForm } from '../components/account-form'
 import { accountList } from '../components/account-select'
 import { DataTable, type Column } from '../components/data-table'
+import { LimitsForm } from '../components/limits-form'
 import { useAction } from '../components/use-action'
 import { statusOf, useLoad } from '../components/use-load'
 import { ErrorBox, OnceSecret, PageHead } from '../components/ui'
+import { RuleBadges, WindowBars } from '../components/window-bars'
 import { fmtTime } from '../format'
 import { t } from '../i18n'
 import { useServices } from '../services'
@@ -13,6 +15,8 @@ import { useServices } from '../services'
 export default function AccountsPage() {
   const { api, session } = useServices()
   const editing = useSignal<Account | 'new' | null>(null)
+  /** Whose limits are being edited (docs/contract.md §10: they bind all the account's keys). */
+  const limiting = useSignal<Account | null>(null)
   const secret = useSignal<{ name: string; key: string } | null>(null)
   const action = useAction()
   const list = useLoad(async () => {
@@ -41,6 +45,16 @@ export default function AccountsPage() {
     },
     { head: t('Role'), cell: (a) => (a.is_admin ? t('Administrator') : t('Tenant')) },
     { head: t('Key'), cellClass: 'mono', cell: (a) => (a.key_prefix ? `${a.key_prefix}…` : '–') },
+    {
+      head: t('Limits'),
+      cellClass: 'limits-cell',
+      cell: (a) => (
+        <>
+          <WindowBars windows={a.windows} compact scope="account" />
+          <RuleBadges limits={a.limits} />
+        </>
+      ),
+    },
     { head: t('Created'), cell: (a) => fmtTime(a.created_at) },
     {
       cellClass: 'num',
@@ -48,6 +62,14 @@ export default function AccountsPage() {
         <>
           <button type="button" class="btn small" onClick={() => (editing.value = a)}>
             {t('Edit')}
+          </button>{' '}
+          <button
+            type="button"
+            class="btn small"
+            data-testid="edit-account-limits"
+            onClick={() => (limiting.value = a)}
+          >
+            {t('Limits')}
           </button>{' '}
           {a.id !== myId && (
             <button type="button" class="btn small danger" onClick={() => remove(a)}>
@@ -80,6 +102,18 @@ export default function AccountsPage() {
         rowAttrs={(a) => ({ 'data-testid': 'account-row', 'data-account': a.name })}
         emptyText={t('No accounts.')}
       />
+      {limiting.value && (
+        <LimitsForm
+          title={t('Limits of account {name}', { name: limiting.value.name })}
+          limits={limiting.value.limits}
+          save={async (patch) => {
+            const id = limiting.peek()?.id
+            if (id) await api.accounts.setLimits(id, patch)
+            await list.reload()
+          }}
+          onClose={() => (limiting.value = null)}
+        />
+      )}
       {editing.value && (
         <AccountForm
           account={editing.value === 'new' ? undefined : editing.value}

@@ -54,6 +54,9 @@ export function LoginPage() {
         <button type="submit" class="btn primary" disabled={busy.value}>
           {busy.value ? t('Signing in…') : t('Log in')}
         </button>
+        <a class="small" href="/admin/key" data-testid="key-status-link">
+          {t('Check the limits of an API key')}
+        </a>
       </form>
     </div>
   )

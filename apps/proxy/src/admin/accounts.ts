@@ -1,10 +1,21 @@
 import { randomBytes } from 'node:crypto'
+import { mergeLimits, type Limits, type LimitWindows } from '@qcc/core'
 import { isStoreError, type Account } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
 import { publishConfigChanged } from './config-events'
 import type { AdminDeps, AdminEnv } from './context'
 import { ApiError, notFound } from './errors'
+import { windowsOf } from './limit-windows'
+import {
+  limitChanges,
+  limitsInput,
+  limitsPatchOf,
+  limitsView,
+  replacingPatch,
+  validLimits,
+  windowsView,
+} from './limits-schema'
 import type { TrustedProxies } from './request-meta'
 import { defineRoute, type RouteGroup } from './route-table'
 import type { accountAnswer } from './responses'
@@ -26,6 +37,8 @@ export const updateAccountBody = z.object({
   proxy_api_key: keepIfEmpty(z.string().min(4).max(512)),
   is_admin: z.boolean().optional(),
   disabled: z.boolean().optional(),
+  // Not `keepIfEmpty`: null here means "remove every limit" (docs/contract.md §10).
+  limits: limitsInput.nullable().optional(),
 })
 export const idQuery = z.object({ id: z.string().min(1).max(64) })
 
@@ -38,13 +51,19 @@ async function keyPrefixes(deps: AdminDeps): Promise<Map<string, string>> {
   return out
 }
 
-const view = (a: Account, prefix: string | undefined): z.infer<typeof accountAnswer> => ({
+const view = (
+  a: Account,
+  prefix: string | undefined,
+  windows: LimitWindows,
+): z.infer<typeof accountAnswer> => ({
   id: a.id,
   name: a.name,
   is_admin: a.isAdmin,
   disabled: a.disabled,
   key_prefix: prefix ?? null,
   created_at: a.createdAt.toISOString(),
+  limits: limitsView(a.limits),
+  windows: windowsView(windows),
 })
 
 /** `GET|POST|PUT|DELETE /admin/api/accounts` (qcc_plus-compatible). */
@@ -62,7 +81,15 @@ export function accountRoutes(
       const me = c.get('account')
       const accounts = me.isAdmin ? await store.listAccounts() : [me]
       const prefixes = await keyPrefixes(deps)
-      return c.json({ accounts: accounts.map((a) => view(a, prefixes.get(a.id))) })
+      const subjects = accounts.map((a) => ({
+        scope: 'account' as const,
+        id: a.id,
+        limits: a.limits,
+      }))
+      const windows = await windowsOf(deps.limits, subjects, deps.logger)
+      return c.json({
+        accounts: accounts.map((a, i) => view(a, prefixes.get(a.id), windows[i] ?? {})),
+      })
     },
   })
 
@@ -115,7 +142,9 @@ export function accountRoutes(
   })
 
   defineRoute(api, 'PUT /accounts', {
-    summary: 'Update an account (partial)',
+    summary:
+      'Update an account (partial; `limits` merges field by field, a null field removes that ' +
+      'limit, "limits": null removes them all; limits are for admins only: 403 for a tenant)',
     query: idQuery,
     body: updateAccountBody,
     handler: async (c, input) => {
@@ -130,6 +159,10 @@ export function accountRoutes(
         if (body.is_admin !== undefined || body.disabled !== undefined) {
           throw new ApiError('forbidden', 'only an admin may change is_admin or disabled')
         }
+        // docs/contract.md §10: an account's limits bind its tenant, so only an admin sets them.
+        if (body.limits !== undefined) {
+          throw new ApiError('forbidden', 'limits: only an admin may change account limits')
+        }
         if (body.password !== undefined || body.proxy_api_key !== undefined) {
           throw new ApiError('forbidden', 'use /admin/api/me/password and /admin/api/keys')
         }
@@ -142,11 +175,17 @@ export function accountRoutes(
         if ((await store.countAdmins()) <= 1)
           throw new ApiError('conflict', 'the last admin cannot be demoted or disabled')
       }
+      let limits: Limits | undefined
+      if (body.limits !== undefined) {
+        // The merged result is what binds, so it is what is checked and stored.
+        limits = validLimits(mergeLimits(target.limits, limitsPatchOf(body.limits)))
+      }
       const updated = await store.updateAccount(id, {
         name: body.name,
         password: body.password,
         isAdmin: body.is_admin,
         disabled: body.disabled,
+        limits: limits && replacingPatch(limits),
       })
       if (!updated) throw notFound('account not found')
       if (body.proxy_api_key !== undefined) {
@@ -168,6 +207,8 @@ export function accountRoutes(
         targetId: id,
         detail: {
           fields: Object.keys(body).filter((k) => body[k as keyof typeof body] !== undefined),
+          // Old and new value of each limit that changed (limits are not secrets).
+          ...(limits ? { limits: limitChanges(target.limits, updated.limits) } : {}),
         },
       })
       publishConfigChanged(deps, id)

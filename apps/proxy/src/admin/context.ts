@@ -2,6 +2,7 @@ import type { Account, Store } from '@qcc/store'
 import type { Env } from '../env'
 import type { EventBus } from '../events/bus'
 import type { Logger } from '../observability/logger'
+import type { LimitWindowSource } from './limit-windows'
 import type { TrustedProxies } from './request-meta'
 import type { RouteGroup } from './route-table'
 
@@ -24,6 +25,11 @@ export interface AdminDeps {
   tunnelRunning?: () => boolean
   /** Names each admin request (`x-qcc-request-id`, `request_id` in error bodies). */
   newRequestId: () => string
+  /**
+   * The limit counters' windows (docs/contract.md §10), shown in key and account lists and
+   * `/key/status`; absent: every `windows` is `{}`.
+   */
+  limits?: LimitWindowSource
 }
 
 /**

@@ -11,6 +11,7 @@ import { envRoutes } from './env-view'
 import { ApiError, renderAdminError } from './errors'
 import { eventRoutes } from './events'
 import { healthRoutes } from './health'
+import { keyStatusRoutes } from './key-status'
 import { keyRoutes } from './keys'
 import { nodeRoutes } from './nodes'
 import { openApiRoutes } from './openapi'
@@ -48,8 +49,8 @@ function allowedMethods(docs: readonly RouteDoc[]): (path: string) => string[] {
 
 /**
  * Mounts login, the admin API (every route of it behind one guard chain: session, CSRF, body
- * cap, no-store, read-your-writes) and the public helpers (shared monitor, settings download)
- * on the app. Every route is defined through `defineRoute`, so `openapi.json` and the 405
+ * cap, no-store, read-your-writes) and the public helpers (shared monitor, settings download,
+ * a proxy key's own status) on the app. Every route is defined through `defineRoute`, so `openapi.json` and the 405
  * fallback list exactly what is mounted.
  */
 export function mountAdmin(app: Hono, deps: AdminDeps, options: AdminMountOptions): void {
@@ -58,7 +59,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps, options: AdminMountOption
   })
   const docs: RouteDoc[] = []
   const ids = requestIds(deps.newRequestId)
-  for (const path of ['/login', '/logout', '/api/*', '/admin/api/*']) app.use(path, ids)
+  for (const path of ['/login', '/logout', '/api/*', '/admin/api/*', '/key/*']) app.use(path, ids)
   const limit = bodyLimit({
     maxSize: MAX_ADMIN_BODY,
     onError: () => {
@@ -74,6 +75,8 @@ export function mountAdmin(app: Hono, deps: AdminDeps, options: AdminMountOption
   loginRoutes(root, deps, trusted, logins)
   publicShareRoutes(root, deps)
   claudeConfigDownloadRoute(root, deps)
+  // Authenticated by the proxy key, not a session (docs/contract.md §10).
+  keyStatusRoutes(root, deps, trusted)
 
   const apiApp = new Hono<AdminEnv>()
   // Answers carry account data: never cached by browsers or proxies, never content-sniffed.

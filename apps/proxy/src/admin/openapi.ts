@@ -24,9 +24,11 @@ function operation(doc: RouteDoc) {
     schema,
   }))
   const status = String(doc.status ?? 200)
+  const security =
+    doc.credential === 'proxy_key' ? [{ proxy_key: [] }, { proxy_key_bearer: [] }] : []
   return {
     summary: doc.summary,
-    ...(doc.auth === 'public' ? { security: [] } : {}),
+    ...(doc.auth === 'public' ? { security } : {}),
     ...(doc.auth === 'admin' ? { description: 'Admins only (403 for tenants).' } : {}),
     parameters: [...pathParams, ...queryParams],
     ...(doc.body
@@ -46,7 +48,10 @@ function operation(doc: RouteDoc) {
             : {},
         },
       },
-      ...(doc.auth === 'public' ? {} : { '401': { $ref: '#/components/responses/Error' } }),
+      ...(doc.auth !== 'public' || doc.credential
+        ? { '401': { $ref: '#/components/responses/Error' } }
+        : {}),
+      ...(doc.credential ? { '429': { $ref: '#/components/responses/Error' } } : {}),
       '400': { $ref: '#/components/responses/Error' },
       '404': { $ref: '#/components/responses/Error' },
     },
@@ -65,7 +70,11 @@ export function buildOpenApi(docs: readonly RouteDoc[], version: string) {
     security: [{ session: [] }],
     paths,
     components: {
-      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'session_token' } },
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'session_token' },
+        proxy_key: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        proxy_key_bearer: { type: 'http', scheme: 'bearer', description: 'the proxy key' },
+      },
       responses: {
         Error: {
           description: 'An error',

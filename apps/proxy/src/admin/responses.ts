@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { limitsAnswer, windowsAnswer } from './limits-schema'
 import { healthCheckMethod, nodeStatus } from './node-schema'
 
 /**
@@ -17,6 +18,8 @@ export const accountAnswer = z.object({
   disabled: z.boolean(),
   key_prefix: z.string().nullable(),
   created_at: time,
+  limits: limitsAnswer.describe("binding all the account's keys together (docs/contract.md §10)"),
+  windows: windowsAnswer,
 })
 export const accountsAnswer = z.object({ accounts: z.array(accountAnswer) })
 export const createdAccountAnswer = meAnswer.extend({
@@ -66,6 +69,9 @@ export const keyAnswer = z.object({
   created_at: time,
   revoked_at: nullableTime,
   last_used_at: nullableTime,
+  first_used_at: nullableTime.describe('starts expires_after_first_use_days'),
+  limits: limitsAnswer,
+  windows: windowsAnswer.describe("the key's own limits"),
 })
 export const keysAnswer = z.object({ keys: z.array(keyAnswer) })
 export const createdKeyAnswer = keyAnswer.extend({ key: z.string().describe('shown once') })
@@ -245,4 +251,24 @@ export const auditAnswer = z.object({
       detail: z.record(z.string(), z.unknown()).nullable(),
     }),
   ),
+})
+
+/** `GET /key/status`: what a key's holder may know of that key, and nothing of other keys. */
+export const keyStatusAnswer = z.object({
+  key: z.object({
+    name: z.string().nullable(),
+    prefix: z.string(),
+    account: z.string().describe("the account's name"),
+    expires_at: nullableTime.describe(
+      "when the key stops working (the earliest of its own and its account's expiry); null: never",
+    ),
+  }),
+  limits: limitsAnswer.describe("the key's own limits"),
+  windows: windowsAnswer.describe("the key's own windows"),
+  account_windows: windowsAnswer.describe("the account's windows (binding all its keys together)"),
+  usage: z.object({
+    today: usageTotalsAnswer.describe('since 00:00 UTC'),
+    month: usageTotalsAnswer.describe('since the 1st, 00:00 UTC'),
+    total: usageTotalsAnswer,
+  }),
 })

@@ -18,6 +18,11 @@ export interface RouteDoc {
   path: string
   summary: string
   auth: RouteAuth
+  /**
+   * A public route that takes a proxy key instead of a session (`x-api-key` or Bearer, as
+   * `/key/status` does): shown so in the OpenAPI document.
+   */
+  credential?: 'proxy_key'
   query?: z.ZodType
   body?: z.ZodType
   /** Shape of the success answer (documentation; handlers type their answers with it). */

@@ -175,3 +175,67 @@ export class LoginThrottle {
     }
   }
 }
+
+/** How failed key lookups are throttled: per address, with login's numbers (docs/contract.md §10). */
+export interface LookupThrottleOptions {
+  /** Failed lookups from one address within the window that lock the address. */
+  limit: number
+  windowMs: number
+  /** `retry-after` when lookups still running fill the limit (each ends within milliseconds). */
+  busyRetryMs: number
+  /** Bound on remembered addresses (oldest dropped). */
+  maxKeys: number
+}
+
+/** A lookup locks an address after as many failures as a login does (docs/contract.md §10). */
+export const LOOKUP_THROTTLE_DEFAULTS: LookupThrottleOptions = {
+  limit: LOGIN_THROTTLE_DEFAULTS.addressLimit,
+  windowMs: LOGIN_THROTTLE_DEFAULTS.windowMs,
+  busyRetryMs: LOGIN_THROTTLE_DEFAULTS.busyRetryMs,
+  maxKeys: LOGIN_THROTTLE_DEFAULTS.maxKeys,
+}
+
+/** An admitted lookup: end it exactly once (later calls do nothing). */
+export interface LookupTicket {
+  /** The key was unknown: one failure for the address. */
+  failed(): void
+  /** The key was found: not counted, and earlier failures stay counted. */
+  succeeded(): void
+}
+
+export type LookupAdmission =
+  { ok: true; ticket: LookupTicket } | { ok: false; retryAfterMs: number }
+
+/**
+ * Failed lookups of a secret per client address (`/key/status`), like failed logins: admitted
+ * before the lookup, counted as a failure while it runs, so parallel guesses cannot slip past.
+ * Successful lookups are not counted. Pure apart from the injected clock.
+ */
+export class LookupThrottle {
+  private readonly addresses: FailureWindow
+
+  constructor(
+    private readonly options: LookupThrottleOptions,
+    private readonly now: () => number,
+  ) {
+    this.addresses = new FailureWindow(options.limit, options.windowMs, options.maxKeys)
+  }
+
+  admit(address: string): LookupAdmission {
+    const now = this.now()
+    const wait = this.addresses.waitMs(address, now)
+    if (wait > 0) return { ok: false, retryAfterMs: wait }
+    if (wait < 0) return { ok: false, retryAfterMs: this.options.busyRetryMs }
+    this.addresses.begin(address, now)
+    let open = true
+    const end = (outcome: 'failed' | 'abandoned') => {
+      if (!open) return
+      open = false
+      this.addresses.end(address, this.now(), outcome)
+    }
+    return {
+      ok: true,
+      ticket: { failed: () => end('failed'), succeeded: () => end('abandoned') },
+    }
+  }
+}

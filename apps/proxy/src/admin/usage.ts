@@ -34,7 +34,8 @@ export const seriesQuery = z.object({
   bucket: z.enum(['minute', 'hour', 'day']).default('hour'),
 })
 
-const totals = (t: UsageTotals): z.infer<typeof usageTotalsAnswer> => ({
+/** The store's usage totals as the API answers them (docs/contract.md §6.1/6.2). */
+export const totals = (t: UsageTotals): z.infer<typeof usageTotalsAnswer> => ({
   requests: t.requests,
   errors: t.errors,
   input_tokens: t.inputTokens,

@@ -8,7 +8,7 @@ import { pickDownstreamHeaders } from './headers'
 import { MalformedStreamError, relayBody } from './relay'
 import { attemptUpstream } from './upstream-attempt'
 import { BODY_TIMEOUT, type UpstreamClient, type UpstreamResponse } from './upstream'
-import type { UsageRecorder, UsageResult, UsageTap } from './usage-tap'
+import type { UsageRecorder, UsageRequestInfo, UsageResult, UsageTap } from './usage-tap'
 
 /** What the attempt loop is built from (the `/v1/*` handler passes its own deps through). */
 export interface AttemptLoopDeps {
@@ -35,6 +35,8 @@ export interface AttemptLoopInput {
   path: string
   requestId: string
   tenant: { accountId: string; keyId: string }
+  /** The limit gate's ticket: usage goes to the windows as soon as it is known. */
+  countUsage?: UsageRequestInfo['countUsage']
 }
 
 /**
@@ -54,6 +56,7 @@ export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput
     model: typeof model === 'string' ? model : undefined,
     route: input.path,
     startedAt,
+    countUsage: input.countUsage,
   })
   const clientGone = new Cancellation()
   const onClientClose = () => {

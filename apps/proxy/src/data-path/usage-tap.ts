@@ -1,3 +1,5 @@
+import type { BillableUsage } from '@qcc/core'
+
 /** Where the data path reports usage: one recorder per request, fed the forwarded bytes. */
 export interface UsageTap {
   begin(info: UsageRequestInfo): UsageRecorder
@@ -11,6 +13,11 @@ export interface UsageRequestInfo {
   model: string | undefined
   route: string
   startedAt: number
+  /**
+   * Feeds the request's tokens and spend to its limit windows the moment its usage is known, before
+   * the batched write (docs/contract.md §10); absent when no limit counts them.
+   */
+  countUsage?: (usage: BillableUsage, costUsd: number, at: number) => void
 }
 
 export interface UsageRecorder {
@@ -38,4 +45,6 @@ export interface UsageResult {
   /** The stream was cut or cancelled: the usage is what arrived. */
   partial: boolean
   isSse: boolean
+  /** A limit refused the request before any upstream contact: the message (docs/contract.md §10). */
+  refusal?: string
 }

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { extractTenantKey } from '@qcc/core'
+import { extractTenantKey, type LimitRefusal, type LimitRoute } from '@qcc/core'
 import { isDefaultProxyKey } from '../default-credentials'
+import { NO_TICKET, type LimitGate, type LimitTenant, type LimitTicket } from '../limits/limit-gate'
 import type { RequestPlan, Router } from '../routing/types'
 import { sendAnthropicError } from './anthropic-error'
 import { runAttempts, type AttemptLoopDeps } from './attempt-loop'
 import { BodyTooLargeError, readBody } from './body'
 import { readRequestFields } from './request-fields'
 
-/** Resolves a tenant's proxy key to its account; synchronous (an in-memory index). */
-export type ResolveProxyKey = (secret: string) => { accountId: string; keyId: string } | null
+/** Resolves a tenant's proxy key to its account and limits; synchronous (an in-memory index). */
+export type ResolveProxyKey = (secret: string) => LimitTenant | null
 
 export interface V1HandlerDeps extends AttemptLoopDeps {
   resolveProxyKey: ResolveProxyKey
@@ -17,9 +18,18 @@ export interface V1HandlerDeps extends AttemptLoopDeps {
   router: Router
   newRequestId: () => string
   limits: AttemptLoopDeps['limits'] & { maxBodyBytes: number }
+  /** Tenant limits (docs/contract.md §10); absent: none are enforced. */
+  gate?: LimitGate
 }
 
 type Route = 'messages' | 'count_tokens' | 'models' | 'model'
+
+const LIMIT_ROUTE: Record<Route, LimitRoute> = {
+  messages: 'messages',
+  count_tokens: 'count_tokens',
+  models: 'other',
+  model: 'other',
+}
 
 /**
  * A model id (docs/contract.md §9): one path segment of safe characters, so `..`, `%2F` and the like never
@@ -94,6 +104,24 @@ export function createV1Handler(deps: V1HandlerDeps) {
       }
       json = read.fields
     }
+    // docs/contract.md §10: limits are checked after authentication (and the body, for the
+    // model) and before any upstream contact.
+    let ticket: LimitTicket = NO_TICKET
+    if (deps.gate) {
+      const model = (json as { model?: unknown } | undefined)?.model
+      let answer = deps.gate.admit(
+        requestId,
+        tenant,
+        LIMIT_ROUTE[route],
+        typeof model === 'string' ? model : undefined,
+        req,
+      )
+      if (answer instanceof Promise) answer = await answer
+      if (!answer.ok) return refuse(deps, res, requestId, tenant, url, model, answer.refusal)
+      ticket = answer.ticket
+    }
+    // The slot is freed at every ending: the answer done, an error, the client gone, the drain.
+    if (ticket !== NO_TICKET) res.once('close', ticket.release)
     let plan: RequestPlan | undefined
     try {
       plan = deps.router.plan({
@@ -102,9 +130,63 @@ export function createV1Handler(deps: V1HandlerDeps) {
         headers: req.headers,
         body: json,
       })
-      await runAttempts(deps, { req, res, plan, body, json, path: url, requestId, tenant })
+      await runAttempts(deps, {
+        req,
+        res,
+        plan,
+        body,
+        json,
+        path: url,
+        requestId,
+        tenant,
+        countUsage: ticket === NO_TICKET ? undefined : ticket.countUsage,
+      })
     } finally {
+      ticket.release()
       plan?.done()
     }
   }
+}
+
+/**
+ * Answers a refused request in Anthropic's error shape and records it as one request with an
+ * error (docs/contract.md §10): never forwarded, no attempt, no tokens, the refusal as its reason.
+ * `x-should-retry: false` keeps the SDKs and Claude Code from retrying a limit (they would sleep
+ * out the `retry-after`, up to the period's end); the client decides with the `retry-after`.
+ */
+function refuse(
+  deps: V1HandlerDeps,
+  res: ServerResponse,
+  requestId: string,
+  tenant: LimitTenant,
+  path: string,
+  model: unknown,
+  refusal: LimitRefusal,
+): void {
+  const headers: Record<string, string> = {
+    'x-qcc-request-id': requestId,
+    'x-should-retry': 'false',
+  }
+  if (refusal.retryAfterSec !== undefined) headers['retry-after'] = String(refusal.retryAfterSec)
+  sendAnthropicError(res, refusal.status, refusal.errorType, refusal.message, headers)
+  deps.usage
+    .begin({
+      requestId,
+      accountId: tenant.accountId,
+      keyId: tenant.keyId,
+      sessionId: undefined,
+      model: typeof model === 'string' ? model : undefined,
+      route: path,
+      startedAt: deps.now(),
+    })
+    .finish({
+      status: refusal.status,
+      nodeId: null,
+      attempts: 0,
+      ttfbMs: null,
+      bytes: 0,
+      partial: false,
+      isSse: false,
+      refusal: refusal.message,
+    })
 }

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client'
 import type { NodeHealthMachine } from '@qcc/core'
 import type { UsageEvent } from '@qcc/store'
-import { CollectedGauge, HotCounter, HotHistogram } from './hot-metrics'
+import { CollectedGauge, HotCounter, HotHistogram, type MetricSink } from './hot-metrics'
 
 /** Prometheus metrics of one proxy process (`qcc_` prefix), on their own registry. */
 export interface ProxyMetrics {
@@ -12,6 +12,12 @@ export interface ProxyMetrics {
   failover(): void
   streamOpened(): void
   streamClosed(): void
+  /** A request refused by a limit (docs/contract.md §10: `qcc_limit_refusals_total{scope, limit}`). */
+  limitRefused(scope: string, limit: string): void
+  /** Where `qcc_limits_degraded` reads from: the runtime's limit counters (0 until set). */
+  watchLimits(counters: { readonly degraded: boolean }): void
+  /** Where other parts register their own series (the Redis link's `qcc_redis_up`). */
+  readonly sink: MetricSink
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
@@ -24,7 +30,7 @@ const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx']
  */
 export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
   const all: unknown[] = []
-  const registry = { registerMetric: (metric: never) => void all.push(metric) }
+  const registry: MetricSink = { registerMetric: (metric: never) => void all.push(metric) }
   const requests = new HotCounter({
     name: 'qcc_requests_total',
     help: 'Authenticated /v1 requests by final status class',
@@ -84,6 +90,19 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
         value: 1,
       })),
   })
+  const limitRefusals = new HotCounter({
+    name: 'qcc_limit_refusals_total',
+    help: 'Requests refused by a key or account limit, by scope and limit',
+    labelNames: ['scope', 'limit'],
+    registry,
+  })
+  let limitCounters: { readonly degraded: boolean } | undefined
+  new CollectedGauge({
+    name: 'qcc_limits_degraded',
+    help: '1 while the limit counters cannot count exactly (Redis unreachable: limits fail open)',
+    registry,
+    collect: () => [{ value: limitCounters?.degraded ? 1 : 0 }],
+  })
   let rendered: Promise<Registry> | undefined
   return {
     registry: () =>
@@ -107,5 +126,8 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
     failover: () => failovers.inc(),
     streamOpened: () => void streamsInFlight++,
     streamClosed: () => void streamsInFlight--,
+    limitRefused: (scope, limit) => limitRefusals.labels(scope, limit).inc(),
+    watchLimits: (counters) => void (limitCounters = counters),
+    sink: registry,
   }
 }

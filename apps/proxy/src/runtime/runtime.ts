@@ -11,10 +11,15 @@ import { warnAboutDefaults } from '../default-credentials'
 import { childProcessEnv, type Env } from '../env'
 import { EventBus } from '../events/bus'
 import { resolveNodeClient, TrustedProxies } from '../http/client-origin'
+import type { LimitCounters } from '../limits/counters'
+import { LimitGate } from '../limits/limit-gate'
+import { MemoryLimitCounters } from '../limits/memory-counters'
+import { SpendSeeder } from '../limits/spend-seeder'
 import { createProbeRoutes } from '../http/probe-routes'
 import { startNotifier } from '../notify/notifier'
 import { createLogger, type Logger } from '../observability/logger'
 import { upstreamAddressPolicy } from '../outbound/address-check'
+import type { RedisLink } from '../redis/connection'
 import { createOutboundClient } from '../outbound/outbound-client'
 import { resolveSecretKey } from '../secret-key'
 import { createTunnelSupervisor } from '../tunnel/supervisor'
@@ -154,8 +159,52 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   const v1Trusted = new TrustedProxies(env.PROXY_TRUSTED_PROXIES, {
     tunnelRunning: () => tunnel.isRunning(),
   })
+  // Tenant limits (docs/contract.md §10): exact per replica in memory, across replicas in Redis.
+  const memoryCounters = new MemoryLimitCounters()
+  let redis: RedisLink | undefined
+  let counters: LimitCounters = memoryCounters
+  if (env.PROXY_REDIS_URL !== undefined) {
+    // Loaded only when configured: a replica without Redis never loads ioredis.
+    const [{ connectRedis }, { createRedisLimitCounters }] = await Promise.all([
+      import('../redis/connection'),
+      import('../limits/redis-counters'),
+    ])
+    redis = connectRedis({
+      url: env.PROXY_REDIS_URL,
+      prefix: env.PROXY_REDIS_PREFIX,
+      logger,
+      metrics: routing.metrics.sink,
+    })
+    counters = createRedisLimitCounters({ link: redis, fallback: memoryCounters })
+  }
+  routing.metrics.watchLimits(counters)
+  const limitCounters = counters
+  const seeder = new SpendSeeder({
+    spendByKey: (filter) => store.spendByKey(filter),
+    flushUsage: () => store.usageWriter.flush(),
+    counters,
+    now: Date.now,
+    log: logger,
+  })
+  await seeder.seed()
+  // Without Redis other replicas' spend comes from the store every 5 s; with it, Redis counts it
+  // all, and the store re-seeds after a reconnect and feeds the fallback while Redis is away.
+  seeder.start(5000, () => redis === undefined || limitCounters.degraded)
+  redis?.onUp(() => void seeder.seed())
+  events.subscribe((event) => {
+    if (event.type === 'config.changed' && event.accountId !== null) void seeder.seed()
+  })
+  const gate = new LimitGate({
+    counters,
+    now: Date.now,
+    metrics: routing.metrics,
+    log: logger,
+    clientAddress: (req) => resolveNodeClient(req, v1Trusted).address,
+    markFirstUse: (keyId, at) => store.markProxyKeyFirstUse(keyId, at),
+  })
   const handleV1 = createV1Handler({
     shutdown,
+    gate,
     resolveProxyKey: (secret) => store.resolveProxyKey(secret),
     isLoopbackClient: (req) => resolveNodeClient(req, v1Trusted).loopback,
     router: routing.router,
@@ -204,6 +253,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
           tunnel,
           notifier,
           routing: config.localChanges,
+          limits: gate,
         }),
       ),
     logger,
@@ -230,6 +280,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       drainStart.abort()
       config.stop()
       retention.stop()
+      seeder.stop()
     },
     endStreams: () => shutdown.abort(),
     async close() {
@@ -238,7 +289,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       await routing.sync.flush()
       await Promise.all([tunnel.close(), notifier.stop()])
       await Promise.all([upstream.close(), outbound.close()])
+      seeder.stop()
       await store.usageWriter.flush()
+      await limitCounters.close()
+      await memoryCounters.close()
+      await redis?.close()
       await store.close()
     },
   }

@@ -45,7 +45,8 @@ function tap() {
     },
     nodeName: (id) => (id === 'node-1' ? 'alpha' : undefined),
   })
-  const begin = (model: string | undefined = 'claude-requested') =>
+  const counted: Array<{ tokens: number; costUsd: number; at: number; written: number }> = []
+  const begin = (model: string | undefined = 'claude-requested', countUsage = false) =>
     usage.begin({
       requestId: 'req-1',
       accountId: 'acct-1',
@@ -54,8 +55,17 @@ function tap() {
       model,
       route: '/v1/messages',
       startedAt: now,
+      countUsage: countUsage
+        ? (u, costUsd, at) =>
+            void counted.push({
+              tokens: u.inputTokens + u.outputTokens,
+              costUsd,
+              at,
+              written: written.length,
+            })
+        : undefined,
     })
-  return { begin, written, published, metrics, advance: (ms: number) => (now += ms) }
+  return { begin, written, published, metrics, counted, advance: (ms: number) => (now += ms) }
 }
 
 const STREAM = [
@@ -145,5 +155,34 @@ describe('createStoreUsageTap', () => {
     )
     expect(recorder.sawErrorEvent).toBe(true)
     expect(recorder.errorType).toBe('overloaded_error')
+  })
+
+  it('feeds the limit windows before the batched write, and records a refusal with its reason', () => {
+    const t = tap()
+    const recorder = t.begin('claude-test', true)
+    recorder.onCommit(true)
+    recorder.onChunk(Buffer.from(STREAM.join('')))
+    t.advance(100)
+    recorder.finish({ ...RESULT, isSse: true })
+    // Counted with the event's cost, while nothing was written yet.
+    expect(t.counted).toEqual([{ tokens: 14, costUsd: 18, at: 10_100, written: 0 }])
+
+    const refused = t.begin('claude-test', true)
+    refused.finish({
+      ...RESULT,
+      status: 429,
+      nodeId: null,
+      attempts: 0,
+      refusal: 'key rpm limit 1 reached',
+    })
+    expect(t.counted).toHaveLength(1)
+    expect(t.written[1]).toMatchObject({
+      status: 429,
+      attempts: 0,
+      inputTokens: 0,
+      costUsd: 0,
+      refusal: 'key rpm limit 1 reached',
+    })
+    expect(t.written[0]).not.toHaveProperty('refusal')
   })
 })

@@ -104,6 +104,9 @@ class RequestUsage implements UsageRecorder {
       partial: result.partial,
       at: new Date(now),
     }
+    if (result.refusal !== undefined) event.refusal = result.refusal
+    // Into the limit windows first: the batched write reaches the store seconds later.
+    if (usage) this.info.countUsage?.(usage, event.costUsd, now)
     this.deps.writer.enqueue(event)
     if (this.sse) this.deps.metrics?.streamClosed()
     this.deps.metrics?.requestFinished(

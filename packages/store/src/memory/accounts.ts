@@ -5,6 +5,7 @@ import {
   foreignActiveNode,
   mergeSettings,
   newAccountRow,
+  patchAccountLimits,
   toAccount,
   type AccountRow,
 } from '../rows/accounts'
@@ -53,6 +54,7 @@ export function memoryAccounts(m: Mem): AccountStore {
         ...a,
         ...changes,
         settings: mergeSettings(a.settings, patch.settings),
+        limits: patchAccountLimits(a.limits, patch) ?? a.limits,
         updatedAt: ctx.now(),
       }
       if (changes.name !== undefined && clashing(changes.name, id)) {

@@ -1,6 +1,8 @@
 import { makeContext, type MemoryStoreConfig } from '../config'
 import { StoreError } from '../errors'
 import type { Store } from '../interface'
+import type { KeyIndexEntry } from '../key-index'
+import { resolvedKey } from '../rows/proxy-keys'
 import { BatchingUsageWriter } from '../usage/writer'
 import { memoryAccounts } from './accounts'
 import { memoryAudit } from './audit'
@@ -42,11 +44,13 @@ export async function createMemoryStore(
   let closed = false
 
   const rebuildIndex = () => {
-    ctx.keys.replace(
-      [...state.keys.values()]
-        .filter((k) => !k.revokedAt && state.accounts.get(k.accountId)?.disabled === false)
-        .map((k) => ({ hash: k.keyHash, accountId: k.accountId, keyId: k.id })),
-    )
+    const live: KeyIndexEntry[] = []
+    for (const k of state.keys.values()) {
+      const account = state.accounts.get(k.accountId)
+      if (k.revokedAt || !account || account.disabled) continue
+      live.push({ hash: k.keyHash, ...resolvedKey(k, account.limits) })
+    }
+    ctx.keys.replace(live)
   }
   const m: Mem = {
     ctx,

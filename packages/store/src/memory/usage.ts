@@ -2,7 +2,15 @@ import { InsertionRing } from '../bounded-recent'
 import type { UsageStore } from '../interface'
 import type { UsageEvent } from '../types/usage'
 import { accumulateRollups, addCounters, rollupKeyString, splitRange } from '../usage/rollup'
-import { buildSeries, buildSummary, seriesRange, summaryRange } from '../usage/query'
+import {
+  buildKeySpend,
+  buildSeries,
+  buildSummary,
+  inSegments,
+  seriesRange,
+  spendSegments,
+  summaryRange,
+} from '../usage/query'
 import type { UsageSink } from '../usage/writer'
 import { clampLimit, pageOffset } from '../rows/fields'
 import type { Mem } from './state'
@@ -77,8 +85,9 @@ export function memoryUsageQueries(m: Mem): UsageStore {
       const rows = rollupRows().filter(
         (r) =>
           (f.accountId === undefined || r.accountId === f.accountId) &&
+          (f.keyId === undefined || r.keyId === f.keyId) &&
           (f.nodeId === undefined || r.nodeId === f.nodeId) &&
-          segments.some((s) => s.bucket === r.bucket && r.start >= s.from && r.start < s.to),
+          inSegments(segments, r),
       )
       return buildSummary(rows, f.groupBy, names)
     },
@@ -98,7 +107,7 @@ export function memoryUsageQueries(m: Mem): UsageStore {
         )
         .sort((a, b) => b.at.getTime() - a.at.getTime() || b.requestId.localeCompare(a.requestId))
         .slice(offset, offset + limit)
-        .map((e) => ({ ...e, at: new Date(e.at) }))
+        .map((e) => ({ ...e, at: new Date(e.at), refusal: e.refusal ?? null }))
     },
     async usageSeries(f) {
       const { first, end } = seriesRange(f)
@@ -111,6 +120,13 @@ export function memoryUsageQueries(m: Mem): UsageStore {
           (f.nodeId === undefined || r.nodeId === f.nodeId),
       )
       return buildSeries(f, rows)
+    },
+    async spendByKey(f) {
+      const segments = spendSegments(f)
+      const rows = rollupRows()
+        .filter((r) => inSegments(segments, r))
+        .map((r) => ({ ...r, costNanoUsd: r.counters.costNanoUsd }))
+      return buildKeySpend(rows, f.byMinute)
     },
   }
 }

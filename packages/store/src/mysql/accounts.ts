@@ -6,9 +6,11 @@ import {
   foreignActiveNode,
   mergeSettings,
   newAccountRow,
+  patchAccountLimits,
   type StoredSettings,
 } from '../rows/accounts'
 import { accountNotFound } from '../rows/fields'
+import { limitsFromText, limitsToText } from '../rows/limits'
 import type { Account } from '../types/accounts'
 import { isDuplicate, type Db, type My, type Tx } from './db'
 import {
@@ -73,6 +75,7 @@ export function mysqlAccounts(m: My): AccountStore {
     updatedAt: a.updatedAt,
     activeNodeId: a.activeNodeId,
     settings: settingsFromRow(s),
+    limits: limitsFromText(a.limits),
   })
   const one = async (where: ReturnType<typeof eq>, dbh: Tx | Db = db) => {
     const [row] = await select(where, dbh)
@@ -89,11 +92,11 @@ export function mysqlAccounts(m: My): AccountStore {
   return {
     async createAccount(input) {
       m.live()
-      const { settings, ...row } = await newAccountRow(ctx, input)
+      const { settings, limits, ...row } = await newAccountRow(ctx, input)
       try {
         await m.mutate(
           async (tx) => {
-            await tx.insert(accounts).values(row)
+            await tx.insert(accounts).values({ ...row, limits: limitsToText(limits) })
             await writeSettings(tx, row.id, settings)
           },
           { keys: true },
@@ -114,9 +117,16 @@ export function mysqlAccounts(m: My): AccountStore {
       try {
         return await m.mutate(
           async (tx) => {
+            // Locked: concurrent patches of settings or limits merge one after the other.
+            await tx
+              .select({ id: accounts.id })
+              .from(accounts)
+              .where(eq(accounts.id, id))
+              .for('update')
             const current = await one(eq(accounts.id, id), tx)
             if (!current) return null
             const settings = mergeSettings(current.settings, patch.settings)
+            const limits = patchAccountLimits(current.limits, patch)
             if (patch.activeNodeId !== undefined && patch.activeNodeId !== null) {
               const [n] = await tx
                 .select({ id: nodes.id })
@@ -126,7 +136,12 @@ export function mysqlAccounts(m: My): AccountStore {
             }
             await tx
               .update(accounts)
-              .set({ ...changes, activeNodeId: patch.activeNodeId, updatedAt: ctx.now() })
+              .set({
+                ...changes,
+                activeNodeId: patch.activeNodeId,
+                ...(limits !== undefined && { limits: limitsToText(limits) }),
+                updatedAt: ctx.now(),
+              })
               .where(eq(accounts.id, id))
             if (patch.settings) await writeSettings(tx, id, settings)
             if (changes.passwordHash || (changes.disabled && !current.disabled)) {
@@ -134,7 +149,8 @@ export function mysqlAccounts(m: My): AccountStore {
             }
             return one(eq(accounts.id, id), tx)
           },
-          { keys: patch.disabled !== undefined },
+          // The key index carries the account's limits (docs/contract.md §10).
+          { keys: patch.disabled !== undefined || patch.limits !== undefined },
         )
       } catch (error) {
         throw isDuplicate(error) ? accountNameTaken(changes.name ?? '') : error

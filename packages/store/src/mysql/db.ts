@@ -1,6 +1,7 @@
 import type { MySql2Database } from 'drizzle-orm/mysql2'
 import type { StoreContext } from '../config'
 import { StoreError } from '../errors'
+import type { ProxyKeyIndex } from '../key-index'
 import type * as schema from './schema'
 
 /** The drizzle handle over the pool. */
@@ -15,11 +16,15 @@ export interface My {
   db: Db
   /**
    * Runs `fn` in a transaction that also bumps the change version (unless `bumpIf` says no);
-   * with `keys`, reloads the proxy-key index after the commit.
+   * after the commit, `keys: true` reloads the proxy-key index and a function patches it in
+   * place (queued behind any reload in flight, so an older reload cannot undo the patch).
    */
   mutate<T>(
     fn: (tx: Tx) => Promise<T>,
-    options?: { keys?: boolean; bumpIf?: (result: T) => boolean },
+    options?: {
+      keys?: boolean | ((index: ProxyKeyIndex, result: T) => void)
+      bumpIf?: (result: T) => boolean
+    },
   ): Promise<T>
   /** @throws StoreError `closed` after close */
   live(): void

@@ -1,12 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import mysql from 'mysql2/promise'
 import { afterAll, describe, expect, it } from 'vitest'
 import { TEST_SCRYPT, TEST_SECRET_KEY } from '../../test/support/harness'
 import { MYSQL_TEST_SERVER, requireServer } from '../../test/support/mysql-harness'
+import { migrateBefore } from '../../test/support/partial-migrations'
 import { createStore } from '../create-store'
 import { legacyNodeKeyAad, nodeKeyAad } from '../crypto/node-key'
 import { SecretBox } from '../crypto/secret-box'
@@ -134,26 +131,7 @@ describe.skipIf(reachable !== true)('mysql: node keys and managed nodes of older
 
   it('backfills managed for nodes an admin saved in a tenant account (migration 0002)', async () => {
     const db = freshDb()
-    // Apply only the migrations before 0002, as an older version left the database.
-    const full = fileURLToPath(new URL('../../drizzle', import.meta.url))
-    const partial = mkdtempSync(join(tmpdir(), 'qcc-migrations-'))
-    try {
-      const journal = JSON.parse(readFileSync(join(full, 'meta/_journal.json'), 'utf8')) as {
-        entries: { tag: string }[]
-      }
-      const before = journal.entries.filter((e) => e.tag < '0002')
-      expect(before.length).toBe(2)
-      mkdirSync(join(partial, 'meta'))
-      writeFileSync(
-        join(partial, 'meta/_journal.json'),
-        JSON.stringify({ ...journal, entries: before }),
-      )
-      for (const e of before)
-        copyFileSync(join(full, `${e.tag}.sql`), join(partial, `${e.tag}.sql`))
-      await migrateDatabase({ ...server, database: db }, { migrationsFolder: partial })
-    } finally {
-      rmSync(partial, { recursive: true, force: true })
-    }
+    expect(await migrateBefore({ ...server, database: db }, '0002')).toBe(2)
     const adminId = await insertAccount(db, 'admin', true)
     const tenant = await insertAccount(db, 'tenant', false)
     const url = 'http://127.0.0.1:9'

@@ -72,11 +72,13 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
 
   let closed = false
   let refreshing: Promise<void> = Promise.resolve()
-  // Refreshes run one after another, so the last one applied is the last one started.
-  const refreshKeys = () => {
-    refreshing = refreshing.then(async () => ctx.keys.replace(await loadKeyIndex(db)))
+  // Refreshes (and in-place patches) run one after another, so the last one applied is the last
+  // one started. A failed one (database down) must not stop the ones after it.
+  const queueKeys = (step: () => void | Promise<void>) => {
+    refreshing = refreshing.catch(() => undefined).then(step)
     return refreshing
   }
+  const refreshKeys = () => queueKeys(async () => ctx.keys.replace(await loadKeyIndex(db)))
   const m: My = {
     ctx,
     db,
@@ -86,7 +88,9 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
         if (!options?.bumpIf || options.bumpIf(r)) await tx.execute(BUMP)
         return r
       })
-      if (options?.keys) await refreshKeys()
+      const keys = options?.keys
+      if (typeof keys === 'function') await queueKeys(() => keys(ctx.keys, result))
+      else if (keys) await refreshKeys()
       return result
     },
     live() {

@@ -1,9 +1,17 @@
-import { and, desc, eq, gte, inArray, lt, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { UsageStore } from '../interface'
 import { clampLimit, pageOffset } from '../rows/fields'
 import type { UsageEvent } from '../types/usage'
-import { BUCKETS, splitRange } from '../usage/rollup'
-import { buildSeries, buildSummary, groupColumn, seriesRange, summaryRange } from '../usage/query'
+import { BUCKETS, splitRange, type RangeSegment } from '../usage/rollup'
+import {
+  buildKeySpend,
+  buildSeries,
+  buildSummary,
+  groupColumn,
+  seriesRange,
+  spendSegments,
+  summaryRange,
+} from '../usage/query'
 import type { UsageSink } from '../usage/writer'
 import type { My } from './db'
 import { nodes, proxyKeys, usageBatches, usageEvents, usageRollups } from './schema'
@@ -48,6 +56,20 @@ export function mysqlUsageSink(m: Pick<My, 'db' | 'ctx'>): UsageSink {
 
 const finite = (n: number) => Number.isFinite(n)
 
+/** Rollup rows whose start falls in one of the segments of their own granularity. */
+function inRollupSegments(segments: readonly RangeSegment[]): SQL | undefined {
+  const r = usageRollups
+  return or(
+    ...segments.map((s) =>
+      and(
+        eq(r.bucket, s.bucket),
+        finite(s.from) ? gte(r.bucketStart, new Date(s.from)) : undefined,
+        finite(s.to) ? lt(r.bucketStart, new Date(s.to)) : undefined,
+      ),
+    ),
+  )
+}
+
 /** Usage queries of the MySQL adapter (summaries and series from the rollups). */
 export function mysqlUsageQueries(m: My): UsageStore {
   const { db } = m
@@ -68,18 +90,11 @@ export function mysqlUsageQueries(m: My): UsageStore {
       const [from, to] = summaryRange(f)
       const segments = splitRange(from, to)
       if (segments.length === 0) return buildSummary([], f.groupBy, () => null)
-      const range = or(
-        ...segments.map((s) =>
-          and(
-            eq(r.bucket, s.bucket),
-            finite(s.from) ? gte(r.bucketStart, new Date(s.from)) : undefined,
-            finite(s.to) ? lt(r.bucketStart, new Date(s.to)) : undefined,
-          ),
-        ),
-      )
+      const range = inRollupSegments(segments)
       const where = and(
         range,
         f.accountId === undefined ? undefined : eq(r.accountId, f.accountId),
+        f.keyId === undefined ? undefined : eq(r.keyId, f.keyId),
         f.nodeId === undefined ? undefined : eq(r.nodeId, f.nodeId),
       )
       const col = f.groupBy ? r[groupColumn(f.groupBy)] : undefined
@@ -141,6 +156,29 @@ export function mysqlUsageQueries(m: My): UsageStore {
       return buildSeries(
         f,
         rows.map(({ start, ...sums }) => ({ start: start.getTime(), counters: parseSums(sums) })),
+      )
+    },
+    async spendByKey(f) {
+      const segments = spendSegments(f)
+      const start = f.byMinute ? r.bucketStart : sql<Date | null>`NULL`
+      const rows = await db
+        .select({
+          keyId: r.keyId,
+          accountId: r.accountId,
+          start,
+          cost: sql<string>`SUM(${r.costUsd})`,
+        })
+        .from(r)
+        .where(inRollupSegments(segments))
+        .groupBy(...(f.byMinute ? [r.keyId, r.accountId, r.bucketStart] : [r.keyId, r.accountId]))
+      return buildKeySpend(
+        rows.map((x) => ({
+          keyId: x.keyId,
+          accountId: x.accountId,
+          start: x.start instanceof Date ? x.start.getTime() : 0,
+          costNanoUsd: decimalToNano(x.cost),
+        })),
+        f.byMinute,
       )
     },
   }

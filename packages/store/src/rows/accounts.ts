@@ -1,9 +1,10 @@
-import type { AccountSettings } from '@qcc/core'
+import type { AccountSettings, Limits } from '@qcc/core'
 import type { StoreContext } from '../config'
 import { newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
 import type { Account, CreateAccountInput, UpdateAccountInput } from '../types/accounts'
 import { checkName } from './fields'
+import { NO_LIMITS, patchLimits } from './limits'
 
 /** An account's overrides as kept: every field present, null when unset. */
 export type StoredSettings = { -readonly [K in keyof AccountSettings]-?: number | null }
@@ -83,6 +84,7 @@ export async function newAccountRow(
     updatedAt: now,
     settings: mergeSettings(EMPTY_SETTINGS, input.settings),
     activeNodeId: null,
+    limits: NO_LIMITS,
   }
 }
 
@@ -107,6 +109,14 @@ export async function accountChanges(
   if (patch.isAdmin !== undefined) out.isAdmin = Boolean(patch.isAdmin)
   if (patch.disabled !== undefined) out.disabled = Boolean(patch.disabled)
   return out
+}
+
+/**
+ * The account's limits after a patch (docs/contract.md §10), or undefined when the patch leaves
+ * them alone. @throws StoreError `invalid` naming the field
+ */
+export function patchAccountLimits(current: Limits, patch: UpdateAccountInput): Limits | undefined {
+  return patch.limits === undefined ? undefined : patchLimits(current, patch.limits)
 }
 
 /** The account as returned: the row without its hash, settings copied. */

@@ -26,7 +26,10 @@ export function retentionCutoffs(now: number, o: RetentionOptions): RetentionCut
   return {
     usage,
     health: now - o.healthDays * DAY_MS,
-    minuteRollups: o.minuteRollupDays === undefined ? null : now - o.minuteRollupDays * DAY_MS,
+    // Never the last day: cost_5h_usd windows are seeded from minute rollups
+    // (docs/contract.md §10, `spendByKey`).
+    minuteRollups:
+      o.minuteRollupDays === undefined ? null : now - Math.max(o.minuteRollupDays, 1) * DAY_MS,
     batches: Math.min(now - DAY_MS, usage),
     now,
   }

@@ -1,4 +1,4 @@
-import type { AccountSettings } from '@qcc/core'
+import type { AccountSettings, Limits, LimitsPatch } from '@qcc/core'
 
 /** A tenant (or an admin). Never carries the password hash. */
 export interface Account {
@@ -16,6 +16,8 @@ export interface Account {
   settings: Required<AccountSettings>
   /** Operator-activated node of this account, or null. Cleared when that node is deleted. */
   activeNodeId: string | null
+  /** Limits binding all the account's keys together (docs/contract.md §10); `{}` for none. */
+  limits: Limits
 }
 
 /** Input of `createAccount`. */
@@ -41,4 +43,6 @@ export interface UpdateAccountInput {
   disabled?: boolean
   settings?: AccountSettings
   activeNodeId?: string | null
+  /** Merged field by field (a null field removes that limit); `null` removes them all. */
+  limits?: LimitsPatch | null
 }

@@ -6,6 +6,7 @@ export interface RetentionOptions {
   healthDays: number
   /**
    * Minute rollups older than this are deleted (hour and day rollups are kept). Default: kept.
+   * At least 1 (spend windows of 5 hours are seeded from them).
    * Summaries whose range edges fall in that older period are then exact to the hour only.
    */
   minuteRollupDays?: number

@@ -21,6 +21,11 @@ export interface UsageEvent extends BillableUsage {
   /** The stream ended early (client abort, upstream error, shutdown). */
   partial: boolean
   at: Date
+  /**
+   * Why qcc refused the request before any upstream contact (a limit: `key rpm limit 10
+   * reached`), else null/absent. A refused request counts as a request with an error.
+   */
+  refusal?: string | null
 }
 
 /** Summed counters, as in the admin API's usage summary (docs/contract.md §6.1/6.2); token sums are core's. */
@@ -45,6 +50,8 @@ export type UsageGroupBy = 'model' | 'node' | 'key'
  */
 export interface UsageSummaryFilter {
   accountId?: string
+  /** One key's usage only (`/key/status`). */
+  keyId?: string
   nodeId?: string
   from?: Date
   to?: Date
@@ -125,4 +132,20 @@ export interface UsageWriter {
    */
   flush(): Promise<void>
   stats(): UsageWriterStats
+}
+
+/** Spend of one key over a span, or in one minute of it (`spendByKey`). */
+export interface KeySpend {
+  keyId: string
+  accountId: string
+  /** Start of the minute with `byMinute`, else null. */
+  at: Date | null
+  costUsd: number
+}
+
+/** Filter of `spendByKey`: `from` inclusive (whole minutes), none for all time. */
+export interface KeySpendFilter {
+  from?: Date
+  /** One row per key and minute (for sliding windows), else one row per key. */
+  byMinute?: boolean
 }

@@ -5,6 +5,8 @@ const INT32_MAX = 2 ** 31 - 1
 /** Earliest and latest instants a DATETIME holds (years 1000 to 9999). */
 const MIN_AT = Date.UTC(1000, 0, 1)
 const MAX_AT = Date.UTC(9999, 11, 31)
+/** Longest refusal reason kept (docs/contract.md §10); longer ones are cut. */
+export const REFUSAL_MAX = 200
 
 /** A finite non-negative integer, at most `max`. */
 function count(n: unknown, max = Number.MAX_SAFE_INTEGER): number {
@@ -49,6 +51,7 @@ export function isStorableEvent(e: UsageEvent): boolean {
     isCount(e.bytes) &&
     (e.sessionId === null || isText(e.sessionId, 128)) &&
     typeof e.partial === 'boolean' &&
+    (e.refusal === undefined || e.refusal === null || isText(e.refusal, REFUSAL_MAX)) &&
     at >= MIN_AT &&
     at <= MAX_AT
   )
@@ -86,5 +89,7 @@ export function normalizeEvent(e: UsageEvent): UsageEvent {
       typeof e.sessionId === 'string' && e.sessionId !== '' ? e.sessionId.slice(0, 128) : null,
     partial: Boolean(e.partial),
     at: new Date(at >= MIN_AT && at <= MAX_AT ? at : Date.now()),
+    refusal:
+      typeof e.refusal === 'string' && e.refusal !== '' ? e.refusal.slice(0, REFUSAL_MAX) : null,
   }
 }

@@ -1,5 +1,7 @@
 import { StoreError } from '../errors'
 import type {
+  KeySpend,
+  KeySpendFilter,
   UsageGroup,
   UsageGroupBy,
   UsagePoint,
@@ -12,7 +14,9 @@ import {
   BUCKET_MS,
   bucketStart,
   type Counters,
+  type RangeSegment,
   type RollupDelta,
+  splitRange,
   toTotals,
   zeroCounters,
 } from './rollup'
@@ -87,4 +91,57 @@ export function buildSeries(
     out.push({ at: new Date(t), ...toTotals(byStart.get(t) ?? zeroCounters()) })
   }
   return out
+}
+
+/**
+ * The rollup segments `spendByKey` reads: minute rollups from `from` (floored to its minute) with
+ * `byMinute`, else as few rows as cover [from, now) exactly (all day rollups without `from`).
+ * @throws StoreError `invalid` for a `from` that is no valid Date
+ */
+export function spendSegments(f: KeySpendFilter): RangeSegment[] {
+  if (f.from !== undefined && !(f.from instanceof Date && Number.isFinite(f.from.getTime()))) {
+    throw new StoreError('invalid', 'spendByKey needs from to be a valid Date')
+  }
+  const from = f.from ? bucketStart(f.from.getTime(), 'minute') : -Infinity
+  return f.byMinute ? [{ bucket: 'minute', from, to: Infinity }] : splitRange(from, Infinity)
+}
+
+/** True when a rollup row's start falls in one of `segments` of its own granularity. */
+export function inSegments(
+  segments: readonly RangeSegment[],
+  row: Pick<RollupDelta, 'bucket' | 'start'>,
+): boolean {
+  return segments.some((s) => s.bucket === row.bucket && row.start >= s.from && row.start < s.to)
+}
+
+/**
+ * Spend per key (and per minute with `byMinute`) from rollup rows already filtered to the
+ * segments: cost summed in nano-USD so totals are exact, keys without spend (and rows without a
+ * key) left out, ordered by key id then minute.
+ */
+export function buildKeySpend(
+  rows: Iterable<{ keyId: string; accountId: string; start: number; costNanoUsd: number }>,
+  byMinute: boolean | undefined,
+): KeySpend[] {
+  const sums = new Map<
+    string,
+    { keyId: string; accountId: string; at: number | null; nano: number }
+  >()
+  for (const r of rows) {
+    if (r.keyId === '') continue
+    const at = byMinute ? r.start : null
+    const id = `${r.keyId}\u0000${at ?? ''}`
+    const sum = sums.get(id)
+    if (sum) sum.nano += r.costNanoUsd
+    else sums.set(id, { keyId: r.keyId, accountId: r.accountId, at, nano: r.costNanoUsd })
+  }
+  return [...sums.values()]
+    .filter((s) => s.nano > 0)
+    .sort((a, b) => (a.keyId < b.keyId ? -1 : a.keyId > b.keyId ? 1 : (a.at ?? 0) - (b.at ?? 0)))
+    .map((s) => ({
+      keyId: s.keyId,
+      accountId: s.accountId,
+      at: s.at === null ? null : new Date(s.at),
+      costUsd: s.nano / 1e9,
+    }))
 }

@@ -220,12 +220,21 @@ describe('normalizeEvent', () => {
     })
     expect(e.accountId.length).toBe(36)
     expect(Number.isNaN(e.at.getTime())).toBe(false)
+    expect(e.refusal).toBeNull()
+  })
+
+  it('keeps a refusal reason, cut to 200 characters (docs/contract.md §10)', () => {
+    expect(normalizeEvent({ ...ev(), refusal: 'key rpm limit 10 reached' }).refusal).toBe(
+      'key rpm limit 10 reached',
+    )
+    expect(normalizeEvent({ ...ev(), refusal: 'r'.repeat(300) }).refusal).toBe('r'.repeat(200))
+    expect(normalizeEvent({ ...ev(), refusal: '' }).refusal).toBeNull()
   })
 })
 
 describe('isStorableEvent', () => {
   it('accepts exactly the events normalizeEvent leaves as they are', () => {
-    const good = { ...ev(), costUsd: 0.000123456 }
+    const good = { ...ev(), costUsd: 0.000123456, refusal: null }
     expect(isStorableEvent(good)).toBe(true)
     expect(normalizeEvent(good)).toEqual(good)
     const bad = [
@@ -238,6 +247,8 @@ describe('isStorableEvent', () => {
       { ttfbMs: Number.NaN },
       { at: new Date(Number.NaN) },
       { sessionId: '' },
+      { refusal: '' },
+      { refusal: 'r'.repeat(201) },
     ]
     for (const over of bad) {
       const e = { ...good, ...over } as typeof good

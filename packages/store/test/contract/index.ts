@@ -4,6 +4,7 @@ import { auditContract } from './audit'
 import { downloadLinkContract } from './download-links'
 import { healthCheckContract } from './health-checks'
 import { lifecycleContract } from './lifecycle'
+import { limitsContract } from './limits'
 import { nodeStateContract } from './node-states'
 import { nodeContract } from './nodes'
 import { notificationContract } from './notifications'
@@ -13,6 +14,7 @@ import { retentionContract } from './retention'
 import { securityContract } from './security'
 import { sessionContract } from './sessions'
 import { shareLinkContract } from './share-links'
+import { spendContract } from './spend'
 import { tunnelContract } from './tunnel'
 import { usageContract } from './usage'
 import type { ContractHarness } from '../support/harness'
@@ -26,11 +28,13 @@ export function describeStoreContract(name: string, harness: ContractHarness): v
   describe(`Store contract: ${name}`, () => {
     accountContract(harness)
     proxyKeyContract(harness)
+    limitsContract(harness)
     sessionContract(harness)
     nodeContract(harness)
     nodeStateContract(harness)
     lifecycleContract(harness)
     usageContract(harness)
+    spendContract(harness)
     retentionContract(harness)
     healthCheckContract(harness)
     priceContract(harness)

@@ -11,7 +11,14 @@ export const proxyKeyContract = contractPart('proxy keys', (stores) => {
     expect(secret.length).toBeGreaterThanOrEqual(32)
     expect(key).toMatchObject({ accountId: a.id, name: 'laptop', revokedAt: null })
     expect(key.prefix).toBe(secret.slice(0, 8))
-    expect(store.resolveProxyKey(secret)).toEqual({ accountId: a.id, keyId: key.id })
+    expect(key).toMatchObject({ limits: {}, firstUsedAt: null })
+    expect(store.resolveProxyKey(secret)).toEqual({
+      accountId: a.id,
+      keyId: key.id,
+      keyLimits: {},
+      accountLimits: {},
+      firstUsedAt: null,
+    })
     expect(store.resolveProxyKey(secret + 'x')).toBeNull()
     expect(store.resolveProxyKey('')).toBeNull()
     const rotated = await store.rotateProxyKey(key.id)

@@ -40,12 +40,17 @@ export const retentionContract = contractPart('retention', (stores) => {
     expect((await s.usageLogs({ limit: 10 })).length).toBe(1)
     expect((await s.listHealthChecks({ nodeId: n.id })).length).toBe(1)
     expect((await s.usageSummary({})).total.requests).toBe(2)
+    // Never the last day's minute rollups: they seed 5-hour spend windows (docs/contract.md §10).
+    const zero = await s.retention({ usageRawDays: 30, healthDays: 30, minuteRollupDays: 0 })
+    expect(zero.minuteRollups).toBe(1)
+    const recent = await s.spendByKey({ from: new Date(clock.now() - 5 * 3_600_000) })
+    expect(recent.length).toBe(1)
     const again = await s.retention({ usageRawDays: 30, healthDays: 30, minuteRollupDays: 7 })
     expect(again).toEqual({
       usageEvents: 0,
       healthChecks: 0,
       sessions: 0,
-      minuteRollups: 1,
+      minuteRollups: 0,
       downloadLinks: 0,
     })
     expect((await s.usageSummary({})).total.requests).toBe(2)

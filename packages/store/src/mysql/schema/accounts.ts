@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { boolean, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { idColumn, timestamp } from './columns'
 
 /** Tenants and admins. The password is an scrypt hash string (`scrypt$N$r$p$salt$hash`). */
@@ -18,6 +18,8 @@ export const accounts = mysqlTable(
     disabled: boolean('disabled').notNull().default(false),
     /** The operator-activated node (cleared when that node is deleted). */
     activeNodeId: idColumn('active_node_id'),
+    /** Limits binding all the account's keys together, as JSON (docs/contract.md §10); NULL for none. */
+    limits: text('limits'),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },

@@ -1,7 +1,10 @@
-import { index, mysqlTable, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
+import { index, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
 import { hashColumn, idColumn, timestamp } from './columns'
 
-/** Proxy API keys: only a hash and a display prefix (at most 8 characters) are stored. */
+/**
+ * Proxy API keys: only a hash and a display prefix (at most 8 characters) are stored, with the
+ * key's limits and its first use.
+ */
 export const proxyKeys = mysqlTable(
   'qcc_proxy_keys',
   {
@@ -13,6 +16,10 @@ export const proxyKeys = mysqlTable(
     createdAt: timestamp('created_at').notNull(),
     revokedAt: timestamp('revoked_at'),
     lastUsedAt: timestamp('last_used_at'),
+    /** The key's limits as JSON (docs/contract.md §10); NULL for none. */
+    limits: text('limits'),
+    /** The key's first request; set once (`UPDATE ... WHERE first_used_at IS NULL`). */
+    firstUsedAt: timestamp('first_used_at'),
   },
   (t) => [
     uniqueIndex('qcc_proxy_keys_hash_uq').on(t.keyHash),

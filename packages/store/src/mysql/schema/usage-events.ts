@@ -29,6 +29,8 @@ export const usageEvents = mysqlTable(
     bytes: bigint('bytes', { mode: 'number' }).notNull(),
     sessionId: varchar('session_id', { length: 128 }),
     partial: boolean('partial').notNull(),
+    /** Why qcc refused the request before any upstream contact (docs/contract.md §10), else NULL. */
+    refusal: varchar('refusal', { length: 200 }),
     at: timestamp('at').notNull(),
   },
   (t) => [
