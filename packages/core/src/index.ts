@@ -122,6 +122,7 @@ export { limitsBeyond } from './limits/beyond'
 export { ipAllowed } from './limits/ip-rules'
 export {
   checkLimitAccess,
+  effectiveExpiry,
   modelAllowed,
   usageTokensForLimits,
   type LimitAccessInput,

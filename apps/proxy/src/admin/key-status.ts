@@ -1,5 +1,5 @@
 import type { BlankEnv } from 'hono/types'
-import { extractTenantKey, type Limits } from '@qcc/core'
+import { effectiveExpiry, extractTenantKey } from '@qcc/core'
 import type { z } from 'zod'
 import { isDefaultProxyKey } from '../default-credentials'
 import type { AdminDeps } from './context'
@@ -12,27 +12,7 @@ import { defineRoute, type RouteGroup } from './route-table'
 import { LOOKUP_THROTTLE_DEFAULTS, LookupThrottle } from './throttle'
 import { totals } from './usage'
 
-const DAY_MS = 86_400_000
 const UNKNOWN = 'invalid api key'
-
-/**
- * When a key stops working: the earliest of its own and its account's `expires_at`, and of its
- * first request plus `expires_after_first_use_days` (docs/contract.md §10: that count starts at
- * the key's first request, so before it only the fixed times apply); null when none is set.
- */
-export function effectiveExpiry(
-  keyLimits: Limits,
-  accountLimits: Limits,
-  firstUsedAt: number | null,
-): number | null {
-  const times: number[] = []
-  for (const limits of [keyLimits, accountLimits]) {
-    if (limits.expires_at !== undefined) times.push(limits.expires_at)
-    const days = limits.expires_after_first_use_days
-    if (days !== undefined && firstUsedAt !== null) times.push(firstUsedAt + days * DAY_MS)
-  }
-  return times.length === 0 ? null : Math.min(...times)
-}
 
 /** 00:00 UTC of `now`'s day and of its month's first day (the usage totals' `today`, `month`). */
 function periodStarts(now: number): { day: Date; month: Date } {

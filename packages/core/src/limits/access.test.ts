@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   checkLimitAccess,
+  effectiveExpiry,
   modelAllowed,
   usageTokensForLimits,
   type LimitAccessInput,
@@ -126,5 +127,25 @@ describe('usageTokensForLimits', () => {
     expect(
       usageTokensForLimits({ ...u, cacheCreationInputTokens: 0, cacheCreation1hTokens: 7 }),
     ).toBe(42)
+  })
+})
+
+describe('effectiveExpiry', () => {
+  const first = Date.UTC(2026, 0, 10)
+  it('is null without any expiry limit', () => {
+    expect(effectiveExpiry({ rpm: 5 }, {}, first)).toBeNull()
+  })
+  it('counts days from the first request only once there is one', () => {
+    expect(effectiveExpiry({ expires_after_first_use_days: 2 }, {}, null)).toBeNull()
+    expect(effectiveExpiry({ expires_after_first_use_days: 2 }, {}, first)).toBe(
+      first + 2 * 86_400_000,
+    )
+  })
+  it("is the earliest of the key's and the account's", () => {
+    const at = Date.UTC(2026, 0, 11)
+    expect(effectiveExpiry({ expires_after_first_use_days: 5 }, { expires_at: at }, first)).toBe(at)
+    expect(
+      effectiveExpiry({ expires_at: at + 1 }, { expires_after_first_use_days: 1 }, first),
+    ).toBe(first + 86_400_000)
   })
 })

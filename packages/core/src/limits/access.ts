@@ -29,6 +29,30 @@ export function modelAllowed(models: readonly string[], model: string): boolean 
   return false
 }
 
+/**
+ * When a key stops working: the earliest of its own and its account's `expires_at`, and of its
+ * first request plus `expires_after_first_use_days` (docs/contract.md §10: that count starts at
+ * the key's first request, so before it only the fixed times apply); null when none is set.
+ *
+ * @example
+ * ```ts
+ * effectiveExpiry({ expires_after_first_use_days: 30 }, {}, firstUsedAt) // firstUsedAt + 30 days
+ * ```
+ */
+export function effectiveExpiry(
+  keyLimits: Limits,
+  accountLimits: Limits,
+  firstUsedAt: number | null,
+): number | null {
+  const times: number[] = []
+  for (const limits of [keyLimits, accountLimits]) {
+    if (limits.expires_at !== undefined) times.push(limits.expires_at)
+    const days = limits.expires_after_first_use_days
+    if (days !== undefined && firstUsedAt !== null) times.push(firstUsedAt + days * DAY_MS)
+  }
+  return times.length === 0 ? null : Math.min(...times)
+}
+
 function refusal(
   scope: LimitScope,
   limit: LimitName,
