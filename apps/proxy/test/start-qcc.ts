@@ -1,7 +1,13 @@
-import { loadEnv, startQcc, type RunningQcc } from '../src/index'
+import { loadEnv, startQcc, type RunningQcc, type StartOptions } from '../src/index'
 
-/** Starts the real server on 127.0.0.1:0 in memory mode, silent, with env overrides. */
-export async function startTestQcc(env: Record<string, string> = {}): Promise<RunningQcc> {
+/**
+ * Starts the real server on 127.0.0.1:0 in memory mode, silent, with env overrides and runtime
+ * options (a logger to capture lines, a shorter lease).
+ */
+export async function startTestQcc(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningQcc> {
   return startQcc(
     loadEnv({
       LISTEN_ADDR: '127.0.0.1:0',
@@ -9,6 +15,7 @@ export async function startTestQcc(env: Record<string, string> = {}): Promise<Ru
       PROXY_DRAIN_TIMEOUT_SEC: '1',
       ...env,
     }),
+    options,
   )
 }
 

@@ -69,6 +69,16 @@ describe('redis counters at each boundary (fake clock)', () => {
     expect(await counters.windows(conc, T0 + 1)).toEqual({ concurrency: { used: 2, limit: 2 } })
   })
 
+  it('concurrency: by default a slot nobody releases or refreshes is gone within 60 s', async () => {
+    // docs/contract.md §10: a crashed replica's slots expire within 60 s (the default lease).
+    const s = subject()
+    const conc = [check(s, 'concurrency', 1)]
+    expect((await counters.admit('crashed', conc, T0)).ok).toBe(true)
+    expect((await counters.admit('next', conc, T0 + MIN - 1)).ok).toBe(false)
+    expect((await counters.admit('next', conc, T0 + MIN)).ok).toBe(true)
+    counters.release('next', conc)
+  })
+
   it('tpm: refused at the cap; a bucket counts until all of it left the window', async () => {
     const s = subject()
     const tpm = [check(s, 'tpm', 100)]

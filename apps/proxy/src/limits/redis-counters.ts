@@ -153,10 +153,9 @@ export function createRedisLimitCounters(options: RedisLimitCountersOptions): Re
     inFlight.delete(requestId)
     // While Redis is down the slot cannot be freed; no refresh keeps it, so its lease ends it.
     if (keys.length === 0 || !link.up) return
-    link.client
-      .pipeline(keys.map((key) => ['zrem', key, requestId]))
-      .exec()
-      .catch(() => void errors.other++)
+    // Plain commands, not a pipeline object: auto-pipelining sends them with the other requests'
+    // commands of this turn in one write (a pipeline of its own costs a write per request).
+    for (const key of keys) link.client.zrem(key, requestId).catch(() => void errors.other++)
   }
 
   function record(subjects: readonly CounterSubject[], usage: CountedUsage): void {

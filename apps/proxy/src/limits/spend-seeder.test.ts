@@ -76,4 +76,20 @@ describe('SpendSeeder', () => {
     await Promise.all([s.seed(), s.seed(), s.seed()])
     expect(calls.filter((c) => c === 'flush')).toHaveLength(2)
   })
+
+  it('stop waits for the round in flight and refuses new ones (nothing seeds after close)', async () => {
+    const { s, calls, seeds } = seeder()
+    const round = s.seed()
+    const stopped = s.stop()
+    await s.seed()
+    await stopped
+    await round
+    // The round already running completes; the ones asked for after stop never start.
+    expect(calls.filter((c) => c === 'flush')).toHaveLength(1)
+    expect(seeds.size).toBeGreaterThan(0)
+    const after = seeds.size
+    await s.seed()
+    expect(calls.filter((c) => c === 'flush')).toHaveLength(1)
+    expect(seeds.size).toBe(after)
+  })
 })

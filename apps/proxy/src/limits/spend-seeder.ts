@@ -36,11 +36,13 @@ export class SpendSeeder {
   private running: Promise<void> | null = null
   private again = false
   private timer: NodeJS.Timeout | undefined
+  private stopped = false
 
   constructor(private readonly deps: SpendSeederDeps) {}
 
   /** Runs a round now; while one runs, one more follows it (requests in between coalesce). */
   seed(): Promise<void> {
+    if (this.stopped) return Promise.resolve()
     if (this.running) {
       this.again = true
       return this.running
@@ -50,7 +52,7 @@ export class SpendSeeder {
         do {
           this.again = false
           await this.round()
-        } while (this.again)
+        } while (this.again && !this.stopped)
       } finally {
         this.running = null
       }
@@ -69,9 +71,15 @@ export class SpendSeeder {
     this.timer.unref()
   }
 
-  stop(): void {
+  /**
+   * Stops the timer and refuses further rounds; resolves when a round in flight has ended, so
+   * nothing is written to the counters (or Redis) after the replica closed them.
+   */
+  stop(): Promise<void> {
+    this.stopped = true
     clearInterval(this.timer)
     this.timer = undefined
+    return this.running ?? Promise.resolve()
   }
 
   private async round(): Promise<void> {

@@ -34,6 +34,11 @@ export interface RuntimeOptions {
   logger?: Logger
   /** Wraps the store before anything uses it (instrumentation; tests count calls through it). */
   wrapStore?: (store: Store) => Store
+  /**
+   * How long a concurrency slot in Redis lives without a refresh (default 60 s: a crashed
+   * replica's slots expire within it, docs/contract.md §10). Tests shorten it; no env variable.
+   */
+  limitLeaseMs?: number
 }
 
 /** Everything a qcc process runs, short of the listener (server.ts listens and drains). */
@@ -175,7 +180,11 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       logger,
       metrics: routing.metrics.sink,
     })
-    counters = createRedisLimitCounters({ link: redis, fallback: memoryCounters })
+    counters = createRedisLimitCounters({
+      link: redis,
+      fallback: memoryCounters,
+      leaseMs: options.limitLeaseMs,
+    })
   }
   routing.metrics.watchLimits(counters)
   const limitCounters = counters
@@ -280,7 +289,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       drainStart.abort()
       config.stop()
       retention.stop()
-      seeder.stop()
+      void seeder.stop()
     },
     endStreams: () => shutdown.abort(),
     async close() {
@@ -289,7 +298,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       await routing.sync.flush()
       await Promise.all([tunnel.close(), notifier.stop()])
       await Promise.all([upstream.close(), outbound.close()])
-      seeder.stop()
+      await seeder.stop()
       await store.usageWriter.flush()
       await limitCounters.close()
       await memoryCounters.close()
