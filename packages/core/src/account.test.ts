@@ -44,3 +44,32 @@ describe('extractTenantKey', () => {
     expect(extractTenantKey({ authorization: 'Bearer ' })).toBeUndefined()
   })
 })
+
+describe('effectiveSettings sticky policy (docs/contract.md §13)', () => {
+  it('defaults keep today: no policy, no TTFB break (cache_first, never)', () => {
+    const s = effectiveSettings({ retryMax: 2 })
+    expect(s.stickyPolicy).toBeUndefined()
+    expect(s.stickyBreakTtfbMs).toBeUndefined()
+    expect(effectiveSettings(undefined).stickyPolicy).toBeUndefined()
+  })
+  it('takes valid overrides, else the base', () => {
+    const base = { ...effectiveSettings(undefined), stickyPolicy: 'cost_first' as const }
+    expect(effectiveSettings({ stickyPolicy: 'cache_first' }, base).stickyPolicy).toBe(
+      'cache_first',
+    )
+    expect(effectiveSettings({ stickyPolicy: null }, base).stickyPolicy).toBe('cost_first')
+    const bogus = { stickyPolicy: 'fastest' } as unknown as Parameters<typeof effectiveSettings>[0]
+    expect(effectiveSettings(bogus).stickyPolicy).toBeUndefined()
+    expect(effectiveSettings({ stickyBreakTtfbMs: 8000 }).stickyBreakTtfbMs).toBe(8000)
+    expect(
+      effectiveSettings({ stickyBreakTtfbMs: 0 }, { ...base, stickyBreakTtfbMs: 5000 }),
+    ).toMatchObject({
+      stickyBreakTtfbMs: null,
+    })
+    expect(
+      effectiveSettings({ stickyBreakTtfbMs: -1 }, { ...base, stickyBreakTtfbMs: 5000 }),
+    ).toMatchObject({
+      stickyBreakTtfbMs: 5000,
+    })
+  })
+})

@@ -1,6 +1,6 @@
 import { headerValue } from './classify/retry-after'
 import { DEFAULTS } from './config'
-import type { HeaderBag } from './types'
+import type { HeaderBag, StickyPolicy } from './types'
 
 /**
  * A tenant's own overrides of the routing knobs (account settings). Unset means the process value
@@ -17,6 +17,18 @@ export interface AccountSettings {
   readonly stickyTtlMs?: number | null | undefined
 }
 
+/**
+ * A tenant's sticky-policy overrides (docs/contract.md §13). Kept apart from
+ * {@link AccountSettings}, whose keys the store maps to numeric columns, until the store persists
+ * them; {@link effectiveSettings} takes both.
+ */
+export interface AccountStickySettings {
+  /** `sticky_policy`; unset: `cache_first`. */
+  readonly stickyPolicy?: StickyPolicy | null | undefined
+  /** `sticky_break_ttfb_ms`; unset or 0: bindings never break on TTFB. */
+  readonly stickyBreakTtfbMs?: number | null | undefined
+}
+
 /** A tenant, as routing sees it. Credentials live in the store, never here. */
 export interface Account {
   readonly id: string
@@ -26,7 +38,7 @@ export interface Account {
   readonly disabled: boolean
   /** The operator-activated node of the tenant, preferred over every tier. */
   readonly activeNodeId?: string | null | undefined
-  readonly settings?: AccountSettings | undefined
+  readonly settings?: (AccountSettings & AccountStickySettings) | undefined
 }
 
 /** The knobs in force for one tenant. */
@@ -35,6 +47,13 @@ export interface EffectiveSettings {
   readonly failThreshold: number
   readonly healthIntervalMs: number
   readonly stickyTtlMs: number
+  /**
+   * `sticky_policy` (docs/contract.md §13); absent means `cache_first`, today's behaviour (optional
+   * so process settings built before §13 stay valid).
+   */
+  readonly stickyPolicy?: StickyPolicy | undefined
+  /** Median TTFB above which a binding is dropped, ms; absent or null: never (the default). */
+  readonly stickyBreakTtfbMs?: number | null | undefined
 }
 
 const DEFAULT_SETTINGS: EffectiveSettings = {
@@ -62,7 +81,7 @@ const pick = (value: number | null | undefined, fallback: number, min: number, m
  * ```
  */
 export function effectiveSettings(
-  overrides: AccountSettings | undefined,
+  overrides: (AccountSettings & AccountStickySettings) | undefined,
   base: EffectiveSettings = DEFAULT_SETTINGS,
 ): EffectiveSettings {
   if (overrides === undefined) return base
@@ -72,8 +91,26 @@ export function effectiveSettings(
     healthIntervalMs: pick(overrides.healthIntervalMs, base.healthIntervalMs, 1000, 3_600_000),
     // 0 is a tenant's choice (the admin API allows it): bindings expire at once, no stickiness.
     stickyTtlMs: pick(overrides.stickyTtlMs, base.stickyTtlMs, 0),
+    // The §13 fields appear only when the tenant or the process sets them (absent = default).
+    ...definedOnly('stickyPolicy', stickyPolicyOf(overrides.stickyPolicy, base.stickyPolicy)),
+    ...definedOnly(
+      'stickyBreakTtfbMs',
+      breakTtfb(overrides.stickyBreakTtfbMs, base.stickyBreakTtfbMs),
+    ),
   }
 }
+
+const stickyPolicyOf = (value: unknown, fallback: StickyPolicy | undefined) =>
+  value === 'cache_first' || value === 'cost_first' ? value : fallback
+
+// 0 means "never", as unset does (docs/contract.md §13).
+const breakTtfb = (value: number | null | undefined, fallback: number | null | undefined) => {
+  if (value === 0) return null
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback
+}
+
+const definedOnly = <K extends string, V>(key: K, value: V | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 

@@ -5,6 +5,10 @@
 export const VERSION = '0.1.0'
 
 export type {
+  AuthHeaderMode,
+  ErrorRule,
+  ErrorRuleAction,
+  StickyPolicy,
   AttemptOutcome,
   Clock,
   EpochMs,
@@ -17,13 +21,14 @@ export type {
   RandomSource,
   TransitionEvent,
 } from './types'
-export { HEALTH_CHECK_METHODS } from './types'
+export { AUTH_HEADER_MODES, ERROR_RULE_ACTIONS, HEALTH_CHECK_METHODS } from './types'
 export { DEFAULTS, type Defaults } from './config'
 export {
   effectiveSettings,
   extractTenantKey,
   type Account,
   type AccountSettings,
+  type AccountStickySettings,
   type EffectiveSettings,
 } from './account'
 export { CoreError, UpstreamError, type CoreErrorCode } from './errors'
@@ -36,6 +41,14 @@ export {
   type OutcomeDecision,
 } from './classify/classify'
 export { readErrorBody, type ErrorBodyInfo } from './classify/error-body'
+export {
+  decideByErrorRule,
+  ERROR_RULE_BODY_CHARS,
+  ERROR_RULE_DEFAULT_COOLDOWN_SEC,
+  matchErrorRule,
+  type ErrorRuleDecisionOptions,
+} from './classify/error-rules'
+export { detectFake200, FAKE_200_PREFIX } from './classify/fake-200'
 export {
   finalErrorForFailedAttempts,
   type ClientErrorType,
@@ -62,7 +75,14 @@ export {
   type SelectionReason,
 } from './select/select'
 export { fnv1a32, rendezvousScore, sessionHash } from './select/rendezvous'
-export { StickyBindings, type StickyOptions } from './select/sticky'
+export { StickyBindings, stickyTtlFor, type StickyOptions } from './select/sticky'
+export {
+  modelsListFromNodes,
+  nodeServesModel,
+  resolveUpstreamModel,
+  servingNodes,
+} from './select/models'
+export { TTFB_WINDOW_SIZE, TtfbWindow, TtfbWindows, type TtfbMedians } from './select/ttfb'
 export { extractSessionId } from './session-id'
 
 export { isAvailable, isEntryAvailable, soonestCoolingEnd } from './health/availability'

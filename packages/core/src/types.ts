@@ -62,7 +62,48 @@ export interface NodeConfig {
   readonly healthCheckMethod: HealthCheckMethod
   /** Model used by `api` and `count_tokens` probes; null means the default probe model. */
   readonly healthCheckModel?: string | null | undefined
+  /** How the node's key is sent (docs/contract.md §13); absent: `x-api-key`. */
+  readonly authHeader?: AuthHeaderMode | undefined
+  /** Requested model ids the node serves (trailing `*` allowed); absent or null: every model. */
+  readonly models?: readonly string[] | null | undefined
+  /** `{requested: upstream}` rewrites for this node (trailing `*` on the left allowed). */
+  readonly modelMap?: Readonly<Record<string, string>> | null | undefined
+  /** Matched in order against an error answer before the built-in classification. */
+  readonly errorRules?: readonly ErrorRule[] | undefined
+  /** A request that fails on this node is not retried on another. */
+  readonly noFailover?: boolean | undefined
+  /** Tool definitions are sent with only `name`, `description` and `input_schema`. */
+  readonly stripToolFields?: boolean | undefined
+  /** This node's own sticky-session TTL, ms; absent or null: the account's. */
+  readonly stickyTtlMs?: number | null | undefined
 }
+
+/** Every {@link AuthHeaderMode}, for validation. */
+export const AUTH_HEADER_MODES = ['x-api-key', 'bearer', 'both'] as const
+
+/** `x-api-key` (default), `bearer` (`Authorization: Bearer <key>`) or `both` (docs/contract.md §13). */
+export type AuthHeaderMode = (typeof AUTH_HEADER_MODES)[number]
+
+/** Every {@link ErrorRuleAction}, for validation. */
+export const ERROR_RULE_ACTIONS = ['failover', 'return', 'cooldown', 'fail'] as const
+
+/** What a matching error rule does (docs/contract.md §13). */
+export type ErrorRuleAction = (typeof ERROR_RULE_ACTIONS)[number]
+
+/**
+ * One rule of a node's `error_rules`: matched (first match wins) against the status and the first
+ * 4 KiB of an error body (case-insensitive substring) before the built-in table.
+ */
+export interface ErrorRule {
+  readonly status?: number | '4xx' | '5xx' | undefined
+  readonly contains?: string | undefined
+  readonly action: ErrorRuleAction
+  /** For `cooldown`; default 60. */
+  readonly cooldownSec?: number | undefined
+}
+
+/** `cache_first` (default): a session stays bound; `cost_first`: it moves back to a better tier. */
+export type StickyPolicy = 'cache_first' | 'cost_first'
 
 /** Runtime status of a node, as persisted and shown in the admin API. */
 export type NodeStatus = 'healthy' | 'cooling' | 'failed' | 'disabled'
@@ -131,7 +172,8 @@ export type AttemptOutcome =
     }
   | {
       readonly kind: 'after_commit_failure'
-      readonly cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed'
+      /** `incomplete`: the stream ended without `message_stop` (docs/contract.md §13). */
+      readonly cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed' | 'incomplete'
       /** The Anthropic error type of an `event: error` frame, when that was the cause. */
       readonly errorType?: string | undefined
     }

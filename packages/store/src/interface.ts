@@ -104,6 +104,11 @@ export interface NodeStore {
   listNodes(filter?: NodeFilter): Promise<NodeRecord[]>
   /** Decrypts the upstream key; null when the node has none or does not exist. */
   getNodeApiKey(id: string): Promise<string | null>
+  /**
+   * Decrypts the extra headers sent to the node (docs/contract.md §13); null when it has none or
+   * does not exist.
+   */
+  getNodeExtraHeaders(id: string): Promise<Record<string, string> | null>
 }
 
 /** Node runtime state (`node-states.ts`). */

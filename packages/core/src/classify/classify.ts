@@ -1,6 +1,9 @@
 import { DEFAULTS } from '../config'
-import type { AttemptOutcome, EpochMs, HeaderBag } from '../types'
+import type { AttemptOutcome, EpochMs, ErrorRule, HeaderBag } from '../types'
+import { afterCommit } from './after-commit'
 import { readErrorBody } from './error-body'
+import { decideByErrorRule, matchErrorRule } from './error-rules'
+import { detectFake200 } from './fake-200'
 import { httpErrorForm, outboundErrorClass } from './outbound-error'
 import { headerValue, parseRetryAfter, rateLimitResetAt } from './retry-after'
 
@@ -20,6 +23,10 @@ export type FailureReason =
   | 'permission_denied'
   | 'spend_limit'
   | 'stream_failed'
+  /** A 2xx non-streamed answer that is an HTML page or an error object (docs/contract.md §13). */
+  | 'fake_200'
+  /** Decided by one of the node's `error_rules` (docs/contract.md §13). */
+  | 'error_rule'
 
 /**
  * What an attempt does to its node's health:
@@ -69,6 +76,11 @@ export interface ClassifyOptions {
    * body was sent), so it is retried at most once to bound double billing. Default 0.
    */
   readonly firstByteTimeoutsBefore?: number | undefined
+  /**
+   * The attempt's node's `errorRules`, matched against an error answer before the table
+   * (docs/contract.md §13). Absent or empty: the table alone, as before.
+   */
+  readonly errorRules?: readonly ErrorRule[] | undefined
 }
 
 const success = (status: number): OutcomeDecision => ({
@@ -92,9 +104,14 @@ const success = (status: number): OutcomeDecision => ({
  * | 529 or `overloaded_error` (status, body or first event) | yes | cooldown 10 s or `retry-after` |
  * | 429 | yes | cooldown until `retry-after` (30 s without), capped |
  * | 401, 403, 402, spend-limit bodies (any status) | yes | failed at once, reason kept |
+ * | 2xx non-streamed HTML page or error object (`fake_200`, §13) | yes | failure |
  * | 400, 404, 413, 422, other 4xx | no, passed through | none |
- * | failure after the commit | never | failure (overloaded/429: cooldown) |
+ * | failure after the commit, a stream without `message_stop` | never | failure (overloaded/429: cooldown) |
  * | client disconnects | no | none |
+ *
+ * A node's `errorRules` (docs/contract.md §13, `opts.errorRules`) are matched against every error
+ * answer (non-2xx, or a 2xx stream whose first event is `error`) before the table; see
+ * `decideByErrorRule`.
  *
  * @example
  * ```ts
@@ -147,12 +164,14 @@ export function classifyUpstreamOutcome(
       return fromError(outcome.status, outcome.headers, outcome.data, opts, false)
     case 'response':
       if (outcome.status >= 200 && outcome.status < 300) {
-        if (outcome.unparsable !== true) return success(outcome.status)
+        // A fake 200 is read from the body's first bytes only (docs/contract.md §13).
+        const fake = outcome.bodySnippet !== undefined && detectFake200(outcome.bodySnippet)
+        if (outcome.unparsable !== true && !fake) return success(outcome.status)
         return {
           result: 'failed',
           retry: true,
           nodeEffect: 'failure',
-          reason: 'unparsable',
+          reason: fake ? 'fake_200' : 'unparsable',
           detail: httpErrorForm(outcome.status),
           origin: 'upstream',
           status: outcome.status,
@@ -173,6 +192,9 @@ function fromError(
   const type = info.errorType
   // A redirect's body is not read for a type: it was never followed.
   const what = status >= 300 && status < 400 ? httpErrorForm(status) : httpErrorForm(status, type)
+  // The node's own rules come first (docs/contract.md §13).
+  const rule = matchErrorRule(opts.errorRules, status, body)
+  if (rule !== undefined) return decideByErrorRule(rule, status, what, opts)
   const failed = (
     nodeEffect: NodeEffect,
     reason: FailureReason,
@@ -245,51 +267,4 @@ function cooldownEnd(
   const retryAfter = parseRetryAfter(headerValue(headers, 'retry-after'), opts.now, cap)
   if (retryAfter !== undefined) return retryAfter
   return rateLimitResetAt(headers, opts.now, cap) ?? opts.now + Math.min(fallbackMs, cap)
-}
-
-function afterCommit(
-  cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed',
-  errorType: string | undefined,
-  opts: ClassifyOptions,
-): OutcomeDecision {
-  // Never retried: the Messages API cannot resume, and a second stream would duplicate text (C11).
-  const base = {
-    result: 'failed',
-    retry: false,
-    reason: 'stream_failed',
-    detail: afterCommitDetail(cause, errorType),
-  } as const
-  const cap = opts.cooldownMaxMs ?? DEFAULTS.cooldownMaxMs
-  if (errorType === 'overloaded_error' || errorType === 'rate_limit_error') {
-    const ms =
-      errorType === 'overloaded_error'
-        ? (opts.overloadCooldownMs ?? DEFAULTS.overloadCooldownMs)
-        : (opts.rateLimitCooldownMs ?? DEFAULTS.rateLimitCooldownMs)
-    return {
-      ...base,
-      nodeEffect: 'cooldown',
-      cooldownUntil: opts.now + Math.min(ms, cap),
-      origin: 'upstream',
-    }
-  }
-  if (errorType === 'invalid_request_error')
-    return { ...base, nodeEffect: 'none', origin: 'upstream' }
-  return {
-    ...base,
-    nodeEffect: 'failure',
-    origin: cause === 'error_event' ? 'upstream' : 'local',
-  }
-}
-
-/**
- * A committed stream was a 2xx answer (200 for the Messages API), so an error inside it is told
- * as `http_200` with its type; a dropped or silent stream by its transport class.
- */
-function afterCommitDetail(
-  cause: 'reset' | 'idle_timeout' | 'error_event' | 'malformed',
-  errorType: string | undefined,
-): string {
-  if (cause === 'idle_timeout') return 'timeout'
-  if (cause === 'reset') return outboundErrorClass(undefined)
-  return httpErrorForm(200, errorType)
 }

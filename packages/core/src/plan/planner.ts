@@ -41,7 +41,8 @@ export interface PlannerOptions {
    */
   readonly poolDownRetryAfterMs?: number | undefined
   /** Cooldown knobs passed to `classifyUpstreamOutcome`. */
-  readonly classify?: Omit<ClassifyOptions, 'now' | 'firstByteTimeoutsBefore'> | undefined
+  readonly classify?:
+    Omit<ClassifyOptions, 'now' | 'firstByteTimeoutsBefore' | 'errorRules'> | undefined
 }
 
 /** One request as the planner needs it. */
@@ -224,18 +225,26 @@ export class RequestAttempts {
   }
 
   /**
-   * Reports what an attempt saw: classifies it, applies it to the node's health, binds the session
-   * on success and frees the attempt's counters when it failed. Report a committed attempt again
+   * Reports what an attempt saw: classifies it (with the node's `errorRules`), applies it to the
+   * node's health, binds the session on success and frees the attempt's counters when it failed.
+   * A failure on a node with `noFailover` is not retried (docs/contract.md §13). Report a committed attempt again
    * with `after_commit_failure` if its stream breaks later.
    */
   report(attempt: Attempt, outcome: AttemptOutcome): AttemptReport {
     const { options } = this.planner
     const now = options.clock.now()
-    const decision = classifyUpstreamOutcome(outcome, {
+    const classified = classifyUpstreamOutcome(outcome, {
       ...options.classify,
       now,
       firstByteTimeoutsBefore: this.firstByteTimeouts,
+      // The attempt's own node's rules (docs/contract.md §13).
+      errorRules: attempt.node.errorRules,
     })
+    // A node with `noFailover`: its failure ends the request (docs/contract.md §13).
+    const decision: OutcomeDecision =
+      classified.retry && attempt.node.noFailover === true
+        ? { ...classified, retry: false }
+        : classified
     if (outcome.kind === 'timeout_first_byte') this.firstByteTimeouts++
     const transition = options.health.apply(attempt.node.id, decision, attempt.startedAt)
     if (outcome.kind === 'after_commit_failure') return { decision, transition }

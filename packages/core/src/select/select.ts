@@ -1,7 +1,9 @@
 import { isAvailable } from '../health/availability'
-import type { EpochMs, PoolEntry, RandomSource } from '../types'
+import type { EpochMs, PoolEntry, RandomSource, StickyPolicy } from '../types'
+import { nodeServesModel } from './models'
 import { rendezvousScore, sessionHash } from './rendezvous'
 import type { StickyBindings } from './sticky'
+import type { TtfbMedians } from './ttfb'
 
 const NONE: readonly string[] = []
 
@@ -22,11 +24,36 @@ export interface SelectContext {
   readonly activeNodeId?: string | null | undefined
   /** Allow the whole-pool-down last resort (docs/contract.md §4). Default true. */
   readonly allowLastResort?: boolean | undefined
+  /**
+   * The request's (requested, unmapped) model: nodes whose `models` list does not serve it are
+   * skipped before anything else (docs/contract.md §13). Absent: no model filtering. When nothing
+   * is picked, `servingNodes` tells "no node serves the model" (404) from an unavailable pool.
+   */
+  readonly model?: string | undefined
+  /**
+   * The tenant's `sticky_policy` (docs/contract.md §13): `cache_first` (default) keeps a bound
+   * session on its node while it is available; `cost_first` moves it to the best tier as soon as
+   * a node of a lower weight than the bound one is available.
+   */
+  readonly stickyPolicy?: StickyPolicy | undefined
+  /**
+   * The tenant's `sticky_break_ttfb_ms`: a binding is dropped (deleted from `sticky`) when the
+   * bound node's median TTFB in `ttfb` exceeds it. Absent, null or 0: never.
+   */
+  readonly stickyBreakTtfbMs?: number | null | undefined
+  /** Per-node median TTFBs over the last answers (`TtfbWindows`), for `stickyBreakTtfbMs`. */
+  readonly ttfb?: TtfbMedians | undefined
 }
 
 /** Why a node was picked, for logs and metrics. */
 export type SelectionReason =
-  'active' | 'sticky' | 'session_hash' | 'least_in_flight' | 'last_resort'
+  | 'active'
+  | 'sticky'
+  | 'session_hash'
+  | 'least_in_flight'
+  | 'last_resort'
+  /** A bound session moved to a better tier under `cost_first` (docs/contract.md §13). */
+  | 'cost_first'
 
 /** The pick of {@link selectNode}. */
 export interface Selection {
@@ -35,11 +62,14 @@ export interface Selection {
 }
 
 /**
- * Picks the node for the next attempt of a request, in this order:
+ * Picks the node for the next attempt of a request. Nodes that do not serve `ctx.model` are
+ * skipped first, for every step below (docs/contract.md §13). Then, in this order:
  *
  * 1. the operator-activated node, if available and not tried;
  * 2. the node the session is bound to (`sticky`), if available and not tried, even outside the
- *    best tier, so its prompt cache stays warm;
+ *    best tier, so its prompt cache stays warm (`cache_first`); under `cost_first` only while no
+ *    available, untried node has a lower weight (else step 3 picks, reason `cost_first`). A
+ *    binding whose node's median TTFB exceeds `stickyBreakTtfbMs` is deleted first;
  * 3. in the best tier (lowest `weight` among available, untried nodes): with a session, the node
  *    rendezvous hashing of the session id picks (replicas agree without sharing state); without,
  *    the node with the fewest requests in flight, ties broken at random;
@@ -57,7 +87,7 @@ export interface Selection {
  * ```
  */
 export function selectNode(pool: readonly PoolEntry[], ctx: SelectContext): Selection | undefined {
-  const { accountId, now, sessionId } = ctx
+  const { accountId, now, sessionId, model } = ctx
   // A request tries at most a few nodes: comparing ids against a short array is several times
   // cheaper than hashing every node id into the set, and nothing at all on a first attempt.
   const excludeSet = ctx.exclude !== undefined && ctx.exclude.size > 8 ? ctx.exclude : undefined
@@ -65,10 +95,7 @@ export function selectNode(pool: readonly PoolEntry[], ctx: SelectContext): Sele
     excludeSet === undefined && ctx.exclude !== undefined && ctx.exclude.size > 0
       ? [...ctx.exclude]
       : NONE
-  const stickyId =
-    sessionId !== undefined && ctx.sticky !== undefined
-      ? ctx.sticky.get(accountId, sessionId, now)
-      : undefined
+  const stickyId = boundNode(ctx)
   const session = sessionId === undefined ? undefined : sessionHash(sessionId)
   const activeId = ctx.activeNodeId ?? undefined
 
@@ -84,6 +111,7 @@ export function selectNode(pool: readonly PoolEntry[], ctx: SelectContext): Sele
     const entry = pool[i] as PoolEntry
     const node = entry.node
     if (node.accountId !== accountId || node.disabled) continue
+    if (model !== undefined && !nodeServesModel(node, model)) continue
     if (excluded.length > 0 && isListed(excluded, node.id)) continue
     if (excludeSet !== undefined && excludeSet.has(node.id)) continue
     const health = entry.health
@@ -116,13 +144,35 @@ export function selectNode(pool: readonly PoolEntry[], ctx: SelectContext): Sele
     }
   }
 
-  if (stickyEntry !== undefined) return { entry: stickyEntry, reason: 'sticky' }
+  if (stickyEntry !== undefined) {
+    // bestWeight <= the bound node's weight: it took part in the tier search.
+    if (ctx.stickyPolicy !== 'cost_first' || stickyEntry.node.weight <= bestWeight) {
+      return { entry: stickyEntry, reason: 'sticky' }
+    }
+    if (best !== undefined) return { entry: best, reason: 'cost_first' }
+  }
   if (best !== undefined) {
     return { entry: best, reason: session === undefined ? 'least_in_flight' : 'session_hash' }
   }
   if (lastResort !== undefined && ctx.allowLastResort !== false) {
     return { entry: lastResort, reason: 'last_resort' }
   }
+  return undefined
+}
+
+/** The session's bound node id, after the TTFB break (docs/contract.md §13). */
+function boundNode(ctx: SelectContext): string | undefined {
+  const { sessionId, sticky } = ctx
+  if (sessionId === undefined || sticky === undefined) return undefined
+  const nodeId = sticky.get(ctx.accountId, sessionId, ctx.now)
+  const limit = ctx.stickyBreakTtfbMs
+  if (nodeId === undefined || ctx.ttfb === undefined || limit === undefined || limit === null) {
+    return nodeId
+  }
+  if (!(limit > 0)) return nodeId
+  const median = ctx.ttfb.median(nodeId)
+  if (median === undefined || median <= limit) return nodeId
+  sticky.delete(ctx.accountId, sessionId)
   return undefined
 }
 

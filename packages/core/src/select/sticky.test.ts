@@ -60,3 +60,18 @@ describe('rendezvous hashing', () => {
     expect(rendezvousScore(s, 'node-1')).toBeLessThan(2 ** 32)
   })
 })
+
+describe('StickyBindings.unbindNode (docs/contract.md §13 unstick)', () => {
+  it('drops every binding to the node, of every tenant, and counts them', () => {
+    const s = new StickyBindings()
+    s.bind('acme', 's1', 'a', 0)
+    s.bind('acme', 's2', 'b', 0)
+    s.bind('other', 's1', 'a', 0)
+    expect(s.unbindNode('a')).toBe(2)
+    expect(s.get('acme', 's1', 1)).toBeUndefined()
+    expect(s.get('other', 's1', 1)).toBeUndefined()
+    expect(s.get('acme', 's2', 1)).toBe('b')
+    expect(s.size()).toBe(1)
+    expect(s.unbindNode('a')).toBe(0)
+  })
+})

@@ -1,6 +1,21 @@
 import { CoreError } from '../errors'
 import { DEFAULTS } from '../config'
-import type { EpochMs } from '../types'
+import type { EpochMs, NodeConfig } from '../types'
+
+/**
+ * The TTL of a binding to `node`: the node's own `stickyTtlMs` when set (docs/contract.md §13
+ * `sticky_ttl_sec`), else the account's (`EffectiveSettings.stickyTtlMs`). A node value that is
+ * negative or not finite is ignored; 0 is honoured (the node binds no session).
+ *
+ * @example
+ * ```ts
+ * sticky.bind(accountId, sessionId, node.id, now, stickyTtlFor(node, settings.stickyTtlMs))
+ * ```
+ */
+export function stickyTtlFor(node: NodeConfig, accountTtlMs: number): number {
+  const own = node.stickyTtlMs
+  return typeof own === 'number' && Number.isFinite(own) && own >= 0 ? own : accountTtlMs
+}
 
 /** Options of {@link StickyBindings}. */
 export interface StickyOptions {
@@ -87,12 +102,28 @@ export class StickyBindings {
     this.accounts.get(accountId)?.delete(sessionId)
   }
 
-  /** Drops every binding to a node (it was deleted or moved). */
-  forgetNode(nodeId: string): void {
-    for (const sessions of this.accounts.values()) {
-      for (const [session, binding] of sessions)
-        if (binding.nodeId === nodeId) sessions.delete(session)
+  /**
+   * Drops every binding to a node, of every tenant (`POST /admin/api/nodes/unstick`,
+   * docs/contract.md §13; also when a node is deleted or moved).
+   *
+   * @returns the number of bindings dropped
+   */
+  unbindNode(nodeId: string): number {
+    let dropped = 0
+    for (const [account, sessions] of this.accounts) {
+      for (const [session, binding] of sessions) {
+        if (binding.nodeId !== nodeId) continue
+        sessions.delete(session)
+        dropped++
+      }
+      if (sessions.size === 0) this.accounts.delete(account)
     }
+    return dropped
+  }
+
+  /** Drops every binding to a node (it was deleted or moved); same as {@link unbindNode}. */
+  forgetNode(nodeId: string): void {
+    this.unbindNode(nodeId)
   }
 
   /** Drops expired bindings; call now and then to return memory early (reads expire lazily). */

@@ -42,3 +42,16 @@ export function sealedKeyAfterUpdate(
   const after = nodeKeyAad(row.id, nextUrl)
   return before === after ? row.sealed : box.seal(box.open(row.sealed, before), after)
 }
+
+/**
+ * AAD of a node's sealed extra headers (docs/contract.md §13): bound to the node and its origin
+ * like the key, under another purpose so a sealed key and sealed headers cannot stand in for
+ * each other.
+ */
+export const nodeHeadersAad = (nodeId: string, baseUrl: string): string =>
+  `${nodeKeyAad(nodeId, baseUrl)}:extra-headers`
+
+/** `sealed` opened under `before` and re-sealed under `after`; as it is when they are equal. */
+export function resealed(box: SecretBox, sealed: string, before: string, after: string): string {
+  return before === after ? sealed : box.seal(box.open(sealed, before), after)
+}

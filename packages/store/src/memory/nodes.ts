@@ -8,6 +8,7 @@ import {
   patchedNodeRow,
   toNode,
 } from '../rows/nodes'
+import { openHeaders } from '../rows/node-policies'
 import type { Mem } from './state'
 
 /** Nodes of the memory adapter; names are unique within an account, as MySQL's index makes them. */
@@ -64,6 +65,10 @@ export function memoryNodes(m: Mem): NodeStore {
     async getNodeApiKey(id) {
       const n = state.nodes.get(id)
       return n ? openNodeKey(ctx.box, n) : null
+    },
+    async getNodeExtraHeaders(id) {
+      const n = state.nodes.get(id)
+      return n ? openHeaders(ctx.box, n) : null
     },
   }
 }

@@ -8,8 +8,10 @@ import {
   patchedNodeRow,
   toNode,
 } from '../rows/nodes'
+import { openHeaders } from '../rows/node-policies'
 import { requireAccount } from './accounts'
 import { isDuplicate, type My } from './db'
+import { fromNodeDb, toNodeDb } from './node-rows'
 import { accounts, nodeStates, nodes } from './schema'
 
 /** Nodes of the MySQL adapter; a name clash in an account is the unique index's. */
@@ -20,7 +22,7 @@ export function mysqlNodes(m: My): NodeStore {
       .select()
       .from(nodes)
       .where(eq(nodes.id, String(id)))
-    return row
+    return row ? fromNodeDb(row) : undefined
   }
 
   return {
@@ -30,7 +32,7 @@ export function mysqlNodes(m: My): NodeStore {
       try {
         await m.mutate(async (tx) => {
           await requireAccount(tx, row.accountId)
-          await tx.insert(nodes).values(row)
+          await tx.insert(nodes).values(toNodeDb(row))
         })
       } catch (error) {
         throw isDuplicate(error) ? nodeNameTaken(row.name) : error
@@ -46,8 +48,9 @@ export function mysqlNodes(m: My): NodeStore {
             // Locked: the key is re-sealed from the URL it was sealed under, not a stale read.
             const [n] = await tx.select().from(nodes).where(eq(nodes.id, id)).for('update')
             if (!n) return false
-            const { id: _, ...next } = patchedNodeRow(ctx.box, n, checked, ctx.now())
-            await tx.update(nodes).set(next).where(eq(nodes.id, id))
+            const next = patchedNodeRow(ctx.box, fromNodeDb(n), checked, ctx.now())
+            const { id: _, ...changes } = toNodeDb(next)
+            await tx.update(nodes).set(changes).where(eq(nodes.id, id))
             return true
           },
           { bumpIf: (ok) => ok },
@@ -79,7 +82,7 @@ export function mysqlNodes(m: My): NodeStore {
         .from(nodes)
         .where(filter?.accountId === undefined ? undefined : eq(nodes.accountId, filter.accountId))
         .orderBy(asc(nodes.createdAt), asc(nodes.id))
-      return rows.map(toNode)
+      return rows.map((r) => toNode(fromNodeDb(r)))
     },
     async getNodeApiKey(id) {
       const [row] = await db
@@ -87,6 +90,13 @@ export function mysqlNodes(m: My): NodeStore {
         .from(nodes)
         .where(eq(nodes.id, String(id)))
       return row ? openNodeKey(ctx.box, row) : null
+    },
+    async getNodeExtraHeaders(id) {
+      const [row] = await db
+        .select({ id: nodes.id, extraHeadersEnc: nodes.extraHeadersEnc, baseUrl: nodes.baseUrl })
+        .from(nodes)
+        .where(eq(nodes.id, String(id)))
+      return row ? openHeaders(ctx.box, row) : null
     },
   }
 }

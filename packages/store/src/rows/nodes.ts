@@ -6,10 +6,15 @@ import { apiKeyHint, newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
 import type { CreateNodeInput, NodeRecord, UpdateNodeInput } from '../types/nodes'
 import { checkName } from './fields'
+import { checkPolicies, newPolicyRow, patchedPolicyRow } from './node-policies'
 
-/** A node row: the record without `hasApiKey`, with its upstream key sealed (or null). */
+/**
+ * A node row: the record without `hasApiKey`, with its upstream key and its extra headers sealed
+ * (or null).
+ */
 export interface NodeRow extends Omit<NodeRecord, 'hasApiKey'> {
   apiKeyEnc: string | null
+  extraHeadersEnc: string | null
 }
 
 /** An http(s) URL of at most 2048 characters. @throws StoreError `invalid` */
@@ -59,6 +64,7 @@ export function nodeNameTaken(name: string): StoreError {
 export function newNodeRow(ctx: StoreContext, input: CreateNodeInput): NodeRow {
   const name = checkName(input.name, 'node name')
   const baseUrl = checkBaseUrl(input.baseUrl)
+  const policies = checkPolicies(input)
   const id = newId()
   const now = ctx.now()
   return {
@@ -74,6 +80,7 @@ export function newNodeRow(ctx: StoreContext, input: CreateNodeInput): NodeRow {
     healthCheckModel: input.healthCheckModel ?? null,
     allowPrivate: input.allowPrivate ?? false,
     managed: input.managed ?? false,
+    ...newPolicyRow(ctx.box, { id, baseUrl }, policies),
     createdAt: now,
     updatedAt: now,
   }
@@ -84,7 +91,7 @@ export function newNodeRow(ctx: StoreContext, input: CreateNodeInput): NodeRow {
  * key is still plain). @throws StoreError `invalid`
  */
 export function checkNodePatch(patch: UpdateNodeInput): UpdateNodeInput {
-  const out: UpdateNodeInput = { ...patch }
+  const out: UpdateNodeInput = { ...patch, ...checkPolicies(patch) }
   if (patch.name !== undefined) out.name = checkName(patch.name, 'node name')
   if (patch.baseUrl !== undefined) out.baseUrl = checkBaseUrl(patch.baseUrl)
   if (patch.weight !== undefined) out.weight = checkWeight(patch.weight)
@@ -94,7 +101,7 @@ export function checkNodePatch(patch: UpdateNodeInput): UpdateNodeInput {
 
 /**
  * The row after a checked patch: a new key sealed (or cleared) when one was given, else the kept
- * key re-sealed when the origin moved; an emptied method defaults by whether a key remains.
+ * key (and extra headers) re-sealed when the origin moved; an emptied method defaults by whether a key remains.
  */
 export function patchedNodeRow(
   box: SecretBox,
@@ -119,11 +126,11 @@ export function patchedNodeRow(
   if (patch.healthCheckModel !== undefined) next.healthCheckModel = patch.healthCheckModel
   if (patch.allowPrivate !== undefined) next.allowPrivate = Boolean(patch.allowPrivate)
   if (patch.managed !== undefined) next.managed = Boolean(patch.managed)
-  return next
+  return { ...next, ...patchedPolicyRow(box, row, next.baseUrl, checkPolicies(patch)) }
 }
 
-/** The record as returned: whether there is a key, never the key. */
-export function toNode({ apiKeyEnc, ...n }: NodeRow): NodeRecord {
+/** The record as returned: whether there is a key, never the key nor header values. */
+export function toNode({ apiKeyEnc, extraHeadersEnc: _, ...n }: NodeRow): NodeRecord {
   return { ...n, hasApiKey: apiKeyEnc !== null }
 }
 

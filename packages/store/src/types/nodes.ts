@@ -1,4 +1,4 @@
-import type { HealthCheckMethod } from '@qcc/core'
+import type { AuthHeaderMode, ErrorRule, HealthCheckMethod } from '@qcc/core'
 
 /** A configured upstream node. The upstream key is never part of it (see `getNodeApiKey`). */
 export interface NodeRecord {
@@ -23,12 +23,41 @@ export interface NodeRecord {
    * rename, reweight, enable, disable and activate it, never repoint, rekey or delete it.
    */
   managed: boolean
+  /** How the key is sent (docs/contract.md §13); default `x-api-key`. */
+  authHeader: AuthHeaderMode
+  /** Requested model ids the node serves (trailing `*` allowed); null: every model. */
+  models: string[] | null
+  /** `{requested: upstream}` rewrites (trailing `*` on the left allowed); null: none. */
+  modelMap: Record<string, string> | null
+  /** Matched in order before the built-in classification; default none. */
+  errorRules: ErrorRule[]
+  /** A failed request is not retried on another node. Default false. */
+  noFailover: boolean
+  /** Tool definitions are sent with only name, description and input_schema. Default false. */
+  stripToolFields: boolean
+  /** The node's own sticky-session TTL in ms (whole seconds); null: the account's. */
+  stickyTtlMs: number | null
+  /** Names of the extra headers; their values are sealed (see `getNodeExtraHeaders`). */
+  extraHeaderNames: string[]
   createdAt: Date
   updatedAt: Date
 }
 
+/** The node policy fields of an input (docs/contract.md §13); absent ones default or are kept. */
+export interface NodePolicyInput {
+  authHeader?: AuthHeaderMode
+  /** Sent with every call to the node; stored sealed. null or `{}`: none. */
+  extraHeaders?: Record<string, string> | null
+  models?: string[] | null
+  modelMap?: Record<string, string> | null
+  errorRules?: ErrorRule[]
+  noFailover?: boolean
+  stripToolFields?: boolean
+  stickyTtlMs?: number | null
+}
+
 /** Input of `createNode`. */
-export interface CreateNodeInput {
+export interface CreateNodeInput extends NodePolicyInput {
   accountId: string
   name: string
   baseUrl: string

@@ -6,6 +6,7 @@ import { healthCheckContract } from './health-checks'
 import { lifecycleContract } from './lifecycle'
 import { limitsContract } from './limits'
 import { nodeStateContract } from './node-states'
+import { nodePolicyContract } from './node-policies'
 import { nodeContract } from './nodes'
 import { notificationContract } from './notifications'
 import { priceContract } from './prices'
@@ -31,6 +32,7 @@ export function describeStoreContract(name: string, harness: ContractHarness): v
     limitsContract(harness)
     sessionContract(harness)
     nodeContract(harness)
+    nodePolicyContract(harness)
     nodeStateContract(harness)
     lifecycleContract(harness)
     usageContract(harness)

@@ -36,9 +36,12 @@ export interface ContractHarness {
   nodeRow: RawNodeRow
 }
 
-/** The columns of a node row that bind its sealed key, as stored. */
+/** The columns of a node row that bind its sealed key and extra headers, as stored. */
 export interface RawNodeRow {
-  get(store: Store, id: string): Promise<{ sealedKey: string | null; baseUrl: string }>
+  get(
+    store: Store,
+    id: string,
+  ): Promise<{ sealedKey: string | null; baseUrl: string; sealedHeaders: string | null }>
   set(
     store: Store,
     id: string,

@@ -45,7 +45,11 @@ export function memoryHarness(): ContractHarness {
     nodeRow: {
       async get(store, id) {
         const row = nodeRowOf(store, id)
-        return { sealedKey: row.apiKeyEnc, baseUrl: row.baseUrl }
+        return {
+          sealedKey: row.apiKeyEnc,
+          baseUrl: row.baseUrl,
+          sealedHeaders: row.extraHeadersEnc,
+        }
       },
       async set(store, id, patch) {
         const row = nodeRowOf(store, id)

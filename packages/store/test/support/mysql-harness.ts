@@ -118,10 +118,11 @@ export async function createMysqlHarness(serverUrl: string) {
     nodeRow: {
       async get(_store, id) {
         const [rows] = await admin.query(
-          'SELECT api_key_enc AS sealedKey, base_url AS baseUrl FROM qcc_nodes WHERE id = ?',
+          'SELECT api_key_enc AS sealedKey, base_url AS baseUrl, extra_headers_enc AS sealedHeaders FROM qcc_nodes WHERE id = ?',
           [id],
         )
-        const row = (rows as { sealedKey: string | null; baseUrl: string }[])[0]
+        type Raw = { sealedKey: string | null; baseUrl: string; sealedHeaders: string | null }
+        const row = (rows as Raw[])[0]
         if (!row) throw new Error(`no node row ${id}`)
         return row
       },

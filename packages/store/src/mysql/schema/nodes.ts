@@ -1,5 +1,5 @@
 import { boolean, int, mysqlTable, text, uniqueIndex, varchar } from 'drizzle-orm/mysql-core'
-import type { HealthCheckMethod } from '@qcc/core'
+import type { AuthHeaderMode, HealthCheckMethod } from '@qcc/core'
 import { idColumn, timestamp } from './columns'
 
 /** Upstream nodes. `api_key_enc` is AES-256-GCM sealed (`v1.<keyId>.<iv>.<ct>.<tag>`). */
@@ -21,6 +21,25 @@ export const nodes = mysqlTable(
     allowPrivate: boolean('allow_private').notNull().default(false),
     /** Provisioned by an admin into another account, or from env: its owner may not repoint it. */
     managed: boolean('managed').notNull().default(false),
+    // Node policies (docs/contract.md §13); the defaults keep the behaviour from before them.
+    authHeader: varchar('auth_header', { length: 16 })
+      .$type<AuthHeaderMode>()
+      .notNull()
+      .default('x-api-key'),
+    /** JSON list of model ids; NULL: every model. */
+    models: text('models'),
+    /** JSON `{requested: upstream}`; NULL: none. */
+    modelMap: text('model_map'),
+    /** JSON list of error rules; NULL: none. */
+    errorRules: text('error_rules'),
+    noFailover: boolean('no_failover').notNull().default(false),
+    stripToolFields: boolean('strip_tool_fields').notNull().default(false),
+    /** NULL: the account's sticky TTL. */
+    stickyTtlSec: int('sticky_ttl_sec'),
+    /** JSON `{name: value}`, sealed like `api_key_enc` (another AAD purpose). */
+    extraHeadersEnc: text('extra_headers_enc'),
+    /** JSON list of the sealed headers' names (shown in the record). */
+    extraHeaderNames: text('extra_header_names'),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
