@@ -1,3 +1,4 @@
+import { coalesced } from './coalesce'
 import { createModel, signal } from '@preact/signals'
 import type { AdminApi } from '../api/client'
 import type { KeyPatch } from '../api/types'
@@ -36,8 +37,6 @@ export const KeysModel = createModel((api: AdminApi, deps: KeysDeps = {}) => {
   let timer: unknown = null
   /** The pending timer is an event's short one: more events wait for it, not push it back. */
   let soon = false
-  let inFlight: Promise<void> | null = null
-  let again = false
 
   async function fetchOnce(): Promise<void> {
     const scope = account
@@ -56,20 +55,7 @@ export const KeysModel = createModel((api: AdminApi, deps: KeysDeps = {}) => {
   }
 
   /** Reads the list; calls during a read fold into one more read. */
-  function load(): Promise<void> {
-    if (inFlight) {
-      again = true
-      return inFlight
-    }
-    inFlight = (async () => {
-      do {
-        again = false
-        await fetchOnce()
-      } while (again)
-      inFlight = null
-    })()
-    return inFlight
-  }
+  const load = coalesced(fetchOnce)
 
   function schedule(ms: number): void {
     if (!watching || timer !== null) return

@@ -1,3 +1,4 @@
+import { coalesced } from './coalesce'
 import { computed, createModel, signal } from '@preact/signals'
 import type { AdminApi } from '../api/client'
 import type {
@@ -39,10 +40,8 @@ export const NodesModel = createModel(
       }
       return c
     })
-    let inFlight: Promise<void> | null = null
     let soon = false
     let soonAgain = false
-    let again = false
 
     async function fetchOnce(): Promise<void> {
       const scope = accountId.value || undefined
@@ -58,21 +57,8 @@ export const NodesModel = createModel(
       }
     }
 
-    /** Loads the list; calls that arrive while a load runs are folded into one more load. */
-    function load(): Promise<void> {
-      if (inFlight) {
-        again = true
-        return inFlight
-      }
-      inFlight = (async () => {
-        do {
-          again = false
-          await fetchOnce()
-        } while (again)
-        inFlight = null
-      })()
-      return inFlight
-    }
+    /** Reads the list; calls during a read fold into one more read. */
+    const load = coalesced(fetchOnce)
 
     async function loadHealth(): Promise<void> {
       const query = { account_id: accountId.value || undefined, limit: 1000 }

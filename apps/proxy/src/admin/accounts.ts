@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mergeLimits, type Limits, type LimitWindows } from '@qcc/core'
+import type { Limits, LimitWindows } from '@qcc/core'
 import { isStoreError, type Account } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
@@ -9,11 +9,10 @@ import { ApiError, notFound } from './errors'
 import { windowsOf } from './limit-windows'
 import {
   limitChanges,
+  limitsAfter,
   limitsInput,
-  limitsPatchOf,
   limitsView,
   replacingPatch,
-  validLimits,
   windowsView,
 } from './limits-schema'
 import type { TrustedProxies } from './request-meta'
@@ -178,7 +177,7 @@ export function accountRoutes(
       let limits: Limits | undefined
       if (body.limits !== undefined) {
         // The merged result is what binds, so it is what is checked and stored.
-        limits = validLimits(mergeLimits(target.limits, limitsPatchOf(body.limits)))
+        limits = limitsAfter(target.limits, body.limits)
       }
       const updated = await store.updateAccount(id, {
         name: body.name,

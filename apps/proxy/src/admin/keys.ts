@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { limitsBeyond, mergeLimits, type Limits, type LimitWindows } from '@qcc/core'
+import { limitsBeyond, type Limits, type LimitWindows } from '@qcc/core'
 import type { Account, ProxyKey } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
@@ -9,11 +9,10 @@ import { ApiError, notFound } from './errors'
 import { windowsOf } from './limit-windows'
 import {
   limitChanges,
+  limitsAfter,
   limitsInput,
-  limitsPatchOf,
   limitsView,
   replacingPatch,
-  validLimits,
   windowsView,
 } from './limits-schema'
 import type { TrustedProxies } from './request-meta'
@@ -122,7 +121,7 @@ export function keyRoutes(
       if (body.key !== undefined && !me.isAdmin) {
         throw new ApiError('forbidden', 'key: only an admin may choose a key')
       }
-      const limits = body.limits ? validLimits(mergeLimits({}, limitsPatchOf(body.limits))) : {}
+      const limits = body.limits ? limitsAfter({}, body.limits) : {}
       assertWithinAccount(me, account, limits)
       const issued = await keyCap.run(me, account.id, () =>
         store.createProxyKey({
@@ -160,7 +159,7 @@ export function keyRoutes(
       let limits: Limits | undefined
       if (body.limits !== undefined) {
         // docs/contract.md §10: the merged result is what binds, so it is what is checked.
-        limits = validLimits(mergeLimits(key.limits, limitsPatchOf(body.limits)))
+        limits = limitsAfter(key.limits, body.limits)
         if (!me.isAdmin) assertWithinAccount(me, await accountOf(key), limits)
       }
       const updated = await store.updateProxyKey(key.id, {

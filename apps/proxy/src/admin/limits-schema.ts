@@ -6,6 +6,7 @@
  */
 import {
   LIMIT_LIST_MAX,
+  mergeLimits,
   validateLimits,
   type Limits,
   type LimitsPatch,
@@ -87,7 +88,7 @@ type LimitsView = z.infer<typeof limitsAnswer>
 type WindowsView = z.infer<typeof windowsAnswer>
 
 /** A request's `limits` as core's patch (`expires_at` in epoch ms); `null` stays "remove all". */
-export function limitsPatchOf(input: LimitsInput | null): LimitsPatch | null {
+function limitsPatchOf(input: LimitsInput | null): LimitsPatch | null {
   if (input === null) return null
   const { expires_at, ...rest } = input
   const patch: LimitsPatch = { ...rest }
@@ -124,12 +125,13 @@ export function windowsView(windows: LimitWindows): WindowsView {
 }
 
 /**
- * Core's verdict on a complete set of limits (a merge result), as the API answers it: 400
- * naming the field (`limits.rpm: ...`).
+ * The limits a request leaves: `current` with the request's `limits` merged in (a null field
+ * removes a limit, `null` all), checked by core as a whole, since the merged result is what
+ * binds. Bad input is 400 naming the field (`limits.rpm: ...`).
  * @throws ApiError `invalid_request`
  */
-export function validLimits(limits: Limits): Limits {
-  const verdict = validateLimits(limits)
+export function limitsAfter(current: Limits, input: LimitsInput | null): Limits {
+  const verdict = validateLimits(mergeLimits(current, limitsPatchOf(input)))
   if (!verdict.ok)
     throw new ApiError('invalid_request', `limits.${verdict.field}: ${verdict.reason}`)
   return verdict.limits
