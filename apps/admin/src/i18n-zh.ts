@@ -1,8 +1,10 @@
 import { ZH_LIMITS } from './i18n-zh-limits'
+import { ZH_NODE_POLICIES } from './i18n-zh-node-policies'
 
 /** 简体中文 for every English UI string (keys are the English text). */
 export const ZH: Record<string, string> = {
   ...ZH_LIMITS,
+  ...ZH_NODE_POLICIES,
   '(not set)': '（未设置）',
   '1 hour': '1 小时',
   '24 hours': '24 小时',
@@ -192,6 +194,13 @@ export const ZH: Record<string, string> = {
   'Skip to content': '跳到正文',
   Status: '状态',
   'Sticky session time (seconds)': '会话粘滞时间（秒）',
+  'Sticky policy': '粘滞策略',
+  'Drop a binding above this median TTFB (ms)': '首字节中位时间超过此值时解除绑定（毫秒）',
+  "A binding is dropped when its node's median time to first byte over its last 20 answers exceeds this; 0 means never.":
+    '当节点最近 20 次响应的首字节时间中位数超过此值时，解除会话与该节点的绑定；0 表示从不解除。',
+  'cache_first keeps a session on its node while that node works (prompt caches stay warm); cost_first moves it back to a healthy node of a better tier at its next request.':
+    'cache_first：节点正常时会话一直留在该节点（提示缓存保持有效）；cost_first：会话在下一次请求时回到更优先级层级中的健康节点。',
+  never: '从不',
   Success: '成功率',
   'Switch language': '切换语言',
   'Switch to dark theme': '切换到深色主题',

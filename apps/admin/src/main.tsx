@@ -7,6 +7,7 @@ import './styles/base.css'
 import './styles/components.css'
 import './styles/limits.css'
 import './styles/nodes-forms.css'
+import './styles/node-policies.css'
 import './styles/shell.css'
 
 const services = createServices()

@@ -97,6 +97,17 @@ async function limitBenchKey(url, limits) {
   await admin.put(`/admin/api/keys?id=${encodeURIComponent(key.id)}`, { limits })
 }
 
+/** Gives every node of the default account a `model_map` covering the bench model. */
+async function mapBenchNodes(url) {
+  const admin = await adminSession(url)
+  const { nodes } = await admin.get('/admin/api/nodes')
+  for (const n of nodes) {
+    await admin.put(`/admin/api/nodes?id=${encodeURIComponent(n.id)}`, {
+      model_map: { 'claude-*': 'mock-mapped-model' },
+    })
+  }
+}
+
 export async function runThroughput(cfg, pin, tmp, bodies) {
   const mock = await startNode({ script: here('./mock.mjs'), cpu: pin.loadCpu, pin })
   const upstreamUrl = `http://127.0.0.1:${mock.port}`
@@ -108,7 +119,7 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
     ...cfg.proxyArgs,
     ...(cfg.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.profileDir}`] : []),
   ]
-  const [nodepipe, hono, qcc, before, withRedis] = await Promise.all([
+  const [nodepipe, hono, qcc, before, withRedis, mapped] = await Promise.all([
     startNode({ script: here('./peers/nodepipe.mjs'), env, cpu: peerCpu, pin }),
     startNode({ script: here('./peers/hono-pipe.mjs'), env, cpu: peerCpu, pin }),
     startQccProxy({ upstreamUrl, pin, logFile, dataDir: tmp, nodeArgs }),
@@ -136,7 +147,17 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
           },
         })
       : undefined,
+    cfg.modelMap
+      ? startQccProxy({
+          upstreamUrl,
+          pin,
+          logFile: join(tmp, 'qcc-mapped.log'),
+          dataDir: join(tmp, 'mapped'),
+          nodeArgs,
+        })
+      : undefined,
   ])
+  if (mapped) await mapBenchNodes(mapped.url)
   if (cfg.limits) {
     for (const p of [qcc, withRedis].filter(Boolean)) await limitBenchKey(p.url, cfg.limits)
   }
@@ -151,6 +172,9 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
       : []),
     ...(withRedis
       ? [{ name: 'qcc-redis', port: withRedis.port, pid: withRedis.pid, headers: qccKey }]
+      : []),
+    ...(mapped
+      ? [{ name: 'qcc-mapped', port: mapped.port, pid: mapped.pid, headers: qccKey }]
       : []),
   ]
   for (const p of peers) await check(p, bodies)

@@ -41,6 +41,8 @@ export interface AppDeps {
   newRequestId?: () => string
   /** The limit counters' windows for the admin API and `/key/status` (absent: none shown). */
   limits?: LimitWindowSource
+  /** Drops this replica's sticky bindings to a node, answering how many (`AdminDeps.unstickNode`). */
+  unstickNode?: (nodeId: string) => number
 }
 
 /**
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps): Hono {
     tunnelRunning: () => deps.tunnel?.isRunning() ?? false,
     newRequestId: deps.newRequestId ?? createRequestIds(),
     limits: deps.limits,
+    unstickNode: deps.unstickNode,
   }
   // Tunnel and notification routes live in their areas; they are mounted inside the admin API.
   const modules: AdminRouteModule[] = []

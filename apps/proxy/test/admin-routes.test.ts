@@ -121,6 +121,7 @@ describe('T2 as another tenant', () => {
       ],
       ['POST /admin/api/nodes/disable', 'POST', '/admin/api/nodes/disable', { id: ids.nodeA }, 404],
       ['POST /admin/api/nodes/enable', 'POST', '/admin/api/nodes/enable', { id: ids.nodeA }, 404],
+      ['POST /admin/api/nodes/unstick', 'POST', '/admin/api/nodes/unstick', { id: ids.nodeA }, 404],
       ['GET /admin/api/keys', 'GET', `/admin/api/keys?account_id=${A}`, undefined, 404],
       ['POST /admin/api/keys', 'POST', `/admin/api/keys?account_id=${A}`, {}, 404],
       [
@@ -318,6 +319,7 @@ describe('bad input', () => {
       ['POST /admin/api/nodes/activate', 'POST', '/admin/api/nodes/activate', {}, 'id'],
       ['POST /admin/api/nodes/disable', 'POST', '/admin/api/nodes/disable', { id: 5 }, 'id'],
       ['POST /admin/api/nodes/enable', 'POST', '/admin/api/nodes/enable', [], 'expected object'],
+      ['POST /admin/api/nodes/unstick', 'POST', '/admin/api/nodes/unstick', { id: '' }, 'id'],
       [
         'GET /admin/api/keys',
         'GET',

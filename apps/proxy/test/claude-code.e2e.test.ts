@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
 import type { RunningQcc } from '../src/index'
 import { startTestQcc } from './start-qcc'
+import { claudeEnv, runClaude } from './claude-cli'
 
-const CLAUDE = fileURLToPath(new URL('../node_modules/.bin/claude', import.meta.url))
 const NODE_KEY = 'sk-ant-claude-code-node-key'
 
 let upstream: FakeUpstream
@@ -26,35 +24,12 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true })
 })
 
-function runClaude(args: string[], env: Record<string, string>, timeoutMs: number) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(CLAUDE, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
-}
-
 describe('the real Claude Code CLI through qcc', () => {
   it('completes `claude -p` with the tenant key, reaching the node with the node key', async () => {
     upstream.setDefault({ kind: 'ok', events: 20, text: 'Hi from qcc via the fake upstream!' })
     const result = await runClaude(
       ['-p', 'say hi', '--model', 'claude-sonnet-4-5-20250929'],
-      {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
-        ANTHROPIC_BASE_URL: qcc.url,
-        ANTHROPIC_API_KEY: 'default-proxy-key',
-        DISABLE_TELEMETRY: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        DISABLE_AUTOUPDATER: '1',
-      },
+      claudeEnv(qcc.url, 'default-proxy-key', home),
       90_000,
     )
     expect(result.stderr).not.toMatch(/API Error/)
@@ -94,15 +69,7 @@ describe('the real Claude Code CLI through qcc', () => {
     const started = Date.now()
     const result = await runClaude(
       ['-p', 'say hi', '--model', 'claude-sonnet-4-5-20250929'],
-      {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home,
-        ANTHROPIC_BASE_URL: qcc.url,
-        ANTHROPIC_API_KEY: made.secret,
-        DISABLE_TELEMETRY: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        DISABLE_AUTOUPDATER: '1',
-      },
+      claudeEnv(qcc.url, made.secret, home),
       90_000,
     )
     // Without x-should-retry: false it would sleep out retry-after (up to 60 s) up to 10 times.

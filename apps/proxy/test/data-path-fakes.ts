@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { Readable } from 'node:stream'
-import type { Attempt, AttemptOutcome, FinalError } from '@qcc/core'
+import {
+  classifyUpstreamOutcome,
+  type Attempt,
+  type AttemptOutcome,
+  type FinalError,
+} from '@qcc/core'
 import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from '../src/data-path/upstream'
 import type {
   UsageRecorder,
@@ -60,6 +65,8 @@ export function target(name: string, overrides: Partial<RouteTarget> = {}): Rout
     name,
     baseUrl: attempt.node.baseUrl,
     apiKey: `sk-ant-${name}-node-key`,
+    authHeader: undefined,
+    extraHeaders: null,
     allowPrivate: false,
     lastResort: false,
     attempt,
@@ -91,7 +98,9 @@ export function scriptedPlan(
     remainingMs: () => options.remainingMs ?? 600_000,
     report(t, outcome) {
       reports.push({ node: t.name, outcome })
-      return { passThrough: options.passThrough ?? false }
+      // Core's verdict on whether the answer may be committed (a fake 200 may not).
+      const commit = classifyUpstreamOutcome(outcome, { now: 0 }).result === 'success'
+      return { commit, passThrough: options.passThrough ?? false }
     },
     finalError: () =>
       options.final ?? { status: 502, errorType: 'api_error', message: 'every node failed' },
@@ -154,13 +163,20 @@ export function recordingUsage(): RecordingUsage {
     nextFinish: () => new Promise((resolve) => waiters.push(resolve)),
     begin(info): UsageRecorder {
       began.push(info)
+      // Enough of the real tap's reading for the loop: whether `message_stop` went by.
+      let seen = ''
       return {
         startedAt: info.startedAt,
         overflowed: false,
         errorType: null,
         sawErrorEvent: false,
+        get complete() {
+          return seen.includes('message_stop')
+        },
         onCommit: (isSse) => void commits.push(isSse),
-        onChunk: () => {},
+        onChunk: (chunk) => {
+          if (!seen.includes('message_stop')) seen = (seen + chunk.toString('latin1')).slice(-64)
+        },
         finish: (result) => waiters.shift()?.({ ...result }),
       }
     },

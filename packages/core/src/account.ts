@@ -15,17 +15,9 @@ export interface AccountSettings {
   readonly healthIntervalMs?: number | null | undefined
   /** Sticky session TTL, ms; 0 binds no session. */
   readonly stickyTtlMs?: number | null | undefined
-}
-
-/**
- * A tenant's sticky-policy overrides (docs/contract.md §13). Kept apart from
- * {@link AccountSettings}, whose keys the store maps to numeric columns, until the store persists
- * them; {@link effectiveSettings} takes both.
- */
-export interface AccountStickySettings {
-  /** `sticky_policy`; unset: `cache_first`. */
+  /** `sticky_policy` (docs/contract.md §13); unset: `cache_first`. */
   readonly stickyPolicy?: StickyPolicy | null | undefined
-  /** `sticky_break_ttfb_ms`; unset or 0: bindings never break on TTFB. */
+  /** `sticky_break_ttfb_ms` (docs/contract.md §13); unset or 0: bindings never break on TTFB. */
   readonly stickyBreakTtfbMs?: number | null | undefined
 }
 
@@ -38,7 +30,7 @@ export interface Account {
   readonly disabled: boolean
   /** The operator-activated node of the tenant, preferred over every tier. */
   readonly activeNodeId?: string | null | undefined
-  readonly settings?: (AccountSettings & AccountStickySettings) | undefined
+  readonly settings?: AccountSettings | undefined
 }
 
 /** The knobs in force for one tenant. */
@@ -81,7 +73,7 @@ const pick = (value: number | null | undefined, fallback: number, min: number, m
  * ```
  */
 export function effectiveSettings(
-  overrides: (AccountSettings & AccountStickySettings) | undefined,
+  overrides: AccountSettings | undefined,
   base: EffectiveSettings = DEFAULT_SETTINGS,
 ): EffectiveSettings {
   if (overrides === undefined) return base

@@ -28,7 +28,6 @@ export {
   extractTenantKey,
   type Account,
   type AccountSettings,
-  type AccountStickySettings,
   type EffectiveSettings,
 } from './account'
 export { CoreError, UpstreamError, type CoreErrorCode } from './errors'

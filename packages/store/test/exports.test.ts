@@ -30,6 +30,8 @@ describe('package surface', () => {
       'isStoreError',
       'OWASP_SCRYPT',
       'systemClock',
+      'apiKeyHint',
+      'checkNodePolicies',
     ]) {
       expect(store[name as keyof typeof store], name).toBeDefined()
     }

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { refusalOf } from './accept'
 import { countTokens, messageJson, planAnswer } from './message'
 import { findModel, modelList } from './models'
 import {
   sendError,
+  sendFake200,
   sendJson,
   sendRedirect,
   sendStatus,
@@ -92,6 +94,15 @@ async function apply(
       return
     case 'hang':
       return // never answer; close() or the client ends it
+    case 'fake-200':
+      return sendFake200(ctx, b)
+    case 'no-stop':
+      return sendStream(
+        ctx,
+        planAnswer(rec.json),
+        {},
+        { kind: 'no-stop', afterEvents: b.afterEvents },
+      )
     case 'cut':
       return sendStream(ctx, planAnswer(rec.json), {}, b)
     case 'sse-error':
@@ -114,7 +125,8 @@ async function apply(
  * Known routes (`POST /v1/messages`, `POST /v1/messages/count_tokens`, `GET /v1/models`,
  * `GET /v1/models/:id`) take the next queued behaviour (or the default); anything else
  * (e.g. Claude Code's `HEAD /`) is a 404 with Anthropic's error shape and consumes nothing.
- * Every request is recorded.
+ * With `accept`, a request with the wrong credentials (401) or, on the messages routes, a model
+ * not served (404) is refused the same way, before any behaviour. Every request is recorded.
  */
 export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
   const name = options.name ?? 'fake-upstream'
@@ -153,6 +165,9 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (route.kind === 'unknown') {
       return sendError(ctx, 404, `${rec.method} ${rec.path.split('?')[0]} not found`)
     }
+    const carriesModel = route.kind === 'messages' || route.kind === 'count_tokens'
+    const refusal = refusalOf(options.accept, rec, carriesModel)
+    if (refusal) return sendError(ctx, refusal.status, refusal.message)
     const behaviour = queue.shift() ?? fallback
     await apply(ctx, route, rec, behaviour)
   }

@@ -4,6 +4,7 @@ export { FAKE_MODELS, type FakeModel } from './models'
 export { errorBody, errorTypeForStatus, type AnthropicErrorBody } from './errors'
 export { formatSseFrame, parseSseFrames, type SseFrame } from './sse'
 export type {
+  FakeAccept,
   FakeBehaviour,
   FakeUpstream,
   FakeUpstreamOptions,

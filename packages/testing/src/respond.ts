@@ -88,9 +88,29 @@ export function sendRedirect(
   ctx.res.end()
 }
 
-/** How a stream ends: normally, cut (socket destroyed) or with an `event: error` frame. */
+/** Applies a `fake-200` behaviour: 200 with the body as it is. */
+export function sendFake200(
+  ctx: ReplyContext,
+  b: Extract<FakeBehaviour, { kind: 'fake-200' }>,
+): void {
+  const type =
+    b.contentType ??
+    (b.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'application/json')
+  ctx.res.writeHead(200, {
+    ...answerHeaders(ctx),
+    'content-type': type,
+    'content-length': String(Buffer.byteLength(b.body)),
+  })
+  ctx.res.end(b.body)
+}
+
+/**
+ * How a stream ends: normally, cut (socket destroyed), with an `event: error` frame, or cleanly
+ * without `message_stop` (`no-stop`, at most `afterEvents` frames when given).
+ */
 export type StreamEnding =
   | { kind: 'end' }
+  | { kind: 'no-stop'; afterEvents?: number }
   | { kind: 'cut'; afterEvents: number }
   | { kind: 'sse-error'; afterEvents: number; errorType: string; message: string }
 
@@ -112,8 +132,12 @@ export async function sendStream(
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
   })
-  const frames = streamEvents(plan)
-  const limit = ending.kind === 'end' ? frames.length : Math.max(0, ending.afterEvents)
+  const all = streamEvents(plan)
+  const frames = ending.kind === 'no-stop' ? all.filter(([e]) => e !== 'message_stop') : all
+  const limit =
+    ending.kind === 'end' || ending.afterEvents === undefined
+      ? frames.length
+      : Math.max(0, ending.afterEvents)
   let written = 0
   for (const [event, data] of frames) {
     if (written >= limit) break

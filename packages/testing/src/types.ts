@@ -17,6 +17,10 @@ export interface FakeUsage {
  * - `cut`: 200 + SSE, then destroy the socket after `afterEvents` frames.
  * - `sse-error`: 200 + SSE, an `event: error` frame after `afterEvents` frames, then end.
  * - `redirect`: a redirect (default 307) to `location`.
+ * - `fake-200`: 200 with `body` as it is (an HTML page, `{"type":"error",...}`), the content type
+ *   `contentType`, else `text/html` when the body starts with `<`, else `application/json`.
+ * - `no-stop`: 200 + SSE that ends cleanly before `message_stop`: the first `afterEvents` frames
+ *   (default: every frame but `message_stop`, so `message_delta` with its usage is sent).
  */
 export type FakeBehaviour =
   | {
@@ -34,6 +38,8 @@ export type FakeBehaviour =
   | { kind: 'cut'; afterEvents: number }
   | { kind: 'sse-error'; afterEvents: number; errorType?: string; message?: string }
   | { kind: 'redirect'; location: string; status?: number }
+  | { kind: 'fake-200'; body: string; contentType?: string }
+  | { kind: 'no-stop'; afterEvents?: number }
 
 /** One request the fake upstream received, recorded once its body has been read. */
 export interface RecordedRequest {
@@ -75,4 +81,26 @@ export interface FakeUpstreamOptions {
   defaultBehaviour?: FakeBehaviour
   /** Label for logs and the `x-fake-upstream` response header. */
   name?: string
+  /** Refuse requests a strict relay would refuse (see {@link FakeAccept}); default: accept all. */
+  accept?: FakeAccept
+}
+
+/**
+ * What a strict upstream accepts. A refused request is recorded, answered in Anthropic's error
+ * shape and consumes no queued behaviour.
+ */
+export interface FakeAccept {
+  /**
+   * How the key must arrive: `x-api-key` (that header) or `bearer` (`Authorization: Bearer <key>`;
+   * an `x-api-key` header alone is refused). Anything else gets 401 `authentication_error`.
+   * Default: `x-api-key` when `key` is set, else no check.
+   */
+  auth?: 'x-api-key' | 'bearer'
+  /** The only key accepted; default any non-empty one. */
+  key?: string
+  /**
+   * Model ids served: a `/v1/messages` or `count_tokens` body with another `model` gets 404
+   * `not_found_error` (`model: <id>`), like Anthropic.
+   */
+  models?: string[]
 }

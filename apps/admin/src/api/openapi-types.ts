@@ -223,12 +223,18 @@ export interface AdminRoutes {
       fail_limit: number
       health_interval_sec: number
       sticky_ttl_sec: number
+      sticky_policy: 'cache_first' | 'cost_first'
+      /** median TTFB above which a binding is dropped; null: never */
+      sticky_break_ttfb_ms: number | null
       /** null: the env value applies */
       overrides: {
         retries: number | null
         fail_limit: number | null
         health_interval_sec: number | null
         sticky_ttl_sec: number | null
+        sticky_policy: 'cache_first' | 'cost_first' | null
+        /** 0: never */
+        sticky_break_ttfb_ms: number | null
       }
     }
   }
@@ -243,6 +249,8 @@ export interface AdminRoutes {
       fail_limit?: number | null
       health_interval_sec?: number | null
       sticky_ttl_sec?: number | null
+      sticky_policy?: 'cache_first' | 'cost_first' | null
+      sticky_break_ttfb_ms?: number | null
     }
     answer: unknown
   }
@@ -747,6 +755,22 @@ export interface AdminRoutes {
         api_key_hint: string | null
         health_check_method: 'api' | 'count_tokens' | 'head' | 'cli'
         health_check_model: string | null
+        auth_header: 'x-api-key' | 'bearer' | 'both'
+        /** name: masked value (values are secrets; last 4 characters at most) */
+        extra_headers: Record<string, string>
+        /** null: every model */
+        models: string[] | null
+        model_map: Record<string, string> | null
+        error_rules: {
+          status?: number | '4xx' | '5xx'
+          contains?: string
+          action: 'failover' | 'return' | 'cooldown' | 'fail'
+          cooldown_sec?: number
+        }[]
+        no_failover: boolean
+        strip_tool_fields: boolean
+        /** null: the account's */
+        sticky_ttl_sec: number | null
         last_error: string | null
         fail_count: number
         cooling_until: string | null
@@ -778,12 +802,34 @@ export interface AdminRoutes {
       health_check_method?: 'api' | 'count_tokens' | 'head' | 'cli'
       health_check_model?: string | null
       disabled?: boolean
+      /** default x-api-key */
+      auth_header?: 'x-api-key' | 'bearer' | 'both'
+      /** sent with every call to the node (at most 20; not a header the proxy owns). null or {} clears. On update the map replaces the stored one, and a value of "" keeps the stored value of that name */
+      extra_headers?: Record<string, string> | null
+      /** requested model ids the node serves (trailing * allowed); null: every model */
+      models?: string[] | null
+      /** {requested: upstream} (trailing * on the left allowed); null: none */
+      model_map?: Record<string, string> | null
+      /** matched in order (first match wins) before the built-in classification */
+      error_rules?: {
+        /** absent: any status */
+        status?: number | '4xx' | '5xx'
+        /** case-insensitive substring of the first 4 KiB of the error body */
+        contains?: string
+        action: 'failover' | 'return' | 'cooldown' | 'fail'
+        /** only with action cooldown; default 60 */
+        cooldown_sec?: number
+      }[]
+      no_failover?: boolean
+      strip_tool_fields?: boolean
+      /** null: the account's */
+      sticky_ttl_sec?: number | null
     }
     answer: {
       id: string
     }
   }
-  /** Update a node (partial; api_key null clears it). A tenant changing base_url must send api_key too (400). On a managed node a tenant may change only name, weight and disabled (403 for base_url, api_key, health-check fields) */
+  /** Update a node (partial; api_key null clears it). A tenant changing base_url must send api_key too (400). extra_headers replaces the whole map; a value of "" keeps the saved value of that name. On a managed node a tenant may change only name, weight and disabled (403 for base_url, api_key, health-check and policy fields; sending a stored value is not a change) */
   'PUT /admin/api/nodes': {
     params: never
     query: {
@@ -797,6 +843,28 @@ export interface AdminRoutes {
       health_check_method?: 'api' | 'count_tokens' | 'head' | 'cli'
       health_check_model?: string | null
       disabled?: boolean
+      /** default x-api-key */
+      auth_header?: 'x-api-key' | 'bearer' | 'both'
+      /** sent with every call to the node (at most 20; not a header the proxy owns). null or {} clears. On update the map replaces the stored one, and a value of "" keeps the stored value of that name */
+      extra_headers?: Record<string, string> | null
+      /** requested model ids the node serves (trailing * allowed); null: every model */
+      models?: string[] | null
+      /** {requested: upstream} (trailing * on the left allowed); null: none */
+      model_map?: Record<string, string> | null
+      /** matched in order (first match wins) before the built-in classification */
+      error_rules?: {
+        /** absent: any status */
+        status?: number | '4xx' | '5xx'
+        /** case-insensitive substring of the first 4 KiB of the error body */
+        contains?: string
+        action: 'failover' | 'return' | 'cooldown' | 'fail'
+        /** only with action cooldown; default 60 */
+        cooldown_sec?: number
+      }[]
+      no_failover?: boolean
+      strip_tool_fields?: boolean
+      /** null: the account's */
+      sticky_ttl_sec?: number | null
     }
     answer: unknown
   }
@@ -826,6 +894,20 @@ export interface AdminRoutes {
       id: string
     }
     answer: unknown
+  }
+  /** Drop every sticky session binding to a node (on every replica) */
+  'POST /admin/api/nodes/unstick': {
+    params: never
+    query: never
+    body: {
+      id: string
+    }
+    answer: {
+      /** the node id */
+      unstuck: string
+      /** bindings this replica dropped; others drop theirs on reload */
+      dropped: number
+    }
   }
   /** The caller's own channels, with the event types and channel kinds on offer */
   'GET /admin/api/notifications': {
@@ -1277,7 +1359,10 @@ export interface AdminRoutes {
         key_id: string
         /** null: no node was reached */
         node_id: string | null
+        /** the model the client asked for */
         model: string
+        /** sent upstream when the node's model_map rewrote it; null: not rewritten */
+        upstream_model: string | null
         /** 0: no status was sent */
         status: number
         success: boolean

@@ -3,11 +3,14 @@ import type { NodeInput, NodeView } from '../api/types'
 import { t } from '../i18n'
 import { useServices } from '../services'
 import { AccountSelect } from './account-select'
+import { NodePolicyFields } from './node-policy-fields'
+import { policyBody, policyDraft } from './node-policy-model'
 import { FormActions, Modal } from './ui'
 
 /**
  * Add or edit a node. Editing with a blank key keeps the saved key (it is never sent back). A
- * tenant editing a managed node sees its URL, key and health check read-only (docs/contract.md §9).
+ * tenant editing a managed node sees its URL, key, health check and policies read-only
+ * (docs/contract.md §9). Saved extra header values are never shown and are kept unless retyped.
  */
 export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
   const { nodes, session } = useServices()
@@ -20,6 +23,7 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
   const method = useSignal<string>(n?.health_check_method ?? 'api')
   const model = useSignal(n?.health_check_model ?? '')
   const account = useSignal(session.me.value?.id ?? '')
+  const policy = useSignal(policyDraft(n))
   const busy = useSignal(false)
   const err = useSignal<string | null>(null)
 
@@ -30,8 +34,14 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
       err.value = t('Weight must be a whole number of at least 1.')
       return
     }
+    const policies = policyBody(policy.value)
+    if ('error' in policies) {
+      err.value = policies.error
+      return
+    }
     const newName = name.value.trim() || undefined
     const full: NodeInput = {
+      ...policies.body,
       name: newName,
       base_url: baseUrl.value.trim(),
       weight: w,
@@ -128,6 +138,7 @@ export function NodeForm(props: { node?: NodeView; onClose: () => void }) {
             onInput={(e) => (model.value = e.currentTarget.value)}
           />
         </label>
+        <NodePolicyFields draft={policy} locked={locked} />
         <FormActions
           error={err.value}
           onCancel={props.onClose}

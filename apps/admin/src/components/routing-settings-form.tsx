@@ -12,8 +12,10 @@ const FIELDS = [
   ['fail_limit', 'Failures before a node is marked failed', 1, 100],
   ['health_interval_sec', 'Health check interval (seconds)', 1, 3600],
   ['sticky_ttl_sec', 'Sticky session time (seconds)', 0, 604800],
+  ['sticky_break_ttfb_ms', 'Drop a binding above this median TTFB (ms)', 0, 600000],
 ] as const
 type Field = (typeof FIELDS)[number][0]
+const POLICIES = ['cache_first', 'cost_first'] as const
 
 /** Per-account overrides; a blank field inherits the server's env value (read live). */
 export function RoutingSettingsForm() {
@@ -25,8 +27,9 @@ export function RoutingSettingsForm() {
   const msg = useSignal<string | null>(null)
   const save = useAction()
   const c = cfg.data.value
-  const value = (f: Field) =>
+  const value = (f: Field | 'sticky_policy') =>
     draft.value[f] ?? (c?.overrides[f] != null ? String(c.overrides[f]) : '')
+  const policy = value('sticky_policy')
   return (
     <form
       class="panel form"
@@ -35,6 +38,7 @@ export function RoutingSettingsForm() {
         msg.value = null
         const patch: RoutingConfigPatch = {}
         for (const [f] of FIELDS) patch[f] = value(f) === '' ? null : Number(value(f))
+        patch.sticky_policy = POLICIES.find((p) => p === policy) ?? null
         const accountId = scope()
         const ok = await save.run(async () => {
           await api.config.update(patch, accountId)
@@ -59,19 +63,47 @@ export function RoutingSettingsForm() {
           <Loading />
         )
       ) : (
-        FIELDS.map(([f, label, min, max]) => (
-          <label key={f}>
-            {t(label)}
-            <input
-              type="number"
-              min={min}
-              max={max}
-              placeholder={t('Inherited: {v}', { v: c[f] })}
-              value={value(f)}
-              onInput={(e) => (draft.value = { ...draft.value, [f]: e.currentTarget.value })}
-            />
+        <>
+          {FIELDS.map(([f, label, min, max]) => (
+            <label key={f}>
+              {t(label)}
+              <input
+                type="number"
+                min={min}
+                max={max}
+                placeholder={t('Inherited: {v}', { v: c[f] ?? t('never') })}
+                value={value(f)}
+                onInput={(e) => (draft.value = { ...draft.value, [f]: e.currentTarget.value })}
+              />
+            </label>
+          ))}
+          <p class="muted small">
+            {t(
+              "A binding is dropped when its node's median time to first byte over its last 20 answers exceeds this; 0 means never.",
+            )}
+          </p>
+          <label>
+            {t('Sticky policy')}
+            <select
+              value={policy}
+              onChange={(e) =>
+                (draft.value = { ...draft.value, sticky_policy: e.currentTarget.value })
+              }
+            >
+              <option value="">{t('Inherited: {v}', { v: c.sticky_policy })}</option>
+              {POLICIES.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
           </label>
-        ))
+          <p class="muted small">
+            {t(
+              'cache_first keeps a session on its node while that node works (prompt caches stay warm); cost_first moves it back to a healthy node of a better tier at its next request.',
+            )}
+          </p>
+        </>
       )}
       <p class="muted small">{t('Leave a field blank to use the server default.')}</p>
       <ErrorBox error={save.error.value} />

@@ -52,6 +52,14 @@ function NodeRow(props: {
           {props.showAccount && <span class="muted small">{accountName(n.account_id)}</span>}
         </div>
         <div class="muted small mono">{n.base_url}</div>
+        {Object.keys(n.extra_headers).length > 0 && (
+          // Values come masked from the API (docs/contract.md §13): names and hints only.
+          <div class="muted small mono" data-testid="node-headers">
+            {Object.entries(n.extra_headers)
+              .map(([name, masked]) => `${name}: ${masked}`)
+              .join(' · ')}
+          </div>
+        )}
         {n.last_error && (
           <div class="error small" data-testid="last-error">
             {t('Last error')}: {n.last_error}

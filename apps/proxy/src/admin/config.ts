@@ -25,6 +25,10 @@ export const configBody = z.object({
     .max(7 * 86_400)
     .nullable()
     .optional(),
+  // docs/contract.md §13: how a bound session weighs cache against cost, and when a slow node's
+  // bindings break (0: never, even when the env sets a limit).
+  sticky_policy: z.enum(['cache_first', 'cost_first']).nullable().optional(),
+  sticky_break_ttfb_ms: z.number().int().min(0).max(600_000).nullable().optional(),
 })
 
 const seconds = (ms: number | null) => (ms === null ? null : ms / 1000)
@@ -44,11 +48,15 @@ function configView(account: Account, deps: AdminDeps): z.infer<typeof configAns
     fail_limit: e.failThreshold,
     health_interval_sec: e.healthIntervalMs / 1000,
     sticky_ttl_sec: e.stickyTtlMs / 1000,
+    sticky_policy: e.stickyPolicy ?? 'cache_first',
+    sticky_break_ttfb_ms: e.stickyBreakTtfbMs ?? null,
     overrides: {
       retries: s.retryMax,
       fail_limit: s.failThreshold,
       health_interval_sec: seconds(s.healthIntervalMs),
       sticky_ttl_sec: seconds(s.stickyTtlMs),
+      sticky_policy: s.stickyPolicy ?? null,
+      sticky_break_ttfb_ms: s.stickyBreakTtfbMs ?? null,
     },
   }
 }
@@ -90,6 +98,8 @@ export function configRoutes(
           failThreshold: body.fail_limit,
           healthIntervalMs: millis(body.health_interval_sec),
           stickyTtlMs: millis(body.sticky_ttl_sec),
+          stickyPolicy: body.sticky_policy,
+          stickyBreakTtfbMs: body.sticky_break_ttfb_ms,
         },
       })
       await audit(c, deps, trusted, {

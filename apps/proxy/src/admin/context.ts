@@ -30,6 +30,12 @@ export interface AdminDeps {
    * `/key/status`; absent: every `windows` is `{}`.
    */
   limits?: LimitWindowSource
+  /**
+   * Drops this replica's sticky bindings to a node at once and answers how many it dropped
+   * (`POST /nodes/unstick`, docs/contract.md §13); other replicas drop theirs when they reload
+   * the node and see its `unstuckAt` move. Absent: nothing to drop here (0).
+   */
+  unstickNode?: (nodeId: string) => number
 }
 
 /**

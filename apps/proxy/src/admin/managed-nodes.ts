@@ -1,26 +1,48 @@
 import type { Account, NodeRecord, Store } from '@qcc/store'
 import { ApiError } from './errors'
+import { ruleJson } from './node-policy-schema'
 import { TenantCap } from './tenant-caps'
 
 /** Nodes a tenant (not an admin) may hold per account (docs/contract.md §9). */
 export const TENANT_NODE_CAP = 50
 
 /**
- * Body fields of `PUT /admin/api/nodes` that only an admin may change on a managed node (docs/contract.md §9),
- * with how to read the stored value; `null` marks fields refused whenever they are sent (the key
- * cannot be compared without decrypting it, and the fields still to come have nothing stored).
+ * Body fields of `PUT /admin/api/nodes` that only an admin may change on a managed node
+ * (docs/contract.md §9, every §13 policy field included), with how to read the stored value as
+ * the API spells it; `null` marks fields refused whenever they are sent (the key cannot be
+ * compared without decrypting it).
  */
 const ADMIN_ONLY_FIELDS: Record<string, ((n: NodeRecord) => unknown) | null> = {
   base_url: (n) => n.baseUrl,
   api_key: null,
   health_check_method: (n) => n.healthCheckMethod,
   health_check_model: (n) => n.healthCheckModel,
-  auth_header: null,
-  extra_headers: null,
-  model_map: null,
-  error_rules: null,
-  no_failover: null,
+  auth_header: (n) => n.authHeader,
+  // Only "keep every saved value" ({name: ""} for each saved name, or none at all) compares
+  // equal: a value that is sent is a change, as the stored one is never read for this.
+  extra_headers: (n) => Object.fromEntries(n.extraHeaderNames.map((name) => [name, ''])),
+  models: (n) => n.models,
+  model_map: (n) => n.modelMap,
+  error_rules: (n) => n.errorRules.map(ruleJson),
+  no_failover: (n) => n.noFailover,
+  strip_tool_fields: (n) => n.stripToolFields,
+  sticky_ttl_sec: (n) => (n.stickyTtlMs === null ? null : n.stickyTtlMs / 1000),
 }
+
+/** JSON with object keys sorted, so equal values compare equal whatever their key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`
+  if (typeof v === 'object' && v !== null) {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined)
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`
+  }
+  return JSON.stringify(v ?? null)
+}
+
+/** "No headers" is the same whether sent as null or {}. */
+const emptyToNull = (v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0 ? null : v
 
 /**
  * Refuses a non-admin's change of a managed node's URL, key, headers, rules or health check.
@@ -33,7 +55,9 @@ export function checkManagedUpdate(me: Account, node: NodeRecord, raw: unknown):
   const body = raw as Record<string, unknown>
   for (const [field, stored] of Object.entries(ADMIN_ONLY_FIELDS)) {
     if (!(field in body) || body[field] === undefined) continue
-    if (stored && (body[field] ?? null) === (stored(node) ?? null)) continue
+    if (stored && canonical(emptyToNull(body[field])) === canonical(emptyToNull(stored(node)))) {
+      continue
+    }
     throw new ApiError(
       'forbidden',
       `${field}: this node is managed by an admin; its owner may only rename, reweight, ` +

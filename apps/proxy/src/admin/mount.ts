@@ -14,6 +14,7 @@ import { healthRoutes } from './health'
 import { keyStatusRoutes } from './key-status'
 import { keyRoutes } from './keys'
 import { nodeRoutes } from './nodes'
+import { nodeUnstickRoutes } from './node-unstick'
 import { openApiRoutes } from './openapi'
 import { pricingRoutes } from './pricing'
 import { requestIds } from './request-id'
@@ -109,6 +110,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps, options: AdminMountOption
   meRoutes(api, deps, trusted, logins)
   accountRoutes(api, deps, trusted)
   nodeRoutes(api, deps, trusted)
+  nodeUnstickRoutes(api, deps, trusted)
   keyRoutes(api, deps, trusted, keyCap)
   configRoutes(api, deps, trusted)
   usageRoutes(api, deps)

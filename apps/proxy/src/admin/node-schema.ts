@@ -1,5 +1,6 @@
 import { HEALTH_CHECK_METHODS, type NodeStatus } from '@qcc/core'
 import { z } from 'zod'
+import { nodePolicyInput } from './node-policy-schema'
 
 /**
  * A node's fields as the admin API takes and shows them: one schema for the routes, the answers
@@ -41,6 +42,7 @@ export const createNodeBody = z.object({
   health_check_method: healthCheckMethod.optional(),
   health_check_model: z.string().max(NODE_LIMITS.modelMax).nullable().optional(),
   disabled: z.boolean().optional(),
+  ...nodePolicyInput,
 })
 export const updateNodeBody = createNodeBody.partial()
 export const nodeIdBody = z.object({ id: z.string().min(1).max(NODE_LIMITS.idMax) })

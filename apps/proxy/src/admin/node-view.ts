@@ -8,6 +8,7 @@ import {
 import type { Account, NodeRecord, NodeStateRecord, UsageGroup } from '@qcc/store'
 import type { z } from 'zod'
 import { toNodeConfig, toPersisted } from '../health/store-records'
+import { policyView } from './node-policy-schema'
 import type { nodeAnswer } from './responses'
 
 /**
@@ -68,13 +69,17 @@ export function activeNodeId(
   return pick?.entry.node.id ?? null
 }
 
-/** The node as `GET /admin/api/nodes` lists it; never the upstream key. */
+/**
+ * The node as `GET /admin/api/nodes` lists it; never the upstream key, and its extra headers
+ * (`headers`, opened) only masked.
+ */
 export function nodeView(
   node: NodeRecord,
   state: NodeStateRecord | undefined,
   usage: UsageGroup | undefined,
   active: boolean,
   now: number,
+  headers: Record<string, string> | null = null,
 ): z.infer<typeof nodeAnswer> {
   const status = nodeStatus(node, state, now)
   return {
@@ -92,6 +97,7 @@ export function nodeView(
     api_key_hint: node.apiKeyHint,
     health_check_method: node.healthCheckMethod,
     health_check_model: node.healthCheckModel,
+    ...policyView(node, headers),
     last_error: state?.failReason ?? null,
     fail_count: state?.consecutiveFailures ?? 0,
     cooling_until: status === 'cooling' ? (state?.coolingUntil?.toISOString() ?? null) : null,

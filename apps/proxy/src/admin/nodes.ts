@@ -11,6 +11,7 @@ import {
   checkManagedUpdate,
   tenantNodeCap,
 } from './managed-nodes'
+import { resolveKeptHeaders, toPolicyInput } from './node-policy-schema'
 import { activeNodeId, nodeView } from './node-view'
 import {
   accountQuery,
@@ -82,9 +83,21 @@ export function nodeRoutes(
       const sorted = [...nodes].sort(
         (a, b) => a.weight - b.weight || a.createdAt.getTime() - b.createdAt.getTime(),
       )
+      // Opened only to mask them (docs/contract.md §13): one read per node that has any.
+      const headers = new Map<string, Record<string, string> | null>()
+      for (const n of sorted) {
+        if (n.extraHeaderNames.length > 0) headers.set(n.id, await store.getNodeExtraHeaders(n.id))
+      }
       return c.json({
         nodes: sorted.map((n) =>
-          nodeView(n, states.get(n.id), byNode.get(n.id), active.has(n.id), now),
+          nodeView(
+            n,
+            states.get(n.id),
+            byNode.get(n.id),
+            active.has(n.id),
+            now,
+            headers.get(n.id) ?? null,
+          ),
         ),
       })
     },
@@ -101,6 +114,11 @@ export function nodeRoutes(
     handler: async (c, input) => {
       const account = await targetAccount(c, deps, input.query.account_id)
       const body = await input.body()
+      // Nothing is stored yet, so an empty header value ("keep") is refused here.
+      const policies = toPolicyInput({
+        ...body,
+        extra_headers: resolveKeptHeaders(body.extra_headers, null),
+      })
       const me = c.get('account')
       const node = await nodeCap.run(me, account.id, async () => {
         await checkBaseUrl(body.base_url, mayUsePrivate(c))
@@ -113,6 +131,7 @@ export function nodeRoutes(
           disabled: body.disabled,
           healthCheckMethod: body.health_check_method,
           healthCheckModel: body.health_check_model,
+          ...policies,
           allowPrivate: me.isAdmin,
           // Provisioned into another account: its owner may not repoint or rekey it (docs/contract.md §9).
           managed: me.isAdmin && account.id !== me.id,
@@ -133,8 +152,10 @@ export function nodeRoutes(
   defineRoute(api, 'PUT /nodes', {
     summary:
       'Update a node (partial; api_key null clears it). A tenant changing base_url must send ' +
-      'api_key too (400). On a managed node a tenant may change only name, weight and disabled ' +
-      '(403 for base_url, api_key, health-check fields)',
+      'api_key too (400). extra_headers replaces the whole map; a value of "" keeps the saved ' +
+      'value of that name. On a managed node a tenant may change only name, weight and disabled ' +
+      '(403 for base_url, api_key, health-check and policy fields; sending a stored value is ' +
+      'not a change)',
     query: nodeIdQuery,
     body: updateNodeBody,
     handler: async (c, input) => {
@@ -144,6 +165,11 @@ export function nodeRoutes(
       const body = await input.body()
       const urlChanged = body.base_url !== undefined && body.base_url !== node.baseUrl
       checkKeyFollowsUrl(c.get('account'), urlChanged, body.api_key)
+      const saved = body.extra_headers ? await store.getNodeExtraHeaders(node.id) : null
+      const policies = toPolicyInput({
+        ...body,
+        extra_headers: resolveKeptHeaders(body.extra_headers, saved),
+      })
       if (urlChanged) await checkBaseUrl(body.base_url as string, mayUsePrivate(c))
       await store.updateNode(node.id, {
         name: body.name,
@@ -153,6 +179,7 @@ export function nodeRoutes(
         disabled: body.disabled,
         healthCheckMethod: body.health_check_method,
         healthCheckModel: body.health_check_model,
+        ...policies,
         // The private-address permission follows whoever set the URL last.
         allowPrivate: urlChanged ? c.get('account').isAdmin : undefined,
       })
@@ -161,6 +188,7 @@ export function nodeRoutes(
         accountId: node.accountId,
         targetType: 'node',
         targetId: node.id,
+        // Field names only: header values and keys are secrets.
         detail: { fields: Object.keys(body) },
       })
       publishConfigChanged(deps, node.accountId)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { limitsAnswer, windowsAnswer } from './limits-schema'
 import { healthCheckMethod, nodeStatus } from './node-schema'
+import { nodePolicyAnswer } from './node-policy-schema'
 
 /**
  * Answer shapes of the main routes. Handlers type their answers with these (`z.infer`), and the
@@ -45,6 +46,7 @@ export const nodeAnswer = z.object({
   api_key_hint: z.string().nullable().describe('last 4 characters at most'),
   health_check_method: healthCheckMethod,
   health_check_model: z.string().nullable(),
+  ...nodePolicyAnswer,
   last_error: z.string().nullable(),
   fail_count: z.number().int(),
   cooling_until: nullableTime,
@@ -81,6 +83,8 @@ const overrides = z.object({
   fail_limit: z.number().int().nullable(),
   health_interval_sec: z.number().int().nullable(),
   sticky_ttl_sec: z.number().int().nullable(),
+  sticky_policy: z.enum(['cache_first', 'cost_first']).nullable(),
+  sticky_break_ttfb_ms: z.number().int().nullable().describe('0: never'),
 })
 export const configAnswer = z.object({
   account_id: z.string(),
@@ -88,6 +92,12 @@ export const configAnswer = z.object({
   fail_limit: z.number().int(),
   health_interval_sec: z.number().int(),
   sticky_ttl_sec: z.number().int(),
+  sticky_policy: z.enum(['cache_first', 'cost_first']),
+  sticky_break_ttfb_ms: z
+    .number()
+    .int()
+    .nullable()
+    .describe('median TTFB above which a binding is dropped; null: never'),
   overrides: overrides.describe('null: the env value applies'),
 })
 
@@ -127,7 +137,11 @@ const usageLogAnswer = usageTotalsAnswer
     account_id: z.string(),
     key_id: z.string(),
     node_id: z.string().nullable().describe('null: no node was reached'),
-    model: z.string(),
+    model: z.string().describe('the model the client asked for'),
+    upstream_model: z
+      .string()
+      .nullable()
+      .describe("sent upstream when the node's model_map rewrote it; null: not rewritten"),
     status: z.number().int().describe('0: no status was sent'),
     success: z.boolean(),
     attempts: z.number().int(),

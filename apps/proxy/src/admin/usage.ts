@@ -102,6 +102,7 @@ export function usageRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
           key_id: e.keyId,
           node_id: e.nodeId,
           model: e.model,
+          upstream_model: e.upstreamModel ?? null,
           status: e.status,
           success: e.status >= 200 && e.status < 300,
           attempts: e.attempts,

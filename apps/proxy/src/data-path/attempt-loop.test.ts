@@ -65,7 +65,9 @@ describe('runAttempts', () => {
     expect(res.headers.get('x-qcc-request-id')).toBe('req_test_1')
     expect(res.headers.get('content-length')).toBe(String(body.length))
     expect(res.headers.get('set-cookie')).toBeNull()
-    expect(plan.reports).toEqual([{ node: 'alpha', outcome: { kind: 'response', status: 200 } }])
+    expect(plan.reports).toEqual([
+      { node: 'alpha', outcome: { kind: 'response', status: 200, bodySnippet: body } },
+    ])
     expect(await finishing).toMatchObject({
       status: 200,
       nodeId: 'id-alpha',
@@ -90,7 +92,7 @@ describe('runAttempts', () => {
     await res.text()
     expect(plan.reports).toEqual([
       { node: 'alpha', outcome: { kind: 'connect_error', code: 'ECONNREFUSED' } },
-      { node: 'beta', outcome: { kind: 'response', status: 200 } },
+      { node: 'beta', outcome: { kind: 'response', status: 200, bodySnippet: '{}' } },
     ])
     expect(await finishing).toMatchObject({ nodeId: 'id-beta', attempts: 2 })
   })
@@ -159,6 +161,54 @@ describe('runAttempts', () => {
       { kind: 'after_commit_failure', cause: 'reset' },
     ])
     expect(await finishing).toMatchObject({ status: 200, partial: true, isSse: true })
+  })
+
+  it('a stream that ends without message_stop gets the error frame and is a node failure', async () => {
+    const plan = scriptedPlan([target('alpha')])
+    const delta = 'event: content_block_delta\ndata: {"type":"content_block_delta"}\n\n'
+    const { url, usage } = await loop(plan, [
+      { status: 200, headers: SSE, body: bodyOf(START, delta) },
+    ])
+    const finishing = usage.nextFinish()
+    const text = await (await fetch(url, { method: 'POST' })).text()
+    expect(text.startsWith(START + delta)).toBe(true)
+    expect(text.slice((START + delta).length)).toMatch(/^event: error\n.*before message_stop/)
+    expect(plan.reports.map((r) => r.outcome)).toEqual([
+      { kind: 'first_event', status: 200, eventType: 'message_start' },
+      { kind: 'after_commit_failure', cause: 'incomplete' },
+    ])
+    expect(await finishing).toMatchObject({ status: 200, partial: true, isSse: true })
+    // A whole stream is left alone.
+    const whole = scriptedPlan([target('beta')])
+    const stopFrame = 'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    const second = await loop(whole, [
+      { status: 200, headers: SSE, body: bodyOf(START, stopFrame) },
+    ])
+    expect(await (await fetch(second.url, { method: 'POST' })).text()).toBe(START + stopFrame)
+    expect(whole.reports).toHaveLength(1)
+  })
+
+  it('fails over on a fake 200 and sends the node its own body (docs/contract.md §13)', async () => {
+    const mapped = target('beta')
+    const node = { ...mapped.attempt.node, modelMap: { 'claude-*': 'relay-model' } }
+    const plan = scriptedPlan([
+      target('alpha'),
+      { ...mapped, attempt: { ...mapped.attempt, node } },
+    ])
+    const { url, upstream, usage } = await loop(plan, [
+      { status: 200, headers: { 'content-type': 'text/html' }, body: bodyOf('<html>busy</html>') },
+      { status: 200, headers: JSON_TYPE, body: bodyOf('{"type":"message","id":"m"}') },
+    ])
+    const finishing = usage.nextFinish()
+    const res = await fetch(url, { method: 'POST' })
+    expect(res.headers.get('x-qcc-node')).toBe('beta')
+    expect(await res.text()).toBe('{"type":"message","id":"m"}')
+    expect(upstream.requests.map((r) => String(r.body))).toEqual([
+      '{"model":"claude-test"}',
+      '{"model":"relay-model"}',
+    ])
+    expect(upstream.requests[1]?.headers['content-length']).toBe('23')
+    expect(await finishing).toMatchObject({ nodeId: 'id-beta', upstreamModel: 'relay-model' })
   })
 
   it('a client that leaves before any answer is a 499, reported as client_abort', async () => {

@@ -6,8 +6,9 @@ import { Cancellation } from './cancellation'
 import { createErrorFrameRedactor } from './error-frame-redactor'
 import { pickDownstreamHeaders } from './headers'
 import { MalformedStreamError, relayBody } from './relay'
-import { attemptUpstream } from './upstream-attempt'
-import { BODY_TIMEOUT, type UpstreamClient, type UpstreamResponse } from './upstream'
+import { bodyForNode } from './body-rewrite'
+import { attemptUpstream, type AttemptResult } from './upstream-attempt'
+import { BODY_TIMEOUT, type UpstreamClient } from './upstream'
 import type { UsageRecorder, UsageRequestInfo, UsageResult, UsageTap } from './usage-tap'
 
 /** What the attempt loop is built from (the `/v1/*` handler passes its own deps through). */
@@ -47,13 +48,14 @@ export interface AttemptLoopInput {
 export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput): Promise<void> {
   const { res, plan } = input
   const startedAt = deps.now()
-  const model = (input.json as { model?: unknown } | undefined)?.model
+  const requested = (input.json as { model?: unknown } | undefined)?.model
+  const model = typeof requested === 'string' ? requested : undefined
   const recorder = deps.usage.begin({
     requestId: input.requestId,
     accountId: input.tenant.accountId,
     keyId: input.tenant.keyId,
     sessionId: plan.sessionId,
-    model: typeof model === 'string' ? model : undefined,
+    model,
     route: input.path,
     startedAt,
     countUsage: input.countUsage,
@@ -90,10 +92,12 @@ export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput
       }
       outcome.attempts++
       outcome.nodeId = target.nodeId
+      // The client's bytes, unless this node maps the model or strips tools (docs/contract.md §13).
+      const sent = bodyForNode(input.body, model, target.attempt.node)
       const attempt = await attemptUpstream({
         upstream: deps.upstream,
         req: input.req,
-        body: input.body,
+        body: sent.body,
         path: input.path,
         target,
         // At least 1 ms: undici reads a timeout of 0 as none at all.
@@ -101,9 +105,14 @@ export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput
         clientGone,
       })
       if (attempt.kind === 'ready') {
-        plan.report(target, attempt.outcome)
-        await commit(deps, input, target, attempt.response, attempt.first, recorder, outcome)
-        return
+        // Core has the last word: a plain answer's head may be a fake 200 (docs/contract.md §13).
+        if (plan.report(target, attempt.outcome).commit) {
+          if (sent.upstreamModel !== undefined) outcome.upstreamModel = sent.upstreamModel
+          await commit(deps, input, target, attempt, recorder, outcome)
+          return
+        }
+        attempt.response.body.destroy()
+        continue
       }
       if (clientGone.aborted) {
         plan.report(target, { kind: 'client_abort' })
@@ -134,13 +143,13 @@ async function commit(
   deps: AttemptLoopDeps,
   input: AttemptLoopInput,
   target: RouteTarget,
-  response: UpstreamResponse,
-  first: Buffer[],
+  ready: Extract<AttemptResult, { kind: 'ready' }>,
   recorder: UsageRecorder,
   outcome: UsageResult,
 ): Promise<void> {
   const { res, plan } = input
-  const isSse = first.length > 0
+  const { response, first, isSse } = ready
+  let incomplete = false
   outcome.status = response.statusCode
   outcome.isSse = isSse
   recorder.onCommit(isSse)
@@ -177,8 +186,15 @@ async function commit(
         : undefined,
     stop: deps.shutdown,
     rewrite,
+    // A stream that ends without `message_stop` was cut short (docs/contract.md §13): the client
+    // gets the error frame a broken stream gets, and the node a failure.
+    endFrame: () => {
+      if (!isSse || recorder.complete || recorder.sawErrorEvent) return undefined
+      incomplete = true
+      return anthropicErrorFrame('api_error', 'the upstream stream ended before message_stop')
+    },
   })
-  outcome.partial = end.kind !== 'complete'
+  outcome.partial = end.kind !== 'complete' || incomplete
   // After the commit only a node's own failure is reported; a client leaving says nothing of it.
   if (end.kind === 'upstream_failed') {
     const code = (end.error as { code?: string }).code
@@ -189,6 +205,8 @@ async function commit(
           ? 'malformed'
           : 'reset'
     plan.report(target, { kind: 'after_commit_failure', cause })
+  } else if (incomplete) {
+    plan.report(target, { kind: 'after_commit_failure', cause: 'incomplete' })
   } else if (end.kind === 'complete' && recorder.sawErrorEvent) {
     plan.report(target, {
       kind: 'after_commit_failure',

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { AuthHeaderMode } from '@qcc/core'
 
 /**
  * Headers never sent upstream: the tenant's credentials, our own transport framing, hop-by-hop
@@ -25,10 +26,20 @@ const DROP_UPSTREAM = new Set([
   'x-real-ip',
 ])
 
-/** Builds the upstream request headers: end-to-end headers kept, the node's key set. */
+/** How a node's key and extra headers go out (docs/contract.md §13). */
+export interface NodeCredentials {
+  /** The node's upstream key; null for key-less relays. */
+  apiKey: string | null
+  /** `x-api-key` (default), `bearer` or `both`. */
+  authHeader?: AuthHeaderMode | undefined
+  /** Sent with every call; their names never collide with the headers set here (the store refuses them). */
+  extraHeaders?: Readonly<Record<string, string>> | null | undefined
+}
+
+/** Builds the upstream request headers: end-to-end headers kept, the node's key and headers set. */
 export function buildUpstreamHeaders(
   incoming: IncomingHttpHeaders,
-  nodeApiKey: string | null,
+  node: NodeCredentials,
   bodyLength: number | undefined,
 ): Record<string, string> {
   const connectionListed = listedInConnection(incoming.connection)
@@ -40,11 +51,24 @@ export function buildUpstreamHeaders(
     if (value === undefined) continue
     out[name] = Array.isArray(value) ? value.join(', ') : value
   }
+  const extra = node.extraHeaders
+  if (extra) for (const name in extra) out[name] = extra[name] as string
   // Compressed bodies would have to be decompressed to read usage; identity keeps the tap cheap.
   out['accept-encoding'] = 'identity'
-  if (nodeApiKey) out['x-api-key'] = nodeApiKey
+  setNodeKey(out, node.apiKey, node.authHeader)
   if (bodyLength !== undefined) out['content-length'] = String(bodyLength)
   return out
+}
+
+/** Puts a node's key where its `auth_header` mode says (docs/contract.md §13); shared with probes. */
+export function setNodeKey(
+  headers: Record<string, string>,
+  apiKey: string | null,
+  mode: AuthHeaderMode | undefined,
+): void {
+  if (!apiKey) return
+  if (mode !== 'bearer') headers['x-api-key'] = apiKey
+  if (mode === 'bearer' || mode === 'both') headers.authorization = `Bearer ${apiKey}`
 }
 
 function listedInConnection(value: string | string[] | undefined): Set<string> | undefined {

@@ -32,9 +32,15 @@ export interface RelayOptions {
   stop?: Cancellation
   /** Rewrites what goes to the client after `onChunk` saw the original (error-frame redaction). */
   rewrite?: StreamRewriter
+  /**
+   * Asked when the upstream body ends, after `onChunk` saw all of it: a frame to send before the
+   * end (a stream that ended without `message_stop`), or undefined.
+   */
+  endFrame?: () => string | undefined
 }
 
 const PING_FRAME = 'event: ping\ndata: {"type": "ping"}\n\n'
+const FRAME_END = Buffer.from('\n\n')
 
 /**
  * Forwards an upstream body to the client as it arrives: no buffering beyond the socket's own,
@@ -45,7 +51,7 @@ export function relayBody(
   res: ServerResponse,
   options: RelayOptions,
 ): Promise<RelayEnd> {
-  const { onChunk, keepaliveMs, errorFrame, stop, rewrite } = options
+  const { onChunk, keepaliveMs, errorFrame, stop, rewrite, endFrame } = options
   return new Promise((resolve) => {
     let done = false
     let atFrameBoundary = true
@@ -128,7 +134,14 @@ export function relayBody(
     const onEnd = () => {
       const data = held(takePending())
       if (done) return
-      if (data) res.end(data)
+      const frame = endFrame?.()
+      if (frame !== undefined) {
+        if (data) res.write(data)
+        const boundary = data
+          ? data.length >= 2 && data.subarray(-2).equals(FRAME_END)
+          : atFrameBoundary
+        res.end(boundary ? frame : `\n\n${frame}`)
+      } else if (data) res.end(data)
       else res.end()
       finish({ kind: 'complete' })
     }

@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { classifyUpstreamOutcome } from '@qcc/core'
 import { bodyOf, scriptedUpstream, target, type ScriptedAnswer } from '../../test/data-path-fakes'
 import { Cancellation } from './cancellation'
 import { HEADERS_TIMEOUT } from './upstream'
@@ -62,16 +63,41 @@ describe('attemptUpstream', () => {
     expect(got.outcome.bodySnippet).toHaveLength(64 * 1024)
   })
 
-  it('a plain 2xx answer is ready at once, its body unread', async () => {
-    const body = bodyOf('{"id":"msg"}')
+  it('a plain 2xx answer is ready after its head, which it hands over, the rest unread', async () => {
+    const small = bodyOf('{"id":"msg"}')
     const got = await attempt({
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body,
+      body: small,
     }).result
-    expect(got).toMatchObject({ kind: 'ready', outcome: { kind: 'response', status: 200 } })
-    if (got.kind === 'ready') expect(got.first).toEqual([])
-    expect(body.readableEnded).toBe(false)
+    expect(got).toMatchObject({
+      kind: 'ready',
+      isSse: false,
+      outcome: { kind: 'response', status: 200, bodySnippet: '{"id":"msg"}' },
+    })
+    if (got.kind === 'ready') expect(Buffer.concat(got.first).toString()).toBe('{"id":"msg"}')
+    // A large answer: only its first 4 KiB are read before the commit (never the whole body).
+    const chunk = Buffer.alloc(4096, 0x20)
+    const large = bodyOf(chunk, chunk, chunk)
+    const big = await attempt({ status: 200, headers: {}, body: large }).result
+    if (big.kind !== 'ready') throw new Error('expected ready')
+    expect(Buffer.concat(big.first).length).toBe(4096)
+    expect(large.readableEnded).toBe(false)
+  })
+
+  it("hands a fake 200's head to core, which fails it (docs/contract.md §13)", async () => {
+    for (const text of [
+      '\n  <html><body>502 Bad Gateway</body></html>',
+      '{"type":"error","error":{"type":"api_error","message":"upstream quota"}}',
+    ]) {
+      const got = await attempt({ status: 200, headers: {}, body: bodyOf(text) }).result
+      if (got.kind !== 'ready') throw new Error('expected ready')
+      expect(classifyUpstreamOutcome(got.outcome, { now: 0 })).toMatchObject({
+        result: 'failed',
+        retry: true,
+        reason: 'fake_200',
+      })
+    }
   })
 
   it('a stream is ready after its first whole event, which it hands over', async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { AttemptOutcome } from '@qcc/core'
+import { AnswerHeadTimeoutError, readAnswerHead } from './answer-head'
 import type { RouteTarget } from '../routing/types'
 import type { Cancellation } from './cancellation'
 import { buildUpstreamHeaders } from './headers'
@@ -23,18 +24,24 @@ export type AttemptResult =
   | { kind: 'failed'; outcome: AttemptOutcome }
   /** The node answered with an error status. */
   | { kind: 'answered'; outcome: ErrorAnswer }
-  /** The commit point: a 2xx plain answer, or a stream whose first event is good. */
+  /**
+   * The commit point, if core agrees (a plain answer's head may be a fake 200): a 2xx plain
+   * answer, or a stream whose first event is good.
+   */
   | {
       kind: 'ready'
       outcome: AttemptOutcome
       response: UpstreamResponse
-      /** Bytes already read (the first SSE frame); they go to the client first. */
+      /** An SSE stream (else a plain answer). */
+      isSse: boolean
+      /** Bytes already read (the first SSE frame, a plain answer's head); they go first. */
       first: Buffer[]
     }
 
 export interface AttemptRequest {
   upstream: UpstreamClient
   req: Pick<IncomingMessage, 'method' | 'headers'>
+  /** The body for this node (`bodyForNode`): the client's bytes unless a rewrite applied. */
   body: Buffer | undefined
   /** Path and query as the client sent them. */
   path: string
@@ -46,8 +53,9 @@ export interface AttemptRequest {
 }
 
 /**
- * Calls one node and reads as far as the commit point: the status for a plain answer, the first
- * whole SSE event for a stream (so an `event: error` that comes first is a failed attempt).
+ * Calls one node and reads as far as the commit point: the status and first bytes of a plain
+ * answer (so a fake 200 is a failed attempt, docs/contract.md §13), the first whole SSE event of
+ * a stream (so an `event: error` that comes first is one).
  */
 export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult> {
   let response: UpstreamResponse
@@ -56,7 +64,7 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
       baseUrl: a.target.baseUrl,
       path: a.path,
       method: a.req.method === 'POST' ? 'POST' : 'GET',
-      headers: buildUpstreamHeaders(a.req.headers, a.target.apiKey, a.body?.length),
+      headers: buildUpstreamHeaders(a.req.headers, a.target, a.body?.length),
       body: a.body,
       cancel: a.clientGone,
       headersTimeoutMs: a.timeoutMs,
@@ -72,7 +80,7 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
     return { kind: 'answered', outcome: { kind: 'response', status, headers, bodySnippet: text } }
   }
   if (!String(headers['content-type'] ?? '').includes('text/event-stream')) {
-    return { kind: 'ready', outcome: { kind: 'response', status }, response, first: [] }
+    return readPlainAnswer(response, a.timeoutMs)
   }
   try {
     const first = await readFirstEvent(response.body, a.timeoutMs)
@@ -100,7 +108,7 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
       return { kind: 'failed', outcome }
     }
     const outcome: AttemptOutcome = { kind: 'first_event', status, eventType: first.event }
-    return { kind: 'ready', outcome, response, first: first.chunks }
+    return { kind: 'ready', outcome, response, isSse: true, first: first.chunks }
   } catch (err) {
     response.body.destroy()
     if (err instanceof FirstEventTimeoutError) {
@@ -108,6 +116,27 @@ export async function attemptUpstream(a: AttemptRequest): Promise<AttemptResult>
     }
     return { kind: 'failed', outcome: transportFailure(err) }
   }
+}
+
+/** A plain 2xx answer: its head decides between the commit and a fake 200. */
+async function readPlainAnswer(
+  response: UpstreamResponse,
+  timeoutMs: number,
+): Promise<AttemptResult> {
+  const status = response.statusCode
+  let head
+  try {
+    head = await readAnswerHead(response.body, timeoutMs)
+  } catch (err) {
+    response.body.destroy()
+    if (err instanceof AnswerHeadTimeoutError) {
+      return { kind: 'failed', outcome: { kind: 'timeout_first_byte', phase: 'headers' } }
+    }
+    return { kind: 'failed', outcome: transportFailure(err) }
+  }
+  // Core tells a fake 200 from the head (docs/contract.md §13); the loop commits only on success.
+  const outcome: AttemptOutcome = { kind: 'response', status, bodySnippet: head.text }
+  return { kind: 'ready', outcome, response, isSse: false, first: head.chunks }
 }
 
 function transportFailure(err: unknown): AttemptOutcome {

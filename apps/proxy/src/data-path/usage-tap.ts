@@ -32,6 +32,8 @@ export interface UsageRecorder {
   readonly errorType: string | null
   /** True once an upstream `event: error` frame has gone to the client. */
   readonly sawErrorEvent: boolean
+  /** True once the stream's `message_stop` has gone to the client. */
+  readonly complete: boolean
   /** Called exactly once when the request is over (the recorder may read `result` then). */
   finish(result: UsageResult): void
 }
@@ -47,4 +49,6 @@ export interface UsageResult {
   isSse: boolean
   /** A limit refused the request before any upstream contact: the message (docs/contract.md §10). */
   refusal?: string
+  /** The model id the serving node was sent, when its `model_map` rewrote it (docs/contract.md §13). */
+  upstreamModel?: string
 }

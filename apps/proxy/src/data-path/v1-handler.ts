@@ -6,6 +6,7 @@ import type { RequestPlan, Router } from '../routing/types'
 import { sendAnthropicError } from './anthropic-error'
 import { runAttempts, type AttemptLoopDeps } from './attempt-loop'
 import { BodyTooLargeError, readBody } from './body'
+import { sendModel, sendModelsList } from './models-list'
 import { readRequestFields } from './request-fields'
 
 /** Resolves a tenant's proxy key to its account and limits; synchronous (an in-memory index). */
@@ -20,6 +21,11 @@ export interface V1HandlerDeps extends AttemptLoopDeps {
   limits: AttemptLoopDeps['limits'] & { maxBodyBytes: number }
   /** Tenant limits (docs/contract.md §10); absent: none are enforced. */
   gate?: LimitGate
+  /**
+   * The model ids the proxy lists itself for a tenant, when every node of it has a `models` list
+   * (docs/contract.md §13); null: `/v1/models` goes upstream.
+   */
+  listedModels?: (accountId: string) => readonly string[] | null
 }
 
 type Route = 'messages' | 'count_tokens' | 'models' | 'model'
@@ -122,6 +128,16 @@ export function createV1Handler(deps: V1HandlerDeps) {
     }
     // The slot is freed at every ending: the answer done, an error, the client gone, the drain.
     if (ticket !== NO_TICKET) res.once('close', ticket.release)
+    if ((route === 'models' || route === 'model') && deps.listedModels) {
+      const ids = deps.listedModels(tenant.accountId)
+      const id = route === 'model' ? path.slice('/v1/models/'.length) : undefined
+      if (ids !== null && (id === undefined || ids.includes(id))) {
+        ticket.release()
+        if (id !== undefined) return sendModel(res, id, idHeader)
+        return sendModelsList(res, ids, new URLSearchParams(q === -1 ? '' : url.slice(q)), idHeader)
+      }
+    }
+    const requested = (json as { model?: unknown } | undefined)?.model
     let plan: RequestPlan | undefined
     try {
       plan = deps.router.plan({
@@ -129,6 +145,7 @@ export function createV1Handler(deps: V1HandlerDeps) {
         requestId,
         headers: req.headers,
         body: json,
+        model: typeof requested === 'string' ? requested : undefined,
       })
       await runAttempts(deps, {
         req,

@@ -2,9 +2,11 @@ import {
   ADDRESS_REFUSED_CODE,
   DEFAULT_PROBE_MODEL,
   describeOutboundError,
+  resolveUpstreamModel,
   type AttemptOutcome,
   type NodeConfig,
 } from '@qcc/core'
+import { setNodeKey } from '../data-path/headers'
 import { basePathPrefix, upstreamPath } from '../data-path/upstream-url'
 import type { OutboundClient, OutboundFailure, OutboundRequest } from '../outbound/outbound-client'
 
@@ -25,6 +27,8 @@ export interface ProbeDeps {
   timeoutMs: number
   /** The node's stored `allowPrivate` (or the env switch): may it reach private addresses? */
   allowPrivate: boolean
+  /** The node's extra headers (docs/contract.md §13), sent with probes as with requests. */
+  extraHeaders?: Readonly<Record<string, string>> | null | undefined
 }
 
 /** The `anthropic-version` probes send (the one the Messages API documents). */
@@ -72,15 +76,17 @@ export async function probeNode(
 function probeRequest(node: NodeConfig, apiKey: string | null, deps: ProbeDeps): OutboundRequest {
   const common = { allowPrivate: deps.allowPrivate, timeoutMs: deps.timeoutMs }
   if (node.healthCheckMethod === 'head') return { ...common, url: node.baseUrl, method: 'HEAD' }
-  const model = node.healthCheckModel ?? DEFAULT_PROBE_MODEL
+  // The probe asks for what a request for this model would (docs/contract.md §13: through the map).
+  const model = resolveUpstreamModel(node, node.healthCheckModel ?? DEFAULT_PROBE_MODEL)
   const messages = [{ role: 'user', content: 'hi' }]
   const countTokens = node.healthCheckMethod === 'count_tokens'
   const headers: Record<string, string> = {
+    ...deps.extraHeaders,
     accept: 'application/json',
     'anthropic-version': ANTHROPIC_VERSION,
     'content-type': 'application/json',
   }
-  if (apiKey) headers['x-api-key'] = apiKey
+  setNodeKey(headers, apiKey, node.authHeader)
   return {
     ...common,
     url: nodeUrl(node.baseUrl, countTokens ? '/v1/messages/count_tokens' : '/v1/messages'),

@@ -16,6 +16,15 @@ export function toNodeConfig(node: NodeRecord): NodeConfig {
     disabled: node.disabled,
     healthCheckMethod: node.healthCheckMethod,
     healthCheckModel: node.healthCheckModel,
+    // The policies of docs/contract.md §13; a default is left out, so a node without policies is
+    // the same object as before them.
+    ...(node.authHeader !== 'x-api-key' ? { authHeader: node.authHeader } : {}),
+    ...(node.models !== null ? { models: node.models } : {}),
+    ...(node.modelMap !== null ? { modelMap: node.modelMap } : {}),
+    ...(node.errorRules.length > 0 ? { errorRules: node.errorRules } : {}),
+    ...(node.noFailover ? { noFailover: true } : {}),
+    ...(node.stripToolFields ? { stripToolFields: true } : {}),
+    ...(node.stickyTtlMs !== null ? { stickyTtlMs: node.stickyTtlMs } : {}),
   }
 }
 

@@ -33,6 +33,7 @@ function routerOn(
         if (id === options.unreadable) throw new Error('database down')
         return `sk-ant-key-of-${id}`
       },
+      extraHeadersNow: (id) => ({ 'x-relay-of': id }),
     },
     planner,
     onTransition: (event) => transitions.push(event),
@@ -42,7 +43,8 @@ function routerOn(
     },
     allowPrivateUpstreams: options.allowPrivateUpstreams ?? false,
   })
-  const plan = () => router.plan({ accountId: 'acme', requestId: 'r1', headers: {}, body: {} })
+  const plan = (model?: string) =>
+    router.plan({ accountId: 'acme', requestId: 'r1', headers: {}, body: {}, model })
   return { plan, transitions, metrics, advance: (ms: number) => (now += ms) }
 }
 
@@ -76,6 +78,41 @@ describe('createCoreRouter', () => {
     plan.done()
   })
 
+  it("hands out a node's auth mode and extra headers, and only nodes that serve the model", () => {
+    const r = routerOn([
+      record('alpha', { models: ['claude-opus-*'] }),
+      record('beta', {
+        weight: 2,
+        authHeader: 'bearer',
+        extraHeaderNames: ['x-relay-of'],
+        models: ['claude-haiku-*'],
+        modelMap: { 'claude-haiku-4-5': 'glm-4.6' },
+      }),
+    ])
+    const plan = r.plan('claude-haiku-4-5')
+    const only = nextOf(plan)
+    expect(only).toMatchObject({
+      nodeId: 'id-beta',
+      authHeader: 'bearer',
+      extraHeaders: { 'x-relay-of': 'id-beta' },
+    })
+    expect(only.attempt.node.modelMap).toEqual({ 'claude-haiku-4-5': 'glm-4.6' })
+    plan.report(only, { kind: 'response', status: 500 })
+    expect(plan.next()).toBeUndefined()
+    plan.done()
+    const opus = r.plan('claude-opus-4-1')
+    expect(nextOf(opus)).toMatchObject({
+      nodeId: 'id-alpha',
+      authHeader: undefined,
+      extraHeaders: null,
+    })
+    opus.done()
+    const none = r.plan('gpt-5')
+    expect(none.next()).toBeUndefined()
+    expect(none.finalError()).toMatchObject({ status: 404, errorType: 'not_found_error' })
+    none.done()
+  })
+
   it("prefers the account's activated node and lets PROXY_ALLOW_PRIVATE_UPSTREAMS open every node", () => {
     const r = routerOn([record('alpha'), record('beta', { weight: 5 })], {
       activeNodeId: 'id-beta',
@@ -88,11 +125,14 @@ describe('createCoreRouter', () => {
     const r = routerOn([record('alpha'), record('beta')])
     const plan = r.plan()
     const first = nextOf(plan)
-    expect(plan.report(first, { kind: 'response', status: 401 })).toEqual({ passThrough: false })
+    expect(plan.report(first, { kind: 'response', status: 401 })).toEqual({
+      commit: false,
+      passThrough: false,
+    })
     expect(r.transitions).toMatchObject([{ nodeId: first.nodeId, from: 'healthy', to: 'failed' }])
     const second = nextOf(plan)
     const tenantFault = { kind: 'response', status: 400, bodySnippet: '{}' } as const
-    expect(plan.report(second, tenantFault)).toEqual({ passThrough: true })
+    expect(plan.report(second, tenantFault)).toEqual({ commit: false, passThrough: true })
     expect(plan.next()).toBeUndefined()
   })
 

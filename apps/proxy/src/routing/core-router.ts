@@ -11,7 +11,7 @@ import type { NodeDirectory } from './node-directory'
 import type { AttemptVerdict, PlanInput, RequestPlan, RouteTarget, Router } from './types'
 
 export interface CoreRouterDeps {
-  directory: Pick<NodeDirectory, 'account' | 'node' | 'apiKeyNow'>
+  directory: Pick<NodeDirectory, 'account' | 'node' | 'apiKeyNow' | 'extraHeadersNow'>
   planner: AttemptPlanner
   metrics?: Pick<ProxyMetrics, 'attempt' | 'failover'>
   /** `PROXY_ALLOW_PRIVATE_UPSTREAMS`: every node may use private addresses. */
@@ -33,6 +33,7 @@ export function createCoreRouter(deps: CoreRouterDeps): Router {
         accountId: input.accountId,
         sessionId,
         activeNodeId: deps.directory.account(input.accountId)?.activeNodeId ?? null,
+        model: input.model,
       })
       return new CorePlan(deps, attempts, sessionId)
     },
@@ -58,6 +59,11 @@ class CorePlan implements RequestPlan {
       name: attempt.node.name,
       baseUrl: attempt.node.baseUrl,
       apiKey: node?.hasApiKey ? directory.apiKeyNow(attempt.node.id) : null,
+      authHeader: attempt.node.authHeader,
+      extraHeaders:
+        node !== undefined && node.extraHeaderNames.length > 0
+          ? directory.extraHeadersNow(attempt.node.id)
+          : null,
       allowPrivate: (node?.allowPrivate ?? false) || this.deps.allowPrivateUpstreams,
       lastResort: attempt.lastResort,
       attempt,
@@ -72,7 +78,10 @@ class CorePlan implements RequestPlan {
     const { decision, transition } = this.attempts.report(target.attempt, outcome)
     if (transition) this.deps.onTransition(transition)
     this.deps.metrics?.attempt(target.name, decision.result)
-    return { passThrough: decision.result === 'pass_through' }
+    return {
+      commit: decision.result === 'success',
+      passThrough: decision.result === 'pass_through',
+    }
   }
 
   finalError(): FinalError {

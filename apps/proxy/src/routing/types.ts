@@ -1,4 +1,4 @@
-import type { Attempt, AttemptOutcome, FinalError, HeaderBag } from '@qcc/core'
+import type { Attempt, AttemptOutcome, AuthHeaderMode, FinalError, HeaderBag } from '@qcc/core'
 
 /**
  * The contract between the data path (which moves bytes) and routing (which decides, through
@@ -13,6 +13,10 @@ export interface RouteTarget {
   baseUrl: string
   /** The node's upstream key, decrypted; null for key-less relays. */
   apiKey: string | null
+  /** How the key is sent (docs/contract.md §13). */
+  authHeader: AuthHeaderMode | undefined
+  /** The node's extra headers, decrypted; null when it has none. */
+  extraHeaders: Readonly<Record<string, string>> | null
   /** The node may connect to loopback and private addresses (docs/contract.md §6.2). */
   allowPrivate: boolean
   /** True for the whole-pool-down last-resort attempt. */
@@ -23,6 +27,8 @@ export interface RouteTarget {
 
 /** What the data path must do after a failed attempt. */
 export interface AttemptVerdict {
+  /** The answer is good: commit it (a 2xx whose head is not a fake 200, a good first event). */
+  commit: boolean
   /** Give the client the upstream's own answer as it is (its request's own fault). */
   passThrough: boolean
 }
@@ -51,6 +57,8 @@ export interface PlanInput {
   headers: HeaderBag
   /** The parsed JSON body for POST routes. */
   body: unknown
+  /** The body's `model`, as requested (before any node's `model_map`). */
+  model?: string | undefined
 }
 
 export interface Router {

@@ -25,7 +25,7 @@ export interface ConfigPropagation {
 }
 
 export interface ConfigPropagationDeps {
-  routing: Pick<RoutingRuntime, 'directory' | 'prices' | 'sync'>
+  routing: Pick<RoutingRuntime, 'directory' | 'prices' | 'sync' | 'stickyResets'>
   bus: EventBus
   log: Logger
   /** How often other replicas' changes are looked for. */
@@ -39,12 +39,15 @@ export interface ConfigPropagationDeps {
  * a stale state is never applied last.
  */
 export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropagation {
-  const { directory, prices, sync } = deps.routing
+  const { directory, prices, sync, stickyResets } = deps.routing
   const jobs = new SerialJobs()
   const refresh = () =>
     jobs.run('all', async () => {
       const changed = await directory.refresh()
-      if (changed) await prices.refresh()
+      if (changed) {
+        stickyResets.apply(directory.all())
+        await prices.refresh()
+      }
       // Node state moves without a config change (another replica's transitions): always sync.
       await sync.sync(directory.all())
     })
@@ -53,6 +56,7 @@ export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropa
       ? jobs.run('prices', () => prices.refresh())
       : jobs.run(`account:${accountId}`, async () => {
           await directory.refreshAccount(accountId)
+          stickyResets.apply(directory.nodesOf(accountId))
           sync.syncAccount(accountId, directory.nodesOf(accountId))
         })
   const failed = (err: unknown) => deps.log.warn({ err }, 'config refresh failed')

@@ -1,8 +1,10 @@
 import {
   AttemptPlanner,
+  modelsListFromNodes,
   NodeHealthMachine,
   ProbeSchedule,
   StickyBindings,
+  TtfbWindows,
   type Clock,
   type RandomSource,
   type TransitionEvent,
@@ -13,12 +15,14 @@ import type { EventBus } from '../events/bus'
 import { NodeHealthSync } from '../health/node-health-sync'
 import { probeNode } from '../health/probes'
 import { HealthScheduler } from '../health/scheduler'
+import { toNodeConfig } from '../health/store-records'
 import type { Logger } from '../observability/logger'
 import { createProxyMetrics, type ProxyMetrics } from '../observability/metrics'
 import type { OutboundClient } from '../outbound/outbound-client'
 import { createCoreRouter } from '../routing/core-router'
 import { NodeDirectory } from '../routing/node-directory'
 import { envSettings } from '../routing/settings'
+import { StickyResets } from '../routing/sticky-resets'
 import type { Router } from '../routing/types'
 import { PriceTable } from '../usage/price-table'
 
@@ -31,6 +35,15 @@ export interface RoutingRuntime {
   scheduler: HealthScheduler
   prices: PriceTable
   metrics: ProxyMetrics
+  /** Drops this replica's session bindings to a node at once; the count dropped (unstick). */
+  unstickNode(nodeId: string): number
+  /** Other replicas' unsticks, seen as each reload brings the nodes (config-propagation.ts). */
+  stickyResets: StickyResets
+  /**
+   * The model ids `/v1/models` lists for a tenant from its enabled nodes' `models` lists, or null
+   * when one of them has none (docs/contract.md §13).
+   */
+  listedModels(accountId: string): string[] | null
 }
 
 export interface RoutingRuntimeDeps {
@@ -93,6 +106,9 @@ export function createRoutingRuntime(deps: RoutingRuntimeDeps): RoutingRuntime {
     retryMax: (id) => settings(id).retryMax,
     requestTimeoutMs: env.PROXY_REQUEST_TIMEOUT_SEC * 1000,
     stickyTtlMs: (id) => settings(id).stickyTtlMs,
+    stickyPolicy: (id) => settings(id).stickyPolicy,
+    stickyBreakTtfbMs: (id) => settings(id).stickyBreakTtfbMs,
+    ttfb: new TtfbWindows(),
     poolDownRetryAfterMs: env.PROXY_HEALTH_INTERVAL_SEC * 1000,
     classify: { cooldownMaxMs },
   })
@@ -117,6 +133,7 @@ export function createRoutingRuntime(deps: RoutingRuntimeDeps): RoutingRuntime {
         // The same address rule as the node's own requests (core-router's `allowPrivate`).
         allowPrivate:
           (directory.node(node.id)?.allowPrivate ?? false) || env.PROXY_ALLOW_PRIVATE_UPSTREAMS,
+        extraHeaders: probeHeaders(directory, node.id),
       }),
     onTransition,
     cooldownMaxMs,
@@ -129,5 +146,32 @@ export function createRoutingRuntime(deps: RoutingRuntimeDeps): RoutingRuntime {
     metrics,
     allowPrivateUpstreams: env.PROXY_ALLOW_PRIVATE_UPSTREAMS,
   })
-  return { router, directory, health, sync, scheduler, prices: new PriceTable(store), metrics }
+  return {
+    router,
+    directory,
+    health,
+    sync,
+    scheduler,
+    prices: new PriceTable(store),
+    metrics,
+    unstickNode: (nodeId) => sticky.unbindNode(nodeId),
+    stickyResets: new StickyResets(sticky),
+    listedModels: (accountId) =>
+      modelsListFromNodes(
+        directory
+          .nodesOf(accountId)
+          .filter((n) => !n.disabled)
+          .map(toNodeConfig),
+      ),
+  }
+}
+
+/** A node's extra headers for its probe; a node whose headers cannot be read is probed without. */
+function probeHeaders(directory: NodeDirectory, nodeId: string): Record<string, string> | null {
+  if ((directory.node(nodeId)?.extraHeaderNames.length ?? 0) === 0) return null
+  try {
+    return directory.extraHeadersNow(nodeId)
+  } catch {
+    return null
+  }
 }

@@ -217,6 +217,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     resolveProxyKey: (secret) => store.resolveProxyKey(secret),
     isLoopbackClient: (req) => resolveNodeClient(req, v1Trusted).loopback,
     router: routing.router,
+    listedModels: routing.listedModels,
     upstream,
     usage: createStoreUsageTap({
       writer: store.usageWriter,
@@ -263,6 +264,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
           notifier,
           routing: config.localChanges,
           limits: gate,
+          unstickNode: routing.unstickNode,
         }),
       ),
     logger,

@@ -110,6 +110,33 @@ describe('createStoreUsageTap', () => {
     ])
   })
 
+  it('keeps the requested model beside the mapped one, priced by the upstream model (docs/contract.md §13)', () => {
+    // The stream names the upstream id (claude-test, priced); the client asked for another.
+    const t = tap()
+    const recorder = t.begin('claude-requested')
+    recorder.onCommit(true)
+    recorder.onChunk(Buffer.from(STREAM.join('')))
+    expect(recorder.complete).toBe(true)
+    recorder.finish({ ...RESULT, isSse: true, upstreamModel: 'claude-test' })
+    expect(t.written[0]).toMatchObject({
+      model: 'claude-requested',
+      upstreamModel: 'claude-test',
+      costUsd: 18,
+    })
+    // An upstream model without a price: the requested model's price applies.
+    const u = tap()
+    const other = u.begin('claude-test')
+    other.onCommit(true)
+    other.onChunk(Buffer.from(STREAM[0] as string))
+    expect(other.complete).toBe(false)
+    other.finish({ ...RESULT, isSse: true, upstreamModel: 'relay-unpriced' })
+    expect(u.written[0]).toMatchObject({
+      model: 'claude-test',
+      upstreamModel: 'relay-unpriced',
+      costUsd: 12,
+    })
+  })
+
   it('parses a plain answer once, at the end', () => {
     const t = tap()
     const recorder = t.begin()

@@ -57,6 +57,10 @@ class RequestUsage implements UsageRecorder {
     return this.sse?.usage.errorType ?? null
   }
 
+  get complete(): boolean {
+    return this.sse?.usage.complete ?? false
+  }
+
   get sawErrorEvent(): boolean {
     return this.sse?.usage.sawError ?? false
   }
@@ -78,8 +82,17 @@ class RequestUsage implements UsageRecorder {
 
   finish(result: UsageResult): void {
     const usage = this.usage()
-    const model = usage?.model ?? this.info.model ?? 'unknown'
-    const price = this.deps.prices.find(model)
+    // docs/contract.md §13: with a model_map the answer names the upstream id; the record keeps
+    // the requested one as `model`, and the price is the upstream model's when it has one.
+    const upstreamModel = result.upstreamModel
+    const model =
+      (upstreamModel !== undefined ? this.info.model : usage?.model) ??
+      usage?.model ??
+      this.info.model ??
+      'unknown'
+    const price =
+      (upstreamModel !== undefined ? this.deps.prices.find(upstreamModel) : undefined) ??
+      this.deps.prices.find(model)
     const now = this.deps.now()
     const event: UsageEvent = {
       requestId: this.info.requestId,
@@ -105,6 +118,7 @@ class RequestUsage implements UsageRecorder {
       at: new Date(now),
     }
     if (result.refusal !== undefined) event.refusal = result.refusal
+    if (upstreamModel !== undefined) event.upstreamModel = upstreamModel
     // Into the limit windows first: the batched write reaches the store seconds later.
     if (usage) this.info.countUsage?.(usage, event.costUsd, now)
     this.deps.writer.enqueue(event)

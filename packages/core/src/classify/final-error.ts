@@ -3,7 +3,12 @@ import type { OutcomeDecision } from './classify'
 
 /** Anthropic error types core may answer with. */
 export type ClientErrorType =
-  'api_error' | 'overloaded_error' | 'rate_limit_error' | 'timeout_error'
+  | 'api_error'
+  | 'overloaded_error'
+  | 'rate_limit_error'
+  | 'timeout_error'
+  /** No node of the tenant serves the requested model (docs/contract.md §13). */
+  | 'not_found_error'
 
 /**
  * The client's answer when no attempt succeeded, to render in Anthropic's shape:

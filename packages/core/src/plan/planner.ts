@@ -1,80 +1,16 @@
-import {
-  classifyUpstreamOutcome,
-  type ClassifyOptions,
-  type OutcomeDecision,
-} from '../classify/classify'
+import { classifyUpstreamOutcome, type OutcomeDecision } from '../classify/classify'
 import { finalErrorForFailedAttempts, type FinalError } from '../classify/final-error'
 import { DEFAULTS } from '../config'
 import { CoreError } from '../errors'
 import { soonestCoolingEnd } from '../health/availability'
-import type { NodeHealthMachine } from '../health/state-machine'
-import { selectNode, type SelectionReason } from '../select/select'
-import type { StickyBindings } from '../select/sticky'
-import type {
-  AttemptOutcome,
-  Clock,
-  EpochMs,
-  NodeConfig,
-  RandomSource,
-  TransitionEvent,
-} from '../types'
+import { servingNodes } from '../select/models'
+import { selectNode } from '../select/select'
+import { stickyTtlFor } from '../select/sticky'
+import type { AttemptOutcome, EpochMs, StickyPolicy } from '../types'
+import type { Attempt, AttemptReport, PlannerOptions, PlanRequest, StopReason } from './plan-types'
 import { RetryBudget } from './retry-budget'
 
-/** Options of {@link AttemptPlanner}; one planner serves the whole process. */
-export interface PlannerOptions {
-  readonly health: NodeHealthMachine
-  readonly clock: Clock
-  readonly random: RandomSource
-  /** Session bindings; without it sessions still follow rendezvous hashing. */
-  readonly sticky?: StickyBindings | undefined
-  /** Shared retry budget; default a fresh one (20 %, at least 3). */
-  readonly budget?: RetryBudget | undefined
-  /** Attempts per request on distinct nodes (`PROXY_RETRY_MAX`), or a tenant's own; default 3. */
-  readonly retryMax?: number | ((accountId: string) => number) | undefined
-  /** Time allowed for the attempts before the commit (`PROXY_REQUEST_TIMEOUT_SEC`); default 600 000. */
-  readonly requestTimeoutMs?: number | undefined
-  /** A tenant's sticky TTL, when it overrides the bindings' default. */
-  readonly stickyTtlMs?: ((accountId: string) => number | undefined) | undefined
-  /**
-   * `retry-after` of the 503 given when the whole pool is down and no cooldown end is known: about
-   * when the next recovery probe may bring a node back. Default 30 000 (`PROXY_HEALTH_INTERVAL_SEC`).
-   */
-  readonly poolDownRetryAfterMs?: number | undefined
-  /** Cooldown knobs passed to `classifyUpstreamOutcome`. */
-  readonly classify?:
-    Omit<ClassifyOptions, 'now' | 'firstByteTimeoutsBefore' | 'errorRules'> | undefined
-}
-
-/** One request as the planner needs it. */
-export interface PlanRequest {
-  readonly accountId: string
-  /** From `extractSessionId`. */
-  readonly sessionId?: string | undefined
-  /** The tenant's operator-activated node, if any. */
-  readonly activeNodeId?: string | null | undefined
-}
-
-/** One attempt handed to the data path. */
-export interface Attempt {
-  /** 0 for the first attempt of the request. */
-  readonly index: number
-  readonly node: NodeConfig
-  readonly reason: SelectionReason
-  /** The whole-pool-down attempt, outside `retryMax`. */
-  readonly lastResort: boolean
-  readonly startedAt: EpochMs
-}
-
-/** What reporting an attempt gave. */
-export interface AttemptReport {
-  readonly decision: OutcomeDecision
-  /** The node transition it caused, to persist (compare-and-set) and announce. */
-  readonly transition: TransitionEvent | undefined
-}
-
-/** Why a request has no further attempt. */
-export type StopReason =
-  'committed' | 'not_retryable' | 'retry_max' | 'deadline' | 'budget' | 'no_node' | 'done'
+export type { Attempt, AttemptReport, PlannerOptions, PlanRequest, StopReason } from './plan-types'
 
 interface Held {
   attempt: Attempt
@@ -153,6 +89,9 @@ export class RequestAttempts {
   private firstByteTimeouts = 0
   private stop: StopReason | undefined
   private isDone = false
+  // The tenant's §13 sticky settings, read once per request.
+  private readonly stickyPolicy: StickyPolicy | undefined
+  private readonly stickyBreakTtfbMs: number | null | undefined
 
   /** Use {@link AttemptPlanner.begin} rather than this constructor. */
   constructor(planner: AttemptPlanner, request: PlanRequest, retryMax: number) {
@@ -162,6 +101,8 @@ export class RequestAttempts {
     this.accountId = request.accountId
     this.sessionId = request.sessionId
     this.deadline = planner.options.clock.now() + planner.requestTimeoutMs
+    this.stickyPolicy = planner.options.stickyPolicy?.(request.accountId)
+    this.stickyBreakTtfbMs = planner.options.stickyBreakTtfbMs?.(request.accountId)
     planner.budget.startRequest()
   }
 
@@ -202,6 +143,10 @@ export class RequestAttempts {
       sticky: options.sticky,
       activeNodeId: this.request.activeNodeId,
       allowLastResort: !this.usedLastResort,
+      model: this.request.model,
+      stickyPolicy: this.stickyPolicy,
+      stickyBreakTtfbMs: this.stickyBreakTtfbMs,
+      ttfb: options.ttfb,
     })
     if (pick === undefined) return this.halt('no_node')
     const lastResort = pick.reason === 'last_resort'
@@ -253,8 +198,11 @@ export class RequestAttempts {
       // A retry that reached the commit point is no longer a retry in flight: it gives its
       // budget slot back at once, though the node stays busy until the stream ends.
       this.releaseRetrySlot(attempt.index)
+      // Time from the attempt's start to its commit: headers, and a stream's first event.
+      options.ttfb?.record(attempt.node.id, now - attempt.startedAt)
       if (this.sessionId !== undefined && options.sticky !== undefined) {
-        const ttl = options.stickyTtlMs?.(this.accountId)
+        const accountTtl = options.stickyTtlMs?.(this.accountId) ?? options.sticky.ttlMs
+        const ttl = stickyTtlFor(attempt.node, accountTtl)
         options.sticky.bind(this.accountId, this.sessionId, attempt.node.id, now, ttl)
       }
     } else {
@@ -270,6 +218,15 @@ export class RequestAttempts {
     const { options } = this.planner
     const now = options.clock.now()
     const pool = options.health.pool(this.accountId)
+    const model = this.request.model
+    // Nothing was tried because no node of the tenant lists the model (docs/contract.md §13).
+    if (
+      this.held.length === 0 &&
+      model !== undefined &&
+      servingNodes(pool, model, this.accountId).length === 0
+    ) {
+      return { status: 404, errorType: 'not_found_error', message: `no node serves model ${model}` }
+    }
     // Down means only failed nodes were left: the last resort ran, or nothing could be tried.
     const poolDown =
       this.usedLastResort ||

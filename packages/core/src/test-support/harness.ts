@@ -38,7 +38,7 @@ export function gateway(
   /** Runs one request to its end; returns the plan (already done) and what the client got. */
   function request(
     script: Script,
-    input: { accountId?: string; sessionId?: string; activeNodeId?: string } = {},
+    input: { accountId?: string; sessionId?: string; activeNodeId?: string; model?: string } = {},
   ) {
     const req = planner.begin({ accountId: input.accountId ?? 'acme', ...input })
     const tried: string[] = []

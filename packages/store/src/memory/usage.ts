@@ -107,7 +107,12 @@ export function memoryUsageQueries(m: Mem): UsageStore {
         )
         .sort((a, b) => b.at.getTime() - a.at.getTime() || b.requestId.localeCompare(a.requestId))
         .slice(offset, offset + limit)
-        .map((e) => ({ ...e, at: new Date(e.at), refusal: e.refusal ?? null }))
+        .map((e) => ({
+          ...e,
+          at: new Date(e.at),
+          upstreamModel: e.upstreamModel ?? null,
+          refusal: e.refusal ?? null,
+        }))
     },
     async usageSeries(f) {
       const { first, end } = seriesRange(f)

@@ -37,6 +37,8 @@ function settingsFromRow(s: AccountSettingsRow | null): StoredSettings {
     failThreshold: s?.failLimit ?? null,
     healthIntervalMs: secToMs(s?.healthIntervalSec),
     stickyTtlMs: secToMs(s?.stickyTtlSec),
+    stickyPolicy: s?.stickyPolicy ?? null,
+    stickyBreakTtfbMs: s?.stickyBreakTtfbMs ?? null,
   }
 }
 
@@ -46,6 +48,8 @@ function settingsToRow(s: StoredSettings) {
     failLimit: s.failThreshold,
     healthIntervalSec: msToSec(s.healthIntervalMs),
     stickyTtlSec: msToSec(s.stickyTtlMs),
+    stickyPolicy: s.stickyPolicy,
+    stickyBreakTtfbMs: s.stickyBreakTtfbMs,
   }
 }
 

@@ -121,6 +121,7 @@ export function eventRow(e: UsageEvent, batchId: string) {
     ...e,
     requestId: e.requestId.slice(0, 128),
     model: e.model.slice(0, 128),
+    upstreamModel: e.upstreamModel?.slice(0, 128) ?? null,
     sessionId: e.sessionId?.slice(0, 128) ?? null,
     costUsd: nanoToDecimal(Math.round(e.costUsd * 1e9)),
     batchId,

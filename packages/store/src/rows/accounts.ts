@@ -1,4 +1,4 @@
-import type { AccountSettings, Limits } from '@qcc/core'
+import type { AccountSettings, Limits, StickyPolicy } from '@qcc/core'
 import type { StoreContext } from '../config'
 import { newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
@@ -6,8 +6,13 @@ import type { Account, CreateAccountInput, UpdateAccountInput } from '../types/a
 import { checkName } from './fields'
 import { NO_LIMITS, patchLimits } from './limits'
 
+/** The numeric overrides (bounded by {@link SETTING_BOUNDS}). */
+type NumericSetting = Exclude<keyof AccountSettings, 'stickyPolicy'>
+
 /** An account's overrides as kept: every field present, null when unset. */
-export type StoredSettings = { -readonly [K in keyof AccountSettings]-?: number | null }
+export type StoredSettings = { -readonly [K in NumericSetting]-?: number | null } & {
+  stickyPolicy: StickyPolicy | null
+}
 
 /** An account row: the public record plus its password hash. */
 export interface AccountRow extends Account {
@@ -20,18 +25,24 @@ export const EMPTY_SETTINGS: Readonly<StoredSettings> = Object.freeze({
   failThreshold: null,
   healthIntervalMs: null,
   stickyTtlMs: null,
+  stickyPolicy: null,
+  stickyBreakTtfbMs: null,
 })
 
 /**
  * Bounds of each override, with the step a value must be a multiple of: the times are kept in
  * whole seconds by the database, so an override in milliseconds must be a whole second.
  */
-const SETTING_BOUNDS: Record<keyof StoredSettings, { min: number; max: number; step: number }> = {
+const SETTING_BOUNDS: Record<NumericSetting, { min: number; max: number; step: number }> = {
   retryMax: { min: 0, max: 100, step: 1 },
   failThreshold: { min: 1, max: 1000, step: 1 },
   healthIntervalMs: { min: 1000, max: 3_600_000, step: 1000 },
   stickyTtlMs: { min: 0, max: 30 * 86_400_000, step: 1000 },
+  // 0 is kept apart from null: "never", even when the process sets a limit (docs/contract.md §13).
+  stickyBreakTtfbMs: { min: 0, max: 600_000, step: 1 },
 }
+
+const STICKY_POLICIES: readonly StickyPolicy[] = ['cache_first', 'cost_first']
 
 /** Merges a settings patch, checking bounds. @throws StoreError `invalid` */
 export function mergeSettings(
@@ -39,7 +50,17 @@ export function mergeSettings(
   patch: AccountSettings | undefined,
 ): StoredSettings {
   const out = { ...base }
-  for (const key of Object.keys(SETTING_BOUNDS) as (keyof StoredSettings)[]) {
+  const policy = patch?.stickyPolicy
+  if (policy !== undefined) {
+    if (policy !== null && !STICKY_POLICIES.includes(policy)) {
+      throw new StoreError(
+        'invalid',
+        `settings.stickyPolicy must be ${STICKY_POLICIES.join(' or ')}`,
+      )
+    }
+    out.stickyPolicy = policy
+  }
+  for (const key of Object.keys(SETTING_BOUNDS) as NumericSetting[]) {
     const v = patch?.[key]
     if (v === undefined) continue
     const { min, max, step } = SETTING_BOUNDS[key]

@@ -20,12 +20,15 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/[\]-]{0,127}\*?$/
 /** An RFC 9110 token. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-/** Headers the proxy owns (auth, framing, hop-by-hop, forwarding). */
+/** Headers the proxy owns (auth, framing, hop-by-hop, forwarding, the client's cookies and encoding). */
 const OWNED = new Set([
   'authorization',
   'x-api-key',
   'host',
   'content-length',
+  'forwarded',
+  'cookie',
+  'accept-encoding',
   'connection',
   'keep-alive',
   'te',

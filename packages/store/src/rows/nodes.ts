@@ -55,6 +55,14 @@ export function checkMethod(method: unknown, hasKey: boolean): HealthCheckMethod
   return method as HealthCheckMethod
 }
 
+/** A valid Date (a copy, so the caller's object is not kept). @throws StoreError `invalid` */
+function checkUnstuckAt(at: unknown): Date {
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+    throw new StoreError('invalid', 'unstuckAt must be a valid Date')
+  }
+  return new Date(at.getTime())
+}
+
 /** The error of a node name another node of the same account holds. */
 export function nodeNameTaken(name: string): StoreError {
   return new StoreError('conflict', `node name "${name}" is taken in this account`)
@@ -81,6 +89,7 @@ export function newNodeRow(ctx: StoreContext, input: CreateNodeInput): NodeRow {
     allowPrivate: input.allowPrivate ?? false,
     managed: input.managed ?? false,
     ...newPolicyRow(ctx.box, { id, baseUrl }, policies),
+    unstuckAt: null,
     createdAt: now,
     updatedAt: now,
   }
@@ -96,6 +105,7 @@ export function checkNodePatch(patch: UpdateNodeInput): UpdateNodeInput {
   if (patch.baseUrl !== undefined) out.baseUrl = checkBaseUrl(patch.baseUrl)
   if (patch.weight !== undefined) out.weight = checkWeight(patch.weight)
   if (patch.healthCheckMethod !== undefined) checkMethod(patch.healthCheckMethod, false)
+  if (patch.unstuckAt !== undefined) out.unstuckAt = checkUnstuckAt(patch.unstuckAt)
   return out
 }
 
@@ -126,6 +136,7 @@ export function patchedNodeRow(
   if (patch.healthCheckModel !== undefined) next.healthCheckModel = patch.healthCheckModel
   if (patch.allowPrivate !== undefined) next.allowPrivate = Boolean(patch.allowPrivate)
   if (patch.managed !== undefined) next.managed = Boolean(patch.managed)
+  if (patch.unstuckAt !== undefined) next.unstuckAt = patch.unstuckAt
   return { ...next, ...patchedPolicyRow(box, row, next.baseUrl, checkPolicies(patch)) }
 }
 

@@ -39,6 +39,11 @@ export interface NodeRecord {
   stickyTtlMs: number | null
   /** Names of the extra headers; their values are sealed (see `getNodeExtraHeaders`). */
   extraHeaderNames: string[]
+  /**
+   * Last `POST /admin/api/nodes/unstick` (docs/contract.md §13), null when never: a replica that
+   * sees it move drops its sticky bindings to the node.
+   */
+  unstuckAt: Date | null
   createdAt: Date
   updatedAt: Date
 }
@@ -72,7 +77,10 @@ export interface CreateNodeInput extends NodePolicyInput {
 }
 
 /** Patch of `updateNode`; absent fields are kept, `apiKey: null` clears the key. */
-export type UpdateNodeInput = Partial<Omit<CreateNodeInput, 'accountId'>>
+export type UpdateNodeInput = Partial<Omit<CreateNodeInput, 'accountId'>> & {
+  /** When the node's bindings were dropped (the unstick route sets it to now). */
+  unstuckAt?: Date
+}
 
 /** Filter of `listNodes`. */
 export interface NodeFilter {

@@ -8,7 +8,13 @@ export interface UsageEvent extends BillableUsage {
   keyId: string
   /** The node that served (or last tried) the request; null when none was reached. */
   nodeId: string | null
+  /** The model the client asked for; summaries group by it. */
   model: string
+  /**
+   * The model id sent upstream when the node's `model_map` rewrote it (docs/contract.md §13), else
+   * null/absent.
+   */
+  upstreamModel?: string | null
   /** Final HTTP status sent to the client (0 when none was sent). Non-2xx counts as an error. */
   status: number
   attempts: number

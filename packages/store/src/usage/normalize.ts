@@ -34,6 +34,7 @@ export function isStorableEvent(e: UsageEvent): boolean {
     isText(e.keyId, 36) &&
     (e.nodeId === null || isText(e.nodeId, 36)) &&
     isText(e.model, 128) &&
+    (e.upstreamModel === undefined || e.upstreamModel === null || isText(e.upstreamModel, 128)) &&
     isCount(e.status, 999) &&
     isCount(e.attempts, 1_000_000) &&
     isCount(e.inputTokens) &&
@@ -72,6 +73,10 @@ export function normalizeEvent(e: UsageEvent): UsageEvent {
     keyId: text(e.keyId, 36, ''),
     nodeId: typeof e.nodeId === 'string' && e.nodeId !== '' ? e.nodeId.slice(0, 36) : null,
     model: text(e.model, 128, 'unknown'),
+    upstreamModel:
+      typeof e.upstreamModel === 'string' && e.upstreamModel !== ''
+        ? e.upstreamModel.slice(0, 128)
+        : null,
     status: count(e.status, 999),
     attempts: count(e.attempts, 1_000_000),
     inputTokens: count(e.inputTokens),

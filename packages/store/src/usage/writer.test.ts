@@ -229,12 +229,17 @@ describe('normalizeEvent', () => {
     )
     expect(normalizeEvent({ ...ev(), refusal: 'r'.repeat(300) }).refusal).toBe('r'.repeat(200))
     expect(normalizeEvent({ ...ev(), refusal: '' }).refusal).toBeNull()
+    expect(normalizeEvent({ ...ev(), upstreamModel: 'glm-4.6' }).upstreamModel).toBe('glm-4.6')
+    expect(normalizeEvent({ ...ev(), upstreamModel: 'u'.repeat(300) }).upstreamModel).toBe(
+      'u'.repeat(128),
+    )
+    expect(normalizeEvent({ ...ev(), upstreamModel: '' }).upstreamModel).toBeNull()
   })
 })
 
 describe('isStorableEvent', () => {
   it('accepts exactly the events normalizeEvent leaves as they are', () => {
-    const good = { ...ev(), costUsd: 0.000123456, refusal: null }
+    const good = { ...ev(), costUsd: 0.000123456, upstreamModel: null, refusal: null }
     expect(isStorableEvent(good)).toBe(true)
     expect(normalizeEvent(good)).toEqual(good)
     const bad = [
@@ -249,6 +254,8 @@ describe('isStorableEvent', () => {
       { sessionId: '' },
       { refusal: '' },
       { refusal: 'r'.repeat(201) },
+      { upstreamModel: '' },
+      { upstreamModel: 'u'.repeat(129) },
     ]
     for (const over of bad) {
       const e = { ...good, ...over } as typeof good

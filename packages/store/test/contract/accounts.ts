@@ -18,6 +18,8 @@ export const accountContract = contractPart('accounts', (stores) => {
       failThreshold: null,
       healthIntervalMs: null,
       stickyTtlMs: null,
+      stickyPolicy: null,
+      stickyBreakTtfbMs: null,
     })
     expect(a).not.toHaveProperty('passwordHash')
     expect(await store.getAccount(a.id)).toEqual(a)

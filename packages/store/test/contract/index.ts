@@ -16,6 +16,7 @@ import { securityContract } from './security'
 import { sessionContract } from './sessions'
 import { shareLinkContract } from './share-links'
 import { spendContract } from './spend'
+import { stickyUnstickContract } from './sticky-unstick'
 import { tunnelContract } from './tunnel'
 import { usageContract } from './usage'
 import type { ContractHarness } from '../support/harness'
@@ -33,6 +34,7 @@ export function describeStoreContract(name: string, harness: ContractHarness): v
     sessionContract(harness)
     nodeContract(harness)
     nodePolicyContract(harness)
+    stickyUnstickContract(harness)
     nodeStateContract(harness)
     lifecycleContract(harness)
     usageContract(harness)

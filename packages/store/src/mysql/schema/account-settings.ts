@@ -1,4 +1,5 @@
-import { int, mysqlTable } from 'drizzle-orm/mysql-core'
+import { int, mysqlTable, varchar } from 'drizzle-orm/mysql-core'
+import type { StickyPolicy } from '@qcc/core'
 import { idColumn, timestamp } from './columns'
 
 /** Per-account overrides of env settings; NULL means "use the env value". One row per account. */
@@ -8,6 +9,9 @@ export const accountSettings = mysqlTable('qcc_account_settings', {
   failLimit: int('fail_limit'),
   healthIntervalSec: int('health_interval_sec'),
   stickyTtlSec: int('sticky_ttl_sec'),
+  // docs/contract.md §13; NULL: cache_first / never break on TTFB.
+  stickyPolicy: varchar('sticky_policy', { length: 16 }).$type<StickyPolicy>(),
+  stickyBreakTtfbMs: int('sticky_break_ttfb_ms'),
   updatedAt: timestamp('updated_at').notNull(),
 })
 

@@ -40,6 +40,8 @@ export const nodes = mysqlTable(
     extraHeadersEnc: text('extra_headers_enc'),
     /** JSON list of the sealed headers' names (shown in the record). */
     extraHeaderNames: text('extra_header_names'),
+    /** Last `POST /nodes/unstick`; replicas that see it move drop their bindings to the node. */
+    unstuckAt: timestamp('unstuck_at'),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },

@@ -15,6 +15,8 @@ export const usageEvents = mysqlTable(
     keyId: idColumn('key_id').notNull(),
     nodeId: idColumn('node_id'),
     model: varchar('model', { length: 128 }).notNull(),
+    /** The model id sent upstream when the node's model_map rewrote it (docs/contract.md §13), else NULL. */
+    upstreamModel: varchar('upstream_model', { length: 128 }),
     status: int('status').notNull(),
     attempts: int('attempts').notNull(),
     inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
