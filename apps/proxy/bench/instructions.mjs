@@ -6,7 +6,8 @@
 // of one request, start-up and warm-up left out. `--model-map` adds a last kind: the 200 KB body
 // again after the node was given a `model_map` covering the bench model (docs/contract.md §13).
 //
-//   node bench/instructions.mjs [--baseline-dist DIR] [--model-map] [--requests N] [--warmup N]
+//   node bench/instructions.mjs [--baseline-dist DIR] [--again] [--model-map] [--requests N]
+//     [--warmup N]
 //
 // Needs `valgrind` (Debian's package) and a built `dist/` (pnpm build).
 import { spawn, execFileSync } from 'node:child_process'
@@ -30,6 +31,8 @@ const builds = [{ name: 'qcc', cli: here('../dist/cli.js') }]
 if (argv.includes('--baseline-dist')) {
   builds.push({ name: 'qcc-before', cli: join(opt('baseline-dist'), 'cli.js') })
 }
+// --again: the same build a second time, to see how far two runs of one build differ.
+if (argv.includes('--again')) builds.push({ name: 'qcc-again', cli: builds[0].cli })
 
 const tmp = mkdtempSync(join(tmpdir(), 'qcc-instr-'))
 const bodies = writeBodies(tmp)
@@ -71,6 +74,8 @@ async function measureBuild(build) {
       `--callgrind-out-file=${join(dir, 'cg.%p')}`,
       process.execPath,
       ...QCC_NODE_FLAGS,
+      // No background compiler or GC threads: their share of the work varies from run to run.
+      '--single-threaded',
       build.cli,
       'proxy',
     ],

@@ -95,6 +95,8 @@ describe('console: login, nodes, live dashboard', () => {
       expect(res.status).toBe(200)
       await res.text()
     }
+    // All three in the store before the page loads: no later request event would refetch them.
+    await qcc.store.usageWriter.flush()
     await visit(page, '/admin')
     // Live: the request events refetch the series without a reload.
     const points = () =>

@@ -22,7 +22,19 @@ export class AnswerHeadTimeoutError extends Error {
  * answer usually arrives in one chunk, so this is one read; a large answer is never buffered
  * whole. The body is left paused with no listeners, as `readFirstEvent` leaves a stream.
  */
-export function readAnswerHead(body: Readable, timeoutMs: number): Promise<AnswerHead> {
+export function readAnswerHead(
+  body: Readable,
+  timeoutMs: number,
+  /** The answer's `content-length`, when it sent one. */
+  declaredLength?: number,
+): Promise<AnswerHead> {
+  // Usually the answer's bytes came with its headers and wait in the stream's buffer: taken
+  // at once, without a timer or listeners (a paused stream's `read()` hands over all it holds).
+  const enough = Math.min(FAKE_200_PREFIX, declaredLength ?? FAKE_200_PREFIX)
+  if (enough > 0 && body.readableLength >= enough) {
+    const chunk = body.read() as Buffer | null
+    if (chunk !== null) return Promise.resolve({ chunks: [chunk], text: headText(chunk) })
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -37,8 +49,10 @@ export function readAnswerHead(body: Readable, timeoutMs: number): Promise<Answe
       body.off('error', onError)
       body.pause()
       if (err) return reject(err)
-      const head = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
-      resolve({ chunks, text: head.toString('latin1', 0, Math.min(head.length, FAKE_200_PREFIX)) })
+      resolve({
+        chunks,
+        text: headText(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+      })
     }
     function onData(chunk: Buffer): void {
       chunks.push(chunk)
@@ -52,3 +66,6 @@ export function readAnswerHead(body: Readable, timeoutMs: number): Promise<Answe
     body.on('error', onError)
   })
 }
+
+const headText = (head: Buffer) =>
+  head.toString('latin1', 0, Math.min(head.length, FAKE_200_PREFIX))

@@ -126,7 +126,12 @@ async function readPlainAnswer(
   const status = response.statusCode
   let head
   try {
-    head = await readAnswerHead(response.body, timeoutMs)
+    const length = Number(response.headers['content-length'])
+    head = await readAnswerHead(
+      response.body,
+      timeoutMs,
+      Number.isFinite(length) ? length : undefined,
+    )
   } catch (err) {
     response.body.destroy()
     if (err instanceof AnswerHeadTimeoutError) {

@@ -36,6 +36,8 @@ function stringEnd(s: string, i: number): number {
 }
 
 function parseString(literal: string): string | undefined {
+  // Keys and values without escapes (all of a real message's) need no parse.
+  if (!literal.includes('\\')) return literal.slice(1, -1)
   try {
     const v: unknown = JSON.parse(literal)
     return typeof v === 'string' ? v : undefined
