@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import { FAKE_200_PREFIX } from '@qcc/core'
+import { readUntil } from './read-until'
 
 /** The first bytes of a plain (non-SSE) answer, read before the commit. */
 export interface AnswerHead {
@@ -35,36 +36,16 @@ export function readAnswerHead(
     const chunk = body.read() as Buffer | null
     if (chunk !== null) return Promise.resolve({ chunks: [chunk], text: headText(chunk) })
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    const timer = setTimeout(
-      () => finish(new AnswerHeadTimeoutError('no answer body in time')),
-      timeoutMs,
-    )
-    function finish(err: Error | null): void {
-      clearTimeout(timer)
-      body.off('data', onData)
-      body.off('end', onEnd)
-      body.off('error', onError)
-      body.pause()
-      if (err) return reject(err)
-      resolve({
-        chunks,
-        text: headText(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-      })
-    }
-    function onData(chunk: Buffer): void {
-      chunks.push(chunk)
-      size += chunk.length
-      if (size >= FAKE_200_PREFIX) finish(null)
-    }
-    const onEnd = () => finish(null)
-    const onError = (err: Error) => finish(err)
-    body.on('data', onData)
-    body.on('end', onEnd)
-    body.on('error', onError)
-  })
+  const chunks: Buffer[] = []
+  let size = 0
+  const timeout = () => new AnswerHeadTimeoutError('no answer body in time')
+  return readUntil(body, timeoutMs, timeout, chunks, (chunk) => {
+    size += chunk.length
+    return size >= FAKE_200_PREFIX
+  }).then(() => ({
+    chunks,
+    text: headText(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+  }))
 }
 
 const headText = (head: Buffer) =>

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream'
+import { readUntil } from './read-until'
 
 /** The first complete SSE frame of an upstream stream, and every byte read so far. */
 export interface FirstEvent {
@@ -38,36 +39,19 @@ function firstFrameEnd(buf: Buffer): number {
  * buffer. The stream is left paused with no listeners, ready to be piped. Only the first frame's
  * bytes are decoded, however much of the stream arrived with it.
  */
-export function readFirstEvent(body: Readable, timeoutMs: number): Promise<FirstEvent> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    const timer = setTimeout(
-      () => finish(new FirstEventTimeoutError('no first event in time')),
-      timeoutMs,
-    )
-    function finish(err: Error | null, ended = false, frame?: string): void {
-      clearTimeout(timer)
-      body.off('data', onData)
-      body.off('end', onEnd)
-      body.off('error', onError)
-      body.pause()
-      if (err) return reject(err)
-      const parsed = frame === undefined ? { event: undefined, data: undefined } : parseFrame(frame)
-      resolve({ chunks, ...parsed, ended })
-    }
-    function onData(chunk: Buffer): void {
-      chunks.push(chunk)
-      // Frames are split only at line ends, which never fall inside a UTF-8 character.
-      const seen = chunks.length === 1 ? chunk : Buffer.concat(chunks)
-      const end = firstFrameEnd(seen)
-      if (end !== -1) finish(null, false, seen.toString('utf8', 0, end))
-    }
-    const onEnd = () => finish(null, true)
-    const onError = (err: Error) => finish(err)
-    body.on('data', onData)
-    body.on('end', onEnd)
-    body.on('error', onError)
+export async function readFirstEvent(body: Readable, timeoutMs: number): Promise<FirstEvent> {
+  const chunks: Buffer[] = []
+  let frame: string | undefined
+  const timeout = () => new FirstEventTimeoutError('no first event in time')
+  const { ended } = await readUntil(body, timeoutMs, timeout, chunks, (chunk) => {
+    // Frames are split only at line ends, which never fall inside a UTF-8 character.
+    const seen = chunks.length === 1 ? chunk : Buffer.concat(chunks)
+    const end = firstFrameEnd(seen)
+    if (end !== -1) frame = seen.toString('utf8', 0, end)
+    return end !== -1
   })
+  const parsed = frame === undefined ? { event: undefined, data: undefined } : parseFrame(frame)
+  return { chunks, ...parsed, ended }
 }
 
 function parseFrame(frame: string): { event: string | undefined; data: string | undefined } {
