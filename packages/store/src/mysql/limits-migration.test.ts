@@ -1,39 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import mysql from 'mysql2/promise'
 import { afterAll, describe, expect, it } from 'vitest'
-import { TEST_SCRYPT, TEST_SECRET_KEY } from '../../test/support/harness'
-import { MYSQL_TEST_SERVER, requireServer } from '../../test/support/mysql-harness'
-import { migrateBefore } from '../../test/support/partial-migrations'
-import { createStore } from '../create-store'
-import type { Store } from '../interface'
-import { connectionOptions } from './connection'
-import { parseMysqlDsn } from './dsn'
+import { oldDataHarness } from '../../test/support/old-data'
 
 // Data written before docs/contract.md §10: keys without limits or a recorded first use.
-const SERVER = MYSQL_TEST_SERVER
-const reachable = await requireServer(SERVER, process.env.CI)
-const server = parseMysqlDsn(SERVER)
-const admin =
-  reachable === true ? await mysql.createConnection(connectionOptions(server, '')) : null
-const created: string[] = []
-const stores: Store[] = []
-
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close().catch(() => undefined)))
-  for (const db of created) await admin?.query(`DROP DATABASE IF EXISTS ${db}`)
-  await admin?.end()
-})
-
-async function q(sql: string, params: unknown[] = []): Promise<void> {
-  if (!admin) throw new Error('no MySQL server')
-  await admin.query(sql, params)
-}
-
-const urlOf = (database: string) => {
-  const u = new URL(SERVER)
-  u.pathname = `/${database}`
-  return u.toString()
-}
+const old = await oldDataHarness()
+const q = old.q
+afterAll(() => old.close())
 
 const NOW = '2026-01-15 10:30:00.000'
 const ROLLUP_COLUMNS =
@@ -60,11 +32,10 @@ async function insertRollup(
   )
 }
 
-describe.skipIf(reachable !== true)('mysql: migration 0003 (limits)', () => {
+describe.skipIf(!old.reachable)('mysql: migration 0003 (limits)', () => {
   it('backfills the first use of keys used before, from their earliest minute rollup', async () => {
-    const db = `qcc_test_${randomBytes(6).toString('hex')}`
-    created.push(db)
-    expect(await migrateBefore({ ...server, database: db }, '0003')).toBe(3)
+    const { db, applied } = await old.databaseBefore('0003')
+    expect(applied).toBe(3)
     const acc = randomUUID()
     await q(
       `INSERT INTO ${db}.qcc_accounts (id, name, password_hash, created_at, updated_at) VALUES (?, 'old', 'x', ?, ?)`,
@@ -77,13 +48,7 @@ describe.skipIf(reachable !== true)('mysql: migration 0003 (limits)', () => {
     const onlyLastUse = await insertKey(db, acc, '2026-01-14 12:00:00.000')
     const unused = await insertKey(db, acc, null)
 
-    const s = await createStore({
-      kind: 'mysql',
-      url: urlOf(db),
-      secretKey: TEST_SECRET_KEY,
-      passwordHash: TEST_SCRYPT,
-    })
-    stores.push(s)
+    const s = await old.openStore(db)
     const keys = new Map((await s.listProxyKeys(acc)).map((k) => [k.id, k]))
     expect(keys.get(rolled)?.firstUsedAt?.toISOString()).toBe('2026-01-10T08:07:00.000Z')
     expect(keys.get(onlyLastUse)?.firstUsedAt?.toISOString()).toBe('2026-01-14T12:00:00.000Z')

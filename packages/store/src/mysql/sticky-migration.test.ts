@@ -1,49 +1,20 @@
-import { randomBytes, randomUUID } from 'node:crypto'
-import mysql from 'mysql2/promise'
+import { randomUUID } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { TEST_SCRYPT, TEST_SECRET_KEY } from '../../test/support/harness'
-import { MYSQL_TEST_SERVER, requireServer } from '../../test/support/mysql-harness'
-import { migrateBefore } from '../../test/support/partial-migrations'
-import { createStore } from '../create-store'
-import type { Store } from '../interface'
-import { connectionOptions } from './connection'
-import { parseMysqlDsn } from './dsn'
+import { oldDataHarness } from '../../test/support/old-data'
 
 // Data written before migration 0005 (docs/contract.md §13: sticky policy, unstick, upstream model).
-const SERVER = MYSQL_TEST_SERVER
-const reachable = await requireServer(SERVER, process.env.CI)
-const server = parseMysqlDsn(SERVER)
-const admin =
-  reachable === true ? await mysql.createConnection(connectionOptions(server, '')) : null
-const created: string[] = []
-const stores: Store[] = []
-
-afterAll(async () => {
-  await Promise.all(stores.map((s) => s.close().catch(() => undefined)))
-  for (const db of created) await admin?.query(`DROP DATABASE IF EXISTS ${db}`)
-  await admin?.end()
-})
-
-async function q(sql: string, params: unknown[] = []): Promise<void> {
-  if (!admin) throw new Error('no MySQL server')
-  await admin.query(sql, params)
-}
-
-const urlOf = (database: string) => {
-  const u = new URL(SERVER)
-  u.pathname = `/${database}`
-  return u.toString()
-}
+const before = await oldDataHarness()
+const q = before.q
+afterAll(() => before.close())
 
 const NOW = '2026-01-15 10:30:00.000'
 const EVENT_COLUMNS =
   'request_id, batch_id, account_id, key_id, node_id, model, status, attempts, input_tokens, output_tokens, cache_creation_input_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_input_tokens, cost_usd, ttfb_ms, duration_ms, bytes, session_id, partial, at'
 
-describe.skipIf(reachable !== true)('mysql: migration 0005 (sticky policy, unstick)', () => {
+describe.skipIf(!before.reachable)('mysql: migration 0005 (sticky policy, unstick)', () => {
   it('leaves old settings, nodes and usage events unset, then stores the new fields', async () => {
-    const db = `qcc_test_${randomBytes(6).toString('hex')}`
-    created.push(db)
-    expect(await migrateBefore({ ...server, database: db }, '0005')).toBe(5)
+    const { db, applied } = await before.databaseBefore('0005')
+    expect(applied).toBe(5)
     const acc = randomUUID()
     const node = randomUUID()
     await q(
@@ -63,13 +34,7 @@ describe.skipIf(reachable !== true)('mysql: migration 0005 (sticky policy, unsti
       [randomUUID(), acc, randomUUID(), node, NOW],
     )
 
-    const s = await createStore({
-      kind: 'mysql',
-      url: urlOf(db),
-      secretKey: TEST_SECRET_KEY,
-      passwordHash: TEST_SCRYPT,
-    })
-    stores.push(s)
+    const s = await before.openStore(db)
     expect((await s.getAccount(acc))?.settings).toEqual({
       retryMax: 4,
       failThreshold: null,
