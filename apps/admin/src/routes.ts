@@ -33,6 +33,12 @@ export const ROUTES: Route[] = [
     page: lazyPage(() => import('./pages/usage')),
   },
   {
+    path: '/admin/requests',
+    label: 'Requests',
+    icon: '≣',
+    page: lazyPage(() => import('./pages/requests')),
+  },
+  {
     path: '/admin/keys',
     label: 'API keys',
     icon: '#',

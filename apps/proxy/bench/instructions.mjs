@@ -6,7 +6,7 @@
 // of one request, start-up and warm-up left out. `--model-map` adds a last kind: the 200 KB body
 // again after the node was given a `model_map` covering the bench model (docs/contract.md §13).
 //
-//   node bench/instructions.mjs [--baseline-dist DIR] [--again] [--model-map] [--requests N]
+//   node bench/instructions.mjs [--baseline-dist DIR] [--again] [--trace-off] [--model-map] [--requests N]
 //     [--warmup N]
 //
 // Needs `valgrind` (Debian's package) and a built `dist/` (pnpm build).
@@ -33,6 +33,10 @@ if (argv.includes('--baseline-dist')) {
 }
 // --again: the same build a second time, to see how far two runs of one build differ.
 if (argv.includes('--again')) builds.push({ name: 'qcc-again', cli: builds[0].cli })
+// --trace-off: the same build recording no request trace (docs/contract.md §12): its cost.
+if (argv.includes('--trace-off')) {
+  builds.push({ name: 'qcc-notrace', cli: builds[0].cli, env: { QCC_BENCH_TRACE: 'off' } })
+}
 
 const tmp = mkdtempSync(join(tmpdir(), 'qcc-instr-'))
 const bodies = writeBodies(tmp)
@@ -91,6 +95,7 @@ async function measureBuild(build) {
         DEFAULT_PROXY_API_KEY: PROXY_KEY,
         QCC_DATA_DIR: dir,
         PROXY_DRAIN_TIMEOUT_SEC: '2',
+        ...build.env,
       },
       stdio: ['ignore', 'ignore', 'ignore'],
     },
@@ -144,14 +149,16 @@ try {
   for (const build of builds) results[build.name] = await measureBuild(build)
   const kinds = Object.keys(results.qcc)
   console.log(`instructions per request (callgrind, ${N} requests after ${WARMUP} warm-up)`)
+  // The ratio is qcc over the second build measured (qcc-before, qcc-again or qcc-notrace).
+  const other = builds[1]?.name
   console.log(
-    `| kind | ${builds.map((b) => b.name).join(' | ')} |${builds.length > 1 ? ' ratio |' : ''}`,
+    `| kind | ${builds.map((b) => b.name).join(' | ')} |${other ? ` qcc ÷ ${other} |` : ''}`,
   )
   console.log(`|---|${builds.map(() => '---:').join('|')}|${builds.length > 1 ? '---:|' : ''}`)
   for (const kind of kinds) {
     const cells = builds.map((b) => Math.round(results[b.name][kind] ?? NaN).toLocaleString('en'))
     const ratio =
-      builds.length > 1 ? ` ${(results.qcc[kind] / results['qcc-before'][kind]).toFixed(3)} |` : ''
+      other !== undefined ? ` ${(results.qcc[kind] / results[other][kind]).toFixed(3)} |` : ''
     console.log(`| ${kind} | ${cells.join(' | ')} |${ratio}`)
   }
   if (results.qcc['big mapped']) {

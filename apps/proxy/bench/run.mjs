@@ -5,6 +5,7 @@
 // Overrides: --runs N --seconds S --warmup S --probe N --streams N --hold-seconds S.
 // --limits: the bench key carries rpm, tpm, concurrency and daily-cost limits (never reached).
 // --model-map: also qcc-mapped, its node rewriting every request's model (docs/contract.md §13).
+// --trace-off: also qcc-notrace, the same build without the request trace (docs/contract.md §12).
 // --redis [URL]: also qcc-redis, the same limits counted in Redis. --baseline-dist DIR: also measure another qcc build (DIR/cli.js, e.g. before a change) in the
 // same run, printed as `qcc-before` with its own ratio row. --no-kill: the hold test without the node-death phase. --tests json,big,sse: a subset. --profile: CPU profile of the proxy into <tmp>/profile (with
 // --keep, which also keeps the proxy's log).
@@ -130,6 +131,9 @@ try {
       // --model-map: also the peer qcc-mapped, whose node maps the bench model to another id
       // (docs/contract.md §13), so every request's body is rewritten: the cost of a rewrite.
       modelMap: flag('model-map'),
+      // --trace-off: also the peer qcc-notrace, the same build recording no request trace
+      // (QCC_BENCH_TRACE=off, docs/contract.md §12): `qcc ÷ qcc-notrace` is the trace's cost.
+      traceOff: flag('trace-off'),
       profileDir: flag('profile') ? join(tmp, 'profile') : undefined,
       // Pause before the idle RSS sample; three times that before the after-load sample.
       settleMs: preset === 'smoke' ? 100 : 1000,

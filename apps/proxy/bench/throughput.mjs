@@ -119,7 +119,7 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
     ...cfg.proxyArgs,
     ...(cfg.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.profileDir}`] : []),
   ]
-  const [nodepipe, hono, qcc, before, withRedis, mapped] = await Promise.all([
+  const [nodepipe, hono, qcc, before, withRedis, mapped, untraced] = await Promise.all([
     startNode({ script: here('./peers/nodepipe.mjs'), env, cpu: peerCpu, pin }),
     startNode({ script: here('./peers/hono-pipe.mjs'), env, cpu: peerCpu, pin }),
     startQccProxy({ upstreamUrl, pin, logFile, dataDir: tmp, nodeArgs }),
@@ -156,6 +156,17 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
           nodeArgs,
         })
       : undefined,
+    // --trace-off: the same build without the request trace (docs/contract.md §12), to price it.
+    cfg.traceOff
+      ? startQccProxy({
+          upstreamUrl,
+          pin,
+          logFile: join(tmp, 'qcc-notrace.log'),
+          dataDir: join(tmp, 'notrace'),
+          nodeArgs,
+          env: { QCC_BENCH_TRACE: 'off' },
+        })
+      : undefined,
   ])
   if (mapped) await mapBenchNodes(mapped.url)
   if (cfg.limits) {
@@ -175,6 +186,9 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
       : []),
     ...(mapped
       ? [{ name: 'qcc-mapped', port: mapped.port, pid: mapped.pid, headers: qccKey }]
+      : []),
+    ...(untraced
+      ? [{ name: 'qcc-notrace', port: untraced.port, pid: untraced.pid, headers: qccKey }]
       : []),
   ]
   for (const p of peers) await check(p, bodies)

@@ -125,6 +125,8 @@ const envSchema = z.object({
   QCC_ADMIN_DIR: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   INIT_CWD: optionalString,
+  // The benchmark's side-by-side comparison only (docs/contract.md §12): `off` records no trace.
+  QCC_BENCH_TRACE: z.enum(['on', 'off']).default('on'),
   // `qcc message` (docs/contract.md §6.2)
   ANTHROPIC_AUTH_TOKEN: optionalString,
   ANTHROPIC_API_KEY: optionalString,

@@ -25,7 +25,14 @@ let shortLived: RunningQcc
 let admin: AdminClient
 let a: Awaited<ReturnType<typeof createTenant>>
 let b: Awaited<ReturnType<typeof createTenant>>
-const ids = { nodeA: '', keyA: '', shareA: '', channelA: '', subscriptionA: '' }
+const ids = {
+  nodeA: '',
+  keyA: '',
+  shareA: '',
+  channelA: '',
+  subscriptionA: '',
+  requestA: 'req_tenant_a_1',
+}
 
 beforeAll(async () => {
   qcc = await startTestQcc({ PROXY_ALLOW_PRIVATE_UPSTREAMS: 'true' })
@@ -51,6 +58,30 @@ beforeAll(async () => {
     `/admin/api/notifications/subscriptions?channel_id=${ids.channelA}`,
   )
   ids.subscriptionA = subs.json.subscriptions[0].id
+  // One request of tenant A's, straight into its usage (docs/contract.md §12).
+  qcc.store.usageWriter.enqueue({
+    requestId: ids.requestA,
+    accountId: a.id,
+    keyId: ids.keyA,
+    nodeId: ids.nodeA,
+    model: 'claude-sonnet-4-6',
+    status: 200,
+    attempts: 0,
+    inputTokens: 1,
+    outputTokens: 1,
+    cacheCreationInputTokens: 0,
+    cacheCreation5mTokens: 0,
+    cacheCreation1hTokens: 0,
+    cacheReadInputTokens: 0,
+    costUsd: 0,
+    ttfbMs: null,
+    durationMs: 1,
+    bytes: 1,
+    sessionId: null,
+    partial: false,
+    at: new Date(),
+  })
+  await qcc.store.usageWriter.flush()
   GUARDED = (await documentedRoutes(admin)).filter((r) => !r.public)
 })
 afterAll(async () => {
@@ -146,6 +177,13 @@ describe('T2 as another tenant', () => {
         'GET /admin/api/usage/logs',
         'GET',
         `/admin/api/usage/logs?node_id=${ids.nodeA}`,
+        undefined,
+        404,
+      ],
+      [
+        'GET /admin/api/usage/logs/{request_id}',
+        'GET',
+        `/admin/api/usage/logs/${ids.requestA}`,
         undefined,
         404,
       ],
@@ -467,6 +505,7 @@ describe('bad input', () => {
       'GET /admin/api/notifications/channels',
       'GET /admin/api/notifications/subscriptions',
       'GET /admin/api/notifications/deliveries',
+      'GET /admin/api/usage/logs/{request_id}',
     ]
     expect([...cases.map((c) => c[0]), ...noInput, ...noBadInput].sort()).toEqual(
       GUARDED.map((r) => r.key).sort(),

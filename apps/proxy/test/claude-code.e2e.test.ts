@@ -50,6 +50,18 @@ describe('the real Claude Code CLI through qcc', () => {
     expect(usage.total.requests).toBe(messages.length)
     expect(usage.total.inputTokens).toBe(25 * messages.length)
     expect(usage.total.cacheReadInputTokens).toBe(5 * messages.length)
+    // docs/contract.md §12: the trace of the main request names Claude Code's session and agent.
+    const sessionId = main?.headers['x-claude-code-session-id'] as string
+    const traced = await qcc.store.usageLogs({ sessionId, limit: 10 })
+    expect(traced.length).toBeGreaterThanOrEqual(1)
+    const streamed = traced.find((e) => e.stream === true)
+    expect(streamed?.sessionId).toBe(sessionId)
+    expect(streamed?.userAgent).toBe(main?.headers['user-agent'])
+    expect(streamed?.userAgent).toMatch(/claude-cli|claude-code/i)
+    expect(streamed?.clientIp).toBe('127.0.0.1')
+    expect(streamed?.trace).toMatchObject([
+      { nodeName: 'default', pickedBy: 'tier', outcome: 'ok' },
+    ])
   })
 
   it('exits at once with the refusal when the key is over its rpm (docs/contract.md §10)', async () => {

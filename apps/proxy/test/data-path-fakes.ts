@@ -104,6 +104,8 @@ export function scriptedPlan(
     },
     finalError: () =>
       options.final ?? { status: 502, errorType: 'api_error', message: 'every node failed' },
+    settle: () => undefined,
+    trace: [],
     done: () => void doneCalls++,
   }
 }

@@ -23,14 +23,44 @@ describe('GET /metrics', () => {
     expect(res.headers.get('content-type')).toContain('text/plain')
     const text = await res.text()
     expect(text).toMatch(/qcc_requests_total\{status_class="2xx"\} 2/)
-    expect(text).toMatch(/qcc_upstream_attempts_total\{node="a",result="failed"\} 1/)
+    // docs/contract.md §12.1: node series are labelled by account and node ids, with the name.
+    const a = `account="${pool.accountId}",node="${pool.nodes.a?.id}",node_name="a"`
+    const b = `account="${pool.accountId}",node="${pool.nodes.b?.id}",node_name="b"`
+    expect(text).toContain(`qcc_upstream_attempts_total{${a},result="failed"} 1`)
     expect(text).toMatch(/qcc_failovers_total 1/)
-    expect(text).toMatch(/qcc_upstream_ttfb_seconds_count\{node="b"\} 1/)
-    expect(text).toMatch(/qcc_upstream_duration_seconds_count\{node="a"\} 1/)
-    expect(text).toMatch(/qcc_node_state\{node="a",account="[^"]+",state="healthy"\} 1/)
+    expect(text).toContain(`qcc_upstream_ttfb_seconds_count{${b}} 1`)
+    expect(text).toContain(`qcc_upstream_duration_seconds_count{${a}} 1`)
+    expect(text).toContain(`qcc_node_state{${a},state="healthy"} 1`)
     expect(text).toMatch(/qcc_usage_tokens_total\{kind="input"\} 50/)
     expect(text).toMatch(/qcc_streams_in_flight 0/)
     expect(text).not.toContain('sk-a')
+  })
+
+  it('keeps two tenants’ nodes of the same name apart (docs/contract.md §12)', async () => {
+    pool = await startPool([{ name: 'main', weight: 1 }])
+    const { store } = pool.qcc
+    const other = await store.createAccount({ name: 'metrics-other', password: 'other-pass-1' })
+    const otherNode = await store.createNode({
+      accountId: other.id,
+      name: 'main',
+      baseUrl: pool.nodes.main?.upstream.url ?? '',
+      apiKey: 'sk-other',
+      allowPrivate: true,
+    })
+    const key = await store.createProxyKey({ accountId: other.id, name: 'k' })
+    await pool.qcc.refresh()
+    await (await pool.post(MESSAGE_BODY)).text()
+    await (await pool.post(MESSAGE_BODY, { 'x-api-key': key.secret })).text()
+    await (await pool.post(MESSAGE_BODY, { 'x-api-key': key.secret })).text()
+    const text = await (await fetch(`${pool.qcc.url}/metrics`)).text()
+    const mine = `account="${pool.accountId}",node="${pool.nodes.main?.id}",node_name="main"`
+    const theirs = `account="${other.id}",node="${otherNode.id}",node_name="main"`
+    expect(text).toContain(`qcc_upstream_attempts_total{${mine},result="success"} 1`)
+    expect(text).toContain(`qcc_upstream_attempts_total{${theirs},result="success"} 2`)
+    expect(text).toContain(`qcc_upstream_duration_seconds_count{${mine}} 1`)
+    expect(text).toContain(`qcc_upstream_duration_seconds_count{${theirs}} 2`)
+    expect(text).toContain(`qcc_node_state{${mine},state="healthy"} 1`)
+    expect(text).toContain(`qcc_node_state{${theirs},state="healthy"} 1`)
   })
 
   it('needs the bearer token when PROXY_METRICS_TOKEN is set', async () => {

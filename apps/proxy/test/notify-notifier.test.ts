@@ -36,7 +36,9 @@ function served(node: NodeRecord) {
     data: {
       request_id: 'r',
       account_id: node.accountId,
+      key_id: 'k',
       node_id: node.id,
+      attempts: 1,
       model: null,
       status: 200,
       duration_ms: 5,

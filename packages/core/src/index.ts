@@ -59,12 +59,27 @@ export {
   ADDRESS_REFUSED_CODE,
   OUTBOUND_ERROR_CLASSES,
   OUTBOUND_MESSAGE_MAX,
+  anthropicErrorParts,
   describeOutboundError,
   httpErrorForm,
+  isErrorType,
   outboundErrorClass,
+  type AnthropicErrorParts,
   type OutboundErrorClass,
   type OutboundErrorInput,
 } from './classify/outbound-error'
+export {
+  PICKED_BY,
+  TRACE_MESSAGE_MAX,
+  TRACE_OUTCOMES,
+  pickedByOf,
+  traceErrorOf,
+  traceOutcomeOf,
+  type AttemptTrace,
+  type PickedBy,
+  type TraceError,
+  type TraceOutcome,
+} from './trace/attempt-trace'
 export { REDACTED, redactSecrets } from './redact/redact'
 
 export {

@@ -27,7 +27,7 @@ import type { TunnelConfig, TunnelConfigInput } from './types/tunnel'
 import type {
   KeySpend,
   KeySpendFilter,
-  UsageEvent,
+  UsageLogEntry,
   UsageLogFilter,
   UsagePoint,
   UsageSeriesFilter,
@@ -130,8 +130,16 @@ export interface NodeStateStore {
 export interface UsageStore {
   /** Exact totals from the rollups (committed events only). */
   usageSummary(filter: UsageSummaryFilter): Promise<UsageSummary>
-  /** Raw events, newest first (subject to retention and to the writer's cap). */
-  usageLogs(filter: UsageLogFilter): Promise<UsageEvent[]>
+  /**
+   * Raw events, newest first (subject to retention and to the writer's cap), with the names of
+   * their key and serving node.
+   */
+  usageLogs(filter: UsageLogFilter): Promise<UsageLogEntry[]>
+  /**
+   * One request's entry by its request id, with its trace; null when unknown, or when
+   * `accountId` is given and the request is another account's (docs/contract.md §12).
+   */
+  usageLog(requestId: string, accountId?: string): Promise<UsageLogEntry | null>
   /** Time series from the rollups, one point per bucket in [from, to). */
   usageSeries(filter: UsageSeriesFilter): Promise<UsagePoint[]>
   /**

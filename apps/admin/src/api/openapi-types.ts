@@ -1333,7 +1333,7 @@ export interface AdminRoutes {
       updated_at: string
     }
   }
-  /** One record per request, newest first */
+  /** One entry per request with its attempts, newest first */
   'GET /admin/api/usage/logs': {
     params: never
     query: {
@@ -1342,33 +1342,79 @@ export interface AdminRoutes {
       from?: string
       to?: string
       model?: string
+      key_id?: string
+      session_id?: string
+      request_id?: string
+      /** 2xx, 4xx, 5xx, error (not 2xx), or one status code */
+      status?: string
+      /** true: only requests a limit refused */
+      refused?: 'true'
       limit?: number
       offset?: number
     }
     body: never
     answer: {
       logs: {
+        request_id: string
+        account_id: string
+        key_id: string
+        /** null: the key was deleted */
+        key_name: string | null
+        /** the serving (or last tried) node; null: none reached */
+        node_id: string | null
+        node_name: string | null
+        /** the model the client asked for */
+        model: string
+        /** sent upstream when the node's model_map rewrote it; null: not rewritten */
+        upstream_model: string | null
+        /** the request asked for a stream; null: not recorded */
+        stream: boolean | null
+        /** the status the client got; 0: none was sent */
+        status: number
+        success: boolean
+        /** the attempts in order (docs/contract.md §12) */
+        attempts: {
+          node_id: string
+          /** the node’s name when it was tried */
+          node_name: string
+          picked_by: 'activated' | 'sticky' | 'tier' | 'last_resort'
+          /** RFC 3339 UTC */
+          started_at: string
+          /** the upstream’s status; null: none arrived */
+          status: number | null
+          outcome:
+            | 'ok'
+            | 'client_error'
+            | 'auth'
+            | 'rate_limited'
+            | 'overloaded'
+            | 'server_error'
+            | 'network'
+            | 'timeout'
+            | 'fake_200'
+            | 'midstream'
+          error_type: string | null
+          /** redacted, at most 200 characters */
+          error_message: string | null
+          ttfb_ms: number | null
+          duration_ms: number
+        }[]
+        attempt_count: number
+        session_id: string | null
+        client_ip: string | null
+        user_agent: string | null
+        /** the limit that refused it (`key.rpm`), else null */
+        refused: string | null
+        /** the refusal message the client got */
+        refusal: string | null
         input_tokens: number
         output_tokens: number
         cache_creation_input_tokens: number
         cache_read_input_tokens: number
         cost_usd: number
-        bytes: number
-        request_id: string
-        account_id: string
-        key_id: string
-        /** null: no node was reached */
-        node_id: string | null
-        /** the model the client asked for */
-        model: string
-        /** sent upstream when the node's model_map rewrote it; null: not rewritten */
-        upstream_model: string | null
-        /** 0: no status was sent */
-        status: number
-        success: boolean
-        attempts: number
         ttfb_ms: number | null
         duration_ms: number
+        bytes: number
         /** the stream ended early */
         partial: boolean
         /** RFC 3339 UTC */
@@ -1376,6 +1422,82 @@ export interface AdminRoutes {
       }[]
       limit: number
       offset: number
+      /** more entries match beyond this page */
+      has_more: boolean
+    }
+  }
+  /** One request’s entry with its attempts; another tenant’s request is 404 */
+  'GET /admin/api/usage/logs/{request_id}': {
+    params: {
+      request_id: string
+    }
+    query: never
+    body: never
+    answer: {
+      request_id: string
+      account_id: string
+      key_id: string
+      /** null: the key was deleted */
+      key_name: string | null
+      /** the serving (or last tried) node; null: none reached */
+      node_id: string | null
+      node_name: string | null
+      /** the model the client asked for */
+      model: string
+      /** sent upstream when the node's model_map rewrote it; null: not rewritten */
+      upstream_model: string | null
+      /** the request asked for a stream; null: not recorded */
+      stream: boolean | null
+      /** the status the client got; 0: none was sent */
+      status: number
+      success: boolean
+      /** the attempts in order (docs/contract.md §12) */
+      attempts: {
+        node_id: string
+        /** the node’s name when it was tried */
+        node_name: string
+        picked_by: 'activated' | 'sticky' | 'tier' | 'last_resort'
+        /** RFC 3339 UTC */
+        started_at: string
+        /** the upstream’s status; null: none arrived */
+        status: number | null
+        outcome:
+          | 'ok'
+          | 'client_error'
+          | 'auth'
+          | 'rate_limited'
+          | 'overloaded'
+          | 'server_error'
+          | 'network'
+          | 'timeout'
+          | 'fake_200'
+          | 'midstream'
+        error_type: string | null
+        /** redacted, at most 200 characters */
+        error_message: string | null
+        ttfb_ms: number | null
+        duration_ms: number
+      }[]
+      attempt_count: number
+      session_id: string | null
+      client_ip: string | null
+      user_agent: string | null
+      /** the limit that refused it (`key.rpm`), else null */
+      refused: string | null
+      /** the refusal message the client got */
+      refusal: string | null
+      input_tokens: number
+      output_tokens: number
+      cache_creation_input_tokens: number
+      cache_read_input_tokens: number
+      cost_usd: number
+      ttfb_ms: number | null
+      duration_ms: number
+      bytes: number
+      /** the stream ended early */
+      partial: boolean
+      /** RFC 3339 UTC */
+      at: string
     }
   }
   /** Usage time series (minute, hour or day buckets) */

@@ -40,6 +40,7 @@ export type TunnelPatch = Body<'PUT /admin/api/tunnel'>
 export type Series = Answer<'GET /admin/api/usage/series'>
 export type SeriesPoint = Series['points'][number]
 export type UsageLog = Answer<'GET /admin/api/usage/logs'>['logs'][number]
+export type UsageLogPage = Answer<'GET /admin/api/usage/logs'>
 export type HealthCheck = Answer<'GET /admin/api/health/history'>['checks'][number]
 /** A check as a node's timeline shows it: from the history, or a live `health.check` event. */
 export type TimelineCheck = Pick<HealthCheck, 'node_id' | 'at' | 'ok' | 'latency_ms' | 'error'>
@@ -69,7 +70,10 @@ export interface NodeStateEvent {
 export interface RequestEvent {
   request_id: string
   account_id: string
+  key_id: string
   node_id: string | null
+  /** Upstream attempts made (docs/contract.md §12). */
+  attempts: number
   model: string | null
   status: number
   duration_ms: number

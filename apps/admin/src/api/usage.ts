@@ -1,6 +1,6 @@
 import type { AdminHttp } from './http'
 import { request, type Query } from './routes'
-import type { Series, UsageGroup, UsageLog, UsageTotals } from './types'
+import type { Series, UsageGroup, UsageLog, UsageLogPage, UsageTotals } from './types'
 
 /** The filter every usage query shares: account, node and time range. */
 export type UsageScope = Omit<Query<'GET /admin/api/usage/summary'>, 'group_by'>
@@ -19,8 +19,13 @@ export function usageApi(http: AdminHttp) {
     },
     series: (query: Query<'GET /admin/api/usage/series'>): Promise<Series> =>
       request(http, 'GET /admin/api/usage/series', { query }),
-    /** One page of request records, newest first. */
-    logs: async (query: Query<'GET /admin/api/usage/logs'>): Promise<UsageLog[]> =>
-      (await request(http, 'GET /admin/api/usage/logs', { query })).logs,
+    /** One page of request records, newest first, with `has_more` (docs/contract.md §12.1). */
+    logPage: (query: Query<'GET /admin/api/usage/logs'>): Promise<UsageLogPage> =>
+      request(http, 'GET /admin/api/usage/logs', { query }),
+    /** One request's record with its attempts; another tenant's request is a 404. */
+    log: (requestId: string): Promise<UsageLog> =>
+      request(http, 'GET /admin/api/usage/logs/{request_id}', {
+        params: { request_id: requestId },
+      }),
   }
 }

@@ -1,7 +1,10 @@
 import type { Signal } from '@preact/signals'
 import { t } from '../i18n'
 
-/** Previous and next for an offset-paged list; "next" ends on a page shorter than `page`. */
+/**
+ * Previous and next for an offset-paged list; "next" ends on a page shorter than `page`, or
+ * where the API says no more follow (`hasMore`).
+ */
 export function Pager(props: {
   offset: Signal<number>
   page: number
@@ -9,6 +12,8 @@ export function Pager(props: {
   shown: number
   /** Say which rows are shown ("Rows 51–100"). */
   showRange?: boolean
+  /** The API's `has_more`, when it answers one. */
+  hasMore?: boolean
 }) {
   const { offset, page } = props
   return (
@@ -29,7 +34,7 @@ export function Pager(props: {
       <button
         type="button"
         class="btn small"
-        disabled={props.shown < page}
+        disabled={props.shown < page || props.hasMore === false}
         onClick={() => (offset.value = offset.value + page)}
       >
         {t('Next')}

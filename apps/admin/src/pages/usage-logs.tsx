@@ -9,29 +9,11 @@ import { ErrorBox } from '../components/ui'
 import { download, toCsv } from '../csv'
 import { fmtInt, fmtMs, fmtTime, fmtUsd } from '../format'
 import { t } from '../i18n'
+import { CSV_COLUMNS, csvRow, exportEntries } from '../models/request-log'
 import { useServices } from '../services'
 
 export type UsageQuery = UsageScope & { model?: string }
 const PAGE = 50
-/** CSV export pages through the API (max 1000 per call) up to this many rows. */
-const CSV_MAX = 20_000
-const CSV_COLUMNS = [
-  'at',
-  'request_id',
-  'account_id',
-  'key_id',
-  'node',
-  'model',
-  'status',
-  'attempts',
-  'input_tokens',
-  'output_tokens',
-  'cache_creation_input_tokens',
-  'cache_read_input_tokens',
-  'cost_usd',
-  'ttfb_ms',
-  'duration_ms',
-]
 
 /**
  * One record per request, newest first, paged, with a CSV export of the whole filter. The
@@ -42,37 +24,16 @@ export function UsageLogs({ query }: { query: UsageQuery }) {
   const offset = useSignal(0)
   const exporting = useAction()
   const page = { ...query, limit: PAGE, offset: offset.value }
-  const logs = useLoad(() => api.usage.logs(page), [JSON.stringify(query), offset.value])
+  const logs = useLoad(() => api.usage.logPage(page), [JSON.stringify(query), offset.value])
   const nodeName = (id: string | null) =>
     id ? (nodes.nodes.value.find((n) => n.id === id)?.name ?? id.slice(0, 8)) : '–'
 
   const exportCsv = () =>
     exporting.run(async () => {
-      const rows: UsageLog[] = []
-      while (rows.length < CSV_MAX) {
-        const more = await api.usage.logs({ ...query, limit: 1000, offset: rows.length })
-        rows.push(...more)
-        if (more.length < 1000) break
-      }
+      const rows = await exportEntries((q) => api.usage.logPage(q), query)
       const csv = toCsv(
         CSV_COLUMNS,
-        rows.map((r) => [
-          r.at,
-          r.request_id,
-          r.account_id,
-          r.key_id,
-          nodeName(r.node_id),
-          r.model,
-          r.status,
-          r.attempts,
-          r.input_tokens,
-          r.output_tokens,
-          r.cache_creation_input_tokens,
-          r.cache_read_input_tokens,
-          r.cost_usd,
-          r.ttfb_ms,
-          r.duration_ms,
-        ]),
+        rows.map((r) => csvRow(r, nodeName)),
       )
       download(`qcc-usage-${new Date().toISOString().slice(0, 19)}.csv`, csv)
     })
@@ -80,11 +41,11 @@ export function UsageLogs({ query }: { query: UsageQuery }) {
   const columns: Column<UsageLog>[] = [
     { head: t('Time'), cell: (r) => fmtTime(r.at) },
     { head: t('Model'), cellClass: 'mono', cell: (r) => r.model ?? '–' },
-    { head: t('Node'), cell: (r) => nodeName(r.node_id) },
+    { head: t('Node'), cell: (r) => r.node_name ?? nodeName(r.node_id) },
     {
       head: t('Status'),
       cellClass: (r) => (r.success ? '' : 'error'),
-      cell: (r) => `${r.status}${r.attempts > 1 ? ` ×${r.attempts}` : ''}`,
+      cell: (r) => `${r.status}${r.attempt_count > 1 ? ` ×${r.attempt_count}` : ''}`,
     },
     { head: t('Input'), headClass: 'num', cellClass: 'num', cell: (r) => fmtInt(r.input_tokens) },
     { head: t('Output'), headClass: 'num', cellClass: 'num', cell: (r) => fmtInt(r.output_tokens) },
@@ -92,7 +53,7 @@ export function UsageLogs({ query }: { query: UsageQuery }) {
     { head: 'TTFB', headClass: 'num', cellClass: 'num', cell: (r) => fmtMs(r.ttfb_ms) },
     { head: t('Duration'), headClass: 'num', cellClass: 'num', cell: (r) => fmtMs(r.duration_ms) },
   ]
-  const rows = logs.data.value ?? []
+  const rows = logs.data.value?.logs ?? []
   return (
     <div>
       <div class="toolbar">
@@ -115,7 +76,15 @@ export function UsageLogs({ query }: { query: UsageQuery }) {
         rowAttrs={() => ({ 'data-testid': 'log-row' })}
         empty={rows.length === 0 && offset.value === 0}
         emptyText={t('No requests in this range.')}
-        footer={<Pager offset={offset} page={PAGE} shown={rows.length} showRange />}
+        footer={
+          <Pager
+            offset={offset}
+            page={PAGE}
+            shown={rows.length}
+            hasMore={logs.data.value?.has_more}
+            showRange
+          />
+        }
       />
     </div>
   )

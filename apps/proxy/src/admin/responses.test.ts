@@ -13,9 +13,9 @@ import {
   rotatedKeyAnswer,
   sharedMonitorAnswer,
   sharesAnswer,
-  usageLogsAnswer,
   usageSeriesAnswer,
 } from './responses'
+import { usageLogEntryAnswer, usageLogsAnswer } from './usage-logs'
 
 let admin: AdminApp
 let cookie: string
@@ -97,6 +97,8 @@ describe('the answer schemas describe what the handlers answer, field for field'
       logs: unknown[]
     }
     expect(logs.logs).toHaveLength(1)
+    const [entry] = logs.logs as [{ request_id: string }]
+    await expectAnswer(usageLogEntryAnswer, get(`/admin/api/usage/logs/${entry.request_id}`))
     await expectAnswer(usageSeriesAnswer, get('/admin/api/usage/series?bucket=minute'))
     const health = (await expectAnswer(healthHistoryAnswer, get('/admin/api/health/history'))) as {
       checks: unknown[]

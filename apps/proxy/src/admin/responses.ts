@@ -123,38 +123,6 @@ export const usageSummaryAnswer = z.union([
 ])
 
 /** One request: its counters are the totals' (a summary sums them). */
-const usageLogAnswer = usageTotalsAnswer
-  .pick({
-    input_tokens: true,
-    output_tokens: true,
-    cache_creation_input_tokens: true,
-    cache_read_input_tokens: true,
-    cost_usd: true,
-    bytes: true,
-  })
-  .extend({
-    request_id: z.string(),
-    account_id: z.string(),
-    key_id: z.string(),
-    node_id: z.string().nullable().describe('null: no node was reached'),
-    model: z.string().describe('the model the client asked for'),
-    upstream_model: z
-      .string()
-      .nullable()
-      .describe("sent upstream when the node's model_map rewrote it; null: not rewritten"),
-    status: z.number().int().describe('0: no status was sent'),
-    success: z.boolean(),
-    attempts: z.number().int(),
-    ttfb_ms: z.number().nullable(),
-    duration_ms: z.number(),
-    partial: z.boolean().describe('the stream ended early'),
-    at: time,
-  })
-export const usageLogsAnswer = z.object({
-  logs: z.array(usageLogAnswer),
-  limit: z.number().int(),
-  offset: z.number().int(),
-})
 export const usageSeriesAnswer = z.object({
   bucket: z.enum(['minute', 'hour', 'day']),
   from: time,

@@ -5,12 +5,8 @@ import type { AdminDeps, AdminEnv } from './context'
 import { ApiError } from './errors'
 import { accountScope, ownedNode } from './roles'
 import { defineRoute, type RouteGroup } from './route-table'
-import {
-  usageLogsAnswer,
-  usageSeriesAnswer,
-  usageSummaryAnswer,
-  type usageTotalsAnswer,
-} from './responses'
+import { usageLogRoutes } from './usage-logs'
+import { usageSeriesAnswer, usageSummaryAnswer, type usageTotalsAnswer } from './responses'
 
 const time = z.iso.datetime({ offset: true })
 const scope = {
@@ -22,12 +18,6 @@ const scope = {
 export const summaryQuery = z.object({
   ...scope,
   group_by: z.enum(['model', 'node', 'key']).optional(),
-})
-export const logsQuery = z.object({
-  ...scope,
-  model: z.string().max(128).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
 })
 export const seriesQuery = z.object({
   ...scope,
@@ -84,44 +74,7 @@ export function usageRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
     },
   })
 
-  defineRoute(api, 'GET /usage/logs', {
-    summary: 'One record per request, newest first',
-    query: logsQuery,
-    response: usageLogsAnswer,
-    handler: async (c, { query: q }) => {
-      const logs = await store.usageLogs({
-        ...(await usageScope(c, deps, q)),
-        model: q.model,
-        limit: q.limit,
-        offset: q.offset,
-      })
-      return c.json({
-        logs: logs.map((e) => ({
-          request_id: e.requestId,
-          account_id: e.accountId,
-          key_id: e.keyId,
-          node_id: e.nodeId,
-          model: e.model,
-          upstream_model: e.upstreamModel ?? null,
-          status: e.status,
-          success: e.status >= 200 && e.status < 300,
-          attempts: e.attempts,
-          input_tokens: e.inputTokens,
-          output_tokens: e.outputTokens,
-          cache_creation_input_tokens: e.cacheCreationInputTokens,
-          cache_read_input_tokens: e.cacheReadInputTokens,
-          cost_usd: e.costUsd,
-          ttfb_ms: e.ttfbMs,
-          duration_ms: e.durationMs,
-          bytes: e.bytes,
-          partial: e.partial,
-          at: e.at.toISOString(),
-        })),
-        limit: q.limit,
-        offset: q.offset,
-      })
-    },
-  })
+  usageLogRoutes(api, deps)
 
   defineRoute(api, 'GET /usage/series', {
     summary: 'Usage time series (minute, hour or day buckets)',

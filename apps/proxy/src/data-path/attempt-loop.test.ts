@@ -39,6 +39,7 @@ async function loop(plan: ScriptedPlan, answers: ScriptedAnswer[], firstByteTime
         path: '/v1/messages',
         requestId: 'req_test_1',
         tenant: { accountId: 'acct-1', keyId: 'key-1' },
+        readAt: performance.now(),
       },
     ),
   )

@@ -1,21 +1,35 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { redactSecrets } from '@qcc/core'
-import type { RequestPlan, RouteTarget } from '../routing/types'
+import type { AttemptTiming, RequestPlan, RouteTarget } from '../routing/types'
 import { anthropicErrorFrame, sendAnthropicError } from './anthropic-error'
 import { Cancellation } from './cancellation'
 import { createErrorFrameRedactor } from './error-frame-redactor'
 import { pickDownstreamHeaders } from './headers'
 import { MalformedStreamError, relayBody } from './relay'
 import { bodyForNode } from './body-rewrite'
+import { Overhead } from './overhead'
 import { attemptUpstream, type AttemptResult } from './upstream-attempt'
 import { BODY_TIMEOUT, type UpstreamClient } from './upstream'
-import type { UsageRecorder, UsageRequestInfo, UsageResult, UsageTap } from './usage-tap'
+import type {
+  RequestClient,
+  UsageRecorder,
+  UsageRequestInfo,
+  UsageResult,
+  UsageTap,
+} from './usage-tap'
 
 /** What the attempt loop is built from (the `/v1/*` handler passes its own deps through). */
 export interface AttemptLoopDeps {
   upstream: UpstreamClient
   usage: UsageTap
   now: () => number
+  /** A fine monotonic clock (ms) for `x-qcc-overhead-ms`; default `performance.now`. */
+  preciseNow?: () => number
+  /**
+   * Records the request trace (docs/contract.md §12); default true. False only for the
+   * benchmark's side-by-side comparison (`QCC_BENCH_TRACE=off`).
+   */
+  trace?: boolean
   /** Aborted at the drain deadline: live streams end with one error frame. */
   shutdown?: Cancellation | undefined
   limits: {
@@ -38,6 +52,10 @@ export interface AttemptLoopInput {
   tenant: { accountId: string; keyId: string }
   /** The limit gate's ticket: usage goes to the windows as soon as it is known. */
   countUsage?: UsageRequestInfo['countUsage']
+  /** Who asked, for the trace (docs/contract.md §12); absent when the trace is off. */
+  client?: RequestClient
+  /** `preciseNow` when the body had been read: where `x-qcc-overhead-ms` starts. */
+  readAt: number
 }
 
 /**
@@ -48,6 +66,8 @@ export interface AttemptLoopInput {
 export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput): Promise<void> {
   const { res, plan } = input
   const startedAt = deps.now()
+  const preciseNow = deps.preciseNow ?? performance.now.bind(performance)
+  const overhead = new Overhead(preciseNow, input.readAt)
   const requested = (input.json as { model?: unknown } | undefined)?.model
   const model = typeof requested === 'string' ? requested : undefined
   const recorder = deps.usage.begin({
@@ -74,6 +94,10 @@ export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput
     partial: false,
     isSse: false,
   }
+  if (input.client) {
+    outcome.trace = plan.trace
+    outcome.client = input.client
+  }
   try {
     for (;;) {
       const target = plan.next()
@@ -84,7 +108,11 @@ export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput
       }
       if (!target) {
         const final = plan.finalError()
-        const headers: Record<string, string> = { 'x-qcc-request-id': input.requestId }
+        const headers: Record<string, string> = {
+          'x-qcc-request-id': input.requestId,
+          'x-qcc-attempts': String(outcome.attempts),
+          'x-qcc-overhead-ms': overhead.header(),
+        }
         if (final.retryAfterSec !== undefined) headers['retry-after'] = String(final.retryAfterSec)
         sendAnthropicError(res, final.status, final.errorType, final.message, headers)
         outcome.status = final.status
@@ -94,6 +122,8 @@ export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput
       outcome.nodeId = target.nodeId
       // The client's bytes, unless this node maps the model or strips tools (docs/contract.md §13).
       const sent = bodyForNode(input.body, model, target.attempt.node)
+      const sentAt = deps.now()
+      const sentPrecise = preciseNow()
       const attempt = await attemptUpstream({
         upstream: deps.upstream,
         req: input.req,
@@ -104,28 +134,35 @@ export async function runAttempts(deps: AttemptLoopDeps, input: AttemptLoopInput
         timeoutMs: Math.min(deps.limits.firstByteTimeoutMs, Math.max(1, plan.remainingMs())),
         clientGone,
       })
+      overhead.waitedOn(sentPrecise)
+      const endedAt = deps.now()
+      const timing: AttemptTiming = {
+        sentAt,
+        answeredAt: attempt.kind === 'failed' ? null : endedAt,
+        endedAt,
+      }
       if (attempt.kind === 'ready') {
         // Core has the last word: a plain answer's head may be a fake 200 (docs/contract.md §13).
-        if (plan.report(target, attempt.outcome).commit) {
+        if (plan.report(target, attempt.outcome, timing).commit) {
           if (sent.upstreamModel !== undefined) outcome.upstreamModel = sent.upstreamModel
-          await commit(deps, input, target, attempt, recorder, outcome)
+          await commit(deps, input, target, attempt, recorder, outcome, overhead)
           return
         }
         attempt.response.body.destroy()
         continue
       }
       if (clientGone.aborted) {
-        plan.report(target, { kind: 'client_abort' })
+        plan.report(target, { kind: 'client_abort' }, timing)
         outcome.status = 499
         outcome.partial = true
         return
       }
-      const verdict = plan.report(target, attempt.outcome)
+      const verdict = plan.report(target, attempt.outcome, timing)
       if (verdict.passThrough && attempt.kind === 'answered') {
         const { status, headers } = attempt.outcome
         // The tenant's own fault, but the body is the upstream's: it may echo the node's key.
         const body = redactSecrets(attempt.outcome.bodySnippet, [target.apiKey])
-        res.writeHead(status, answerHeaders(headers, target, input.requestId))
+        res.writeHead(status, answerHeaders(headers, target, input.requestId, outcome, overhead))
         res.end(body)
         outcome.status = status
         outcome.bytes = Buffer.byteLength(body)
@@ -146,6 +183,7 @@ async function commit(
   ready: Extract<AttemptResult, { kind: 'ready' }>,
   recorder: UsageRecorder,
   outcome: UsageResult,
+  overhead: Overhead,
 ): Promise<void> {
   const { res, plan } = input
   const { response, first, isSse } = ready
@@ -153,7 +191,7 @@ async function commit(
   outcome.status = response.statusCode
   outcome.isSse = isSse
   recorder.onCommit(isSse)
-  const headers = answerHeaders(response.headers, target, input.requestId)
+  const headers = answerHeaders(response.headers, target, input.requestId, outcome, overhead)
   // A plain answer passes unchanged, so its length stays true; keeping it spares chunked framing.
   const length = response.headers['content-length']
   if (!isSse && typeof length === 'string') headers['content-length'] = length
@@ -195,6 +233,7 @@ async function commit(
     },
   })
   outcome.partial = end.kind !== 'complete' || incomplete
+  const ended = deps.now()
   // After the commit only a node's own failure is reported; a client leaving says nothing of it.
   if (end.kind === 'upstream_failed') {
     const code = (end.error as { code?: string }).code
@@ -214,17 +253,25 @@ async function commit(
       errorType: recorder.errorType ?? undefined,
     })
   }
+  plan.settle(target, ended, end.kind === 'client_closed')
 }
 
-/** The upstream's allowed headers plus ours: the node that answered and the request id. */
+/**
+ * The upstream's allowed headers plus ours: the node that answered, the request id, the attempts
+ * made and the proxy's own time (docs/contract.md §12).
+ */
 function answerHeaders(
   upstream: Record<string, string | string[] | undefined>,
   target: RouteTarget,
   requestId: string,
+  outcome: UsageResult,
+  overhead: Overhead,
 ): Record<string, string | string[]> {
   const headers = pickDownstreamHeaders(upstream)
   headers['x-qcc-node'] = target.name
   headers['x-proxy-node'] = target.name
   headers['x-qcc-request-id'] = requestId
+  headers['x-qcc-attempts'] = String(outcome.attempts)
+  headers['x-qcc-overhead-ms'] = overhead.header()
   return headers
 }

@@ -1,4 +1,4 @@
-import type { BillableUsage } from '@qcc/core'
+import type { AttemptTrace, BillableUsage } from '@qcc/core'
 
 /** Where the data path reports usage: one recorder per request, fed the forwarded bytes. */
 export interface UsageTap {
@@ -49,6 +49,22 @@ export interface UsageResult {
   isSse: boolean
   /** A limit refused the request before any upstream contact: the message (docs/contract.md §10). */
   refusal?: string
+  /** The limit that refused it, `<scope>.<limit>` (docs/contract.md §12). */
+  refused?: string
+  /** The attempts in order (docs/contract.md §12); absent when the trace is off. */
+  trace?: readonly AttemptTrace[]
+  /** Who asked (docs/contract.md §12); absent when the trace is off. */
+  client?: RequestClient
   /** The model id the serving node was sent, when its `model_map` rewrote it (docs/contract.md §13). */
   upstreamModel?: string
+}
+
+/** The client of a request as the trace keeps it (docs/contract.md §12). */
+export interface RequestClient {
+  /** The client address (docs/contract.md §6.3), null when unknown. */
+  ip: string | null
+  /** The `user-agent`, at most 256 characters. */
+  userAgent: string | null
+  /** The request asked for a stream. */
+  stream: boolean
 }

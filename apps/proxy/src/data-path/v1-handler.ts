@@ -8,6 +8,9 @@ import { runAttempts, type AttemptLoopDeps } from './attempt-loop'
 import { BodyTooLargeError, readBody } from './body'
 import { sendModel, sendModelsList } from './models-list'
 import { readRequestFields } from './request-fields'
+import type { RequestClient } from './usage-tap'
+
+const precise = performance.now.bind(performance)
 
 /** Resolves a tenant's proxy key to its account and limits; synchronous (an in-memory index). */
 export type ResolveProxyKey = (secret: string) => LimitTenant | null
@@ -16,6 +19,8 @@ export interface V1HandlerDeps extends AttemptLoopDeps {
   resolveProxyKey: ResolveProxyKey
   /** Whether the client is on this machine (http/client-origin.ts); asked for default keys only. */
   isLoopbackClient: (req: IncomingMessage) => boolean
+  /** The client address (docs/contract.md §6.3) the trace records; absent: the socket's peer. */
+  clientAddress?: (req: IncomingMessage) => string
   router: Router
   newRequestId: () => string
   limits: AttemptLoopDeps['limits'] & { maxBodyBytes: number }
@@ -56,6 +61,7 @@ function matchRoute(method: string, path: string): Route | undefined {
 
 /** The `/v1/*` data path on the raw Node request: route, authenticate, read, attempt. */
 export function createV1Handler(deps: V1HandlerDeps) {
+  const preciseNow = deps.preciseNow ?? precise
   return async function handleV1(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/'
     const q = url.indexOf('?')
@@ -63,7 +69,8 @@ export function createV1Handler(deps: V1HandlerDeps) {
     const route = matchRoute(req.method ?? 'GET', path)
     const requestId = deps.newRequestId()
     // Set with each answer's own headers (a separate setHeader costs a validation pass more).
-    const idHeader = { 'x-qcc-request-id': requestId }
+    // An answer given without an upstream says so (docs/contract.md §12.1).
+    const idHeader = { 'x-qcc-request-id': requestId, 'x-qcc-attempts': '0' }
     if (!route) {
       req.resume()
       return sendAnthropicError(
@@ -110,6 +117,7 @@ export function createV1Handler(deps: V1HandlerDeps) {
       }
       json = read.fields
     }
+    const readAt = preciseNow()
     // docs/contract.md §10: limits are checked after authentication (and the body, for the
     // model) and before any upstream contact.
     let ticket: LimitTicket = NO_TICKET
@@ -123,7 +131,15 @@ export function createV1Handler(deps: V1HandlerDeps) {
         req,
       )
       if (answer instanceof Promise) answer = await answer
-      if (!answer.ok) return refuse(deps, res, requestId, tenant, url, model, answer.refusal)
+      if (!answer.ok) {
+        return refuse(
+          deps,
+          res,
+          { requestId, tenant, path: url, model, readAt },
+          answer.refusal,
+          req,
+        )
+      }
       ticket = answer.ticket
     }
     // The slot is freed at every ending: the answer done, an error, the client gone, the drain.
@@ -133,19 +149,22 @@ export function createV1Handler(deps: V1HandlerDeps) {
       const id = route === 'model' ? path.slice('/v1/models/'.length) : undefined
       if (ids !== null && (id === undefined || ids.includes(id))) {
         ticket.release()
-        if (id !== undefined) return sendModel(res, id, idHeader)
-        return sendModelsList(res, ids, new URLSearchParams(q === -1 ? '' : url.slice(q)), idHeader)
+        const headers = { ...idHeader, 'x-qcc-overhead-ms': (preciseNow() - readAt).toFixed(2) }
+        if (id !== undefined) return sendModel(res, id, headers)
+        return sendModelsList(res, ids, new URLSearchParams(q === -1 ? '' : url.slice(q)), headers)
       }
     }
     const requested = (json as { model?: unknown } | undefined)?.model
     let plan: RequestPlan | undefined
     try {
+      const trace = deps.trace !== false
       plan = deps.router.plan({
         accountId: tenant.accountId,
         requestId,
         headers: req.headers,
         body: json,
         model: typeof requested === 'string' ? requested : undefined,
+        trace,
       })
       await runAttempts(deps, {
         req,
@@ -157,6 +176,8 @@ export function createV1Handler(deps: V1HandlerDeps) {
         requestId,
         tenant,
         countUsage: ticket === NO_TICKET ? undefined : ticket.countUsage,
+        client: trace ? requestClient(deps, req, json) : undefined,
+        readAt,
       })
     } finally {
       ticket.release()
@@ -174,14 +195,15 @@ export function createV1Handler(deps: V1HandlerDeps) {
 function refuse(
   deps: V1HandlerDeps,
   res: ServerResponse,
-  requestId: string,
-  tenant: LimitTenant,
-  path: string,
-  model: unknown,
+  request: RefusedRequest,
   refusal: LimitRefusal,
+  req: IncomingMessage,
 ): void {
+  const { requestId, tenant, path, model } = request
   const headers: Record<string, string> = {
     'x-qcc-request-id': requestId,
+    'x-qcc-attempts': '0',
+    'x-qcc-overhead-ms': Math.max(0, (deps.preciseNow ?? precise)() - request.readAt).toFixed(2),
     'x-should-retry': 'false',
   }
   if (refusal.retryAfterSec !== undefined) headers['retry-after'] = String(refusal.retryAfterSec)
@@ -205,5 +227,29 @@ function refuse(
       partial: false,
       isSse: false,
       refusal: refusal.message,
+      refused: `${refusal.scope}.${refusal.limit}`,
+      ...(deps.trace !== false ? { trace: [], client: requestClient(deps, req, undefined) } : {}),
     })
+}
+
+interface RefusedRequest {
+  requestId: string
+  tenant: LimitTenant
+  path: string
+  model: unknown
+  readAt: number
+}
+
+/** The longest `user-agent` a trace keeps (docs/contract.md §12.1). */
+const USER_AGENT_MAX = 256
+
+/** Who asked, as the trace records it (docs/contract.md §12). */
+function requestClient(deps: V1HandlerDeps, req: IncomingMessage, json: unknown): RequestClient {
+  const agent = req.headers['user-agent']
+  const ip = deps.clientAddress ? deps.clientAddress(req) : (req.socket.remoteAddress ?? '')
+  return {
+    ip: ip === '' ? null : ip,
+    userAgent: typeof agent === 'string' && agent !== '' ? agent.slice(0, USER_AGENT_MAX) : null,
+    stream: (json as { stream?: unknown } | undefined)?.stream === true,
+  }
 }

@@ -22,7 +22,10 @@ export type ConsoleEvent =
       data: {
         request_id: string
         account_id: string
+        key_id: string
         node_id: string | null
+        /** Upstream attempts made (docs/contract.md §12). */
+        attempts: number
         model: string | null
         status: number
         duration_ms: number

@@ -42,6 +42,8 @@ abstract class HotMetric<S> {
   readonly help: string
   readonly labelNames: readonly string[]
   protected readonly series = new Map<string, { labels: Record<string, string>; series: S }>()
+  /** How many times the series were dropped at the cap: a caller's cached series are stale then. */
+  clears = 0
 
   constructor(options: MetricOptions) {
     this.name = options.name
@@ -56,7 +58,10 @@ abstract class HotMetric<S> {
     const key = values.length === 1 ? (values[0] as string) : values.join('\u0000')
     const found = this.series.get(key)
     if (found) return found.series
-    if (this.series.size >= MAX_SERIES) this.series.clear()
+    if (this.series.size >= MAX_SERIES) {
+      this.series.clear()
+      this.clears++
+    }
     const labels: Record<string, string> = {}
     this.labelNames.forEach((name, i) => (labels[name] = values[i] ?? ''))
     const series = this.create()

@@ -1,14 +1,23 @@
 import type { Registry } from 'prom-client'
 import type { NodeHealthMachine } from '@qcc/core'
 import type { UsageEvent } from '@qcc/store'
-import { CollectedGauge, HotCounter, HotHistogram, type MetricSink } from './hot-metrics'
+import {
+  CollectedGauge,
+  HotCounter,
+  HotHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+  type MetricSink,
+} from './hot-metrics'
 
 /** Prometheus metrics of one proxy process (`qcc_` prefix), on their own registry. */
 export interface ProxyMetrics {
   /** The registry `/metrics` renders; prom-client is loaded on the first call (first scrape). */
   registry(): Promise<Registry>
+  /** A finished request; `nodeName` labels the serving node's series (none when no node served). */
   requestFinished(event: UsageEvent, nodeName: string | undefined): void
-  attempt(nodeName: string, result: string): void
+  /** One upstream attempt, by its node (ids and name: docs/contract.md §12) and core's result. */
+  attempt(node: MetricNode, result: string): void
   failover(): void
   streamOpened(): void
   streamClosed(): void
@@ -19,6 +28,15 @@ export interface ProxyMetrics {
   /** Where other parts register their own series (the Redis link's `qcc_redis_up`). */
   readonly sink: MetricSink
 }
+
+/** A node as the metrics label it: `account` and `node` ids, with `node_name` (docs/contract.md §12). */
+export interface MetricNode {
+  readonly id: string
+  readonly accountId: string
+  readonly name: string
+}
+
+const NODE_LABELS = ['account', 'node', 'node_name'] as const
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx']
@@ -40,7 +58,7 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
   const attempts = new HotCounter({
     name: 'qcc_upstream_attempts_total',
     help: 'Upstream attempts by node and classified result',
-    labelNames: ['node', 'result'],
+    labelNames: [...NODE_LABELS, 'result'],
     registry,
   })
   const failovers = new HotCounter({
@@ -52,14 +70,14 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
   const duration = new HotHistogram({
     name: 'qcc_upstream_duration_seconds',
     help: 'Request duration by serving node',
-    labelNames: ['node'],
+    labelNames: NODE_LABELS,
     buckets: LATENCY_BUCKETS,
     registry,
   })
   const ttfb = new HotHistogram({
     name: 'qcc_upstream_ttfb_seconds',
     help: 'Time to the first byte sent to the client, by serving node',
-    labelNames: ['node'],
+    labelNames: NODE_LABELS,
     buckets: LATENCY_BUCKETS,
     registry,
   })
@@ -86,7 +104,7 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
     registry,
     collect: () =>
       [...health.entries()].map(({ node, health: h }) => ({
-        labels: { node: node.name, account: node.accountId, state: h.status },
+        labels: { account: node.accountId, node: node.id, node_name: node.name, state: h.status },
         value: 1,
       })),
   })
@@ -103,6 +121,34 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
     registry,
     collect: () => [{ value: limitCounters?.degraded ? 1 : 0 }],
   })
+  // One node's series, found by its id without joining label strings on every request (a
+  // rename or a series cap makes a new bundle).
+  interface NodeSeries {
+    name: string
+    accountId: string
+    clears: number
+    duration: HistogramSeries
+    ttfb: HistogramSeries
+    attempts: Map<string, CounterSeries>
+  }
+  const byNode = new Map<string, NodeSeries>()
+  const clears = () => attempts.clears + duration.clears + ttfb.clears
+  const seriesOf = (accountId: string, nodeId: string, name: string): NodeSeries => {
+    const known = byNode.get(nodeId)
+    if (known && known.name === name && known.accountId === accountId && known.clears === clears())
+      return known
+    if (byNode.size >= 4096) byNode.clear()
+    const made: NodeSeries = {
+      name,
+      accountId,
+      clears: clears(),
+      duration: duration.labels(accountId, nodeId, name),
+      ttfb: ttfb.labels(accountId, nodeId, name),
+      attempts: new Map(),
+    }
+    byNode.set(nodeId, made)
+    return made
+  }
   let rendered: Promise<Registry> | undefined
   return {
     registry: () =>
@@ -117,12 +163,21 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
       outputTokens.inc(event.outputTokens)
       cacheCreationTokens.inc(event.cacheCreationInputTokens)
       cacheReadTokens.inc(event.cacheReadInputTokens)
-      if (nodeName) {
-        duration.labels(nodeName).observe(event.durationMs / 1000)
-        if (event.ttfbMs !== null) ttfb.labels(nodeName).observe(event.ttfbMs / 1000)
+      if (event.nodeId !== null && nodeName !== undefined) {
+        const node = seriesOf(event.accountId, event.nodeId, nodeName)
+        node.duration.observe(event.durationMs / 1000)
+        if (event.ttfbMs !== null) node.ttfb.observe(event.ttfbMs / 1000)
       }
     },
-    attempt: (node, result) => attempts.labels(node, result).inc(),
+    attempt: (node, result) => {
+      const own = seriesOf(node.accountId, node.id, node.name)
+      let counter = own.attempts.get(result)
+      if (counter === undefined) {
+        counter = attempts.labels(node.accountId, node.id, node.name, result)
+        own.attempts.set(result, counter)
+      }
+      counter.inc()
+    },
     failover: () => failovers.inc(),
     streamOpened: () => void streamsInFlight++,
     streamClosed: () => void streamsInFlight--,

@@ -38,13 +38,13 @@ function routerOn(
     planner,
     onTransition: (event) => transitions.push(event),
     metrics: {
-      attempt: (_name, result) => void metrics.results.push(result),
+      attempt: (_node, result) => void metrics.results.push(result),
       failover: () => void metrics.failovers++,
     },
     allowPrivateUpstreams: options.allowPrivateUpstreams ?? false,
   })
-  const plan = (model?: string) =>
-    router.plan({ accountId: 'acme', requestId: 'r1', headers: {}, body: {}, model })
+  const plan = (model?: string, trace?: boolean) =>
+    router.plan({ accountId: 'acme', requestId: 'r1', headers: {}, body: {}, model, trace })
   return { plan, transitions, metrics, advance: (ms: number) => (now += ms) }
 }
 
@@ -150,5 +150,83 @@ describe('createCoreRouter', () => {
   it('fails the attempt with the error of a key that could not be read', () => {
     const r = routerOn([record('alpha')], { unreadable: 'id-alpha' })
     expect(() => r.plan().next()).toThrow('database down')
+  })
+
+  it('keeps the trace of docs/contract.md §12.1: order, who picked, outcome, redacted error, times', () => {
+    const r = routerOn([record('alpha'), record('beta', { weight: 2 })])
+    const plan = r.plan()
+    const first = nextOf(plan)
+    const secret = 'sk-ant-key-of-id-alpha'
+    plan.report(
+      first,
+      {
+        kind: 'response',
+        status: 529,
+        bodySnippet: `{"type":"error","error":{"type":"overloaded_error","message":"busy ${secret}"}}`,
+      },
+      { sentAt: 1000, answeredAt: 1040, endedAt: 1041 },
+    )
+    const second = nextOf(plan)
+    plan.report(
+      second,
+      { kind: 'first_event', status: 200, eventType: 'message_start' },
+      { sentAt: 1050, answeredAt: 1100, endedAt: 1100 },
+    )
+    // The committed stream is cut later: its head stays, its end and outcome change.
+    plan.report(second, { kind: 'after_commit_failure', cause: 'reset' })
+    plan.settle(second, 1500, false)
+    expect(plan.trace).toEqual([
+      {
+        nodeId: 'id-alpha',
+        nodeName: 'alpha',
+        pickedBy: 'tier',
+        startedAt: 1000,
+        status: 529,
+        outcome: 'overloaded',
+        errorType: 'overloaded_error',
+        errorMessage: 'busy [redacted]',
+        ttfbMs: 40,
+        durationMs: 41,
+      },
+      {
+        nodeId: 'id-beta',
+        nodeName: 'beta',
+        pickedBy: 'tier',
+        startedAt: 1050,
+        status: 200,
+        outcome: 'midstream',
+        errorType: null,
+        errorMessage: 'reset',
+        ttfbMs: 50,
+        durationMs: 450,
+      },
+    ])
+    plan.done()
+  })
+
+  it('marks a committed attempt whose client left as client_error, and keeps no trace when off', () => {
+    const r = routerOn([record('alpha')], { activeNodeId: 'id-alpha' })
+    const plan = r.plan()
+    const only = nextOf(plan)
+    plan.report(
+      only,
+      { kind: 'response', status: 200, bodySnippet: '{"type":"message"}' },
+      { sentAt: 10, answeredAt: 20, endedAt: 20 },
+    )
+    plan.settle(only, 70, true)
+    expect(plan.trace).toMatchObject([
+      {
+        pickedBy: 'activated',
+        outcome: 'client_error',
+        errorMessage: 'client disconnected',
+        ttfbMs: 10,
+        durationMs: 60,
+      },
+    ])
+    plan.done()
+    const off = r.plan(undefined, false)
+    off.report(nextOf(off), { kind: 'response', status: 503 })
+    expect(off.trace).toEqual([])
+    off.done()
   })
 })

@@ -2,13 +2,22 @@ import {
   extractSessionId,
   type AttemptOutcome,
   type AttemptPlanner,
+  type AttemptTrace,
   type FinalError,
   type RequestAttempts,
   type TransitionEvent,
 } from '@qcc/core'
 import type { ProxyMetrics } from '../observability/metrics'
 import type { NodeDirectory } from './node-directory'
-import type { AttemptVerdict, PlanInput, RequestPlan, RouteTarget, Router } from './types'
+import { AttemptTrail } from './attempt-trail'
+import type {
+  AttemptTiming,
+  AttemptVerdict,
+  PlanInput,
+  RequestPlan,
+  RouteTarget,
+  Router,
+} from './types'
 
 export interface CoreRouterDeps {
   directory: Pick<NodeDirectory, 'account' | 'node' | 'apiKeyNow' | 'extraHeadersNow'>
@@ -35,10 +44,17 @@ export function createCoreRouter(deps: CoreRouterDeps): Router {
         activeNodeId: deps.directory.account(input.accountId)?.activeNodeId ?? null,
         model: input.model,
       })
-      return new CorePlan(deps, attempts, sessionId)
+      return new CorePlan(
+        deps,
+        attempts,
+        sessionId,
+        input.trace === false ? null : new AttemptTrail(),
+      )
     },
   }
 }
+
+const NO_TRACE: readonly AttemptTrace[] = []
 
 /** One request's plan over core's `RequestAttempts` (a class: one object per request). */
 class CorePlan implements RequestPlan {
@@ -46,6 +62,8 @@ class CorePlan implements RequestPlan {
     private readonly deps: CoreRouterDeps,
     private readonly attempts: RequestAttempts,
     readonly sessionId: string | undefined,
+    /** Null when the trace is off (the benchmark's comparison only). */
+    private readonly trail: AttemptTrail | null,
   ) {}
 
   next(): RouteTarget | undefined {
@@ -74,14 +92,23 @@ class CorePlan implements RequestPlan {
     return this.attempts.remainingMs()
   }
 
-  report(target: RouteTarget, outcome: AttemptOutcome): AttemptVerdict {
+  get trace() {
+    return this.trail?.entries ?? NO_TRACE
+  }
+
+  report(target: RouteTarget, outcome: AttemptOutcome, timing?: AttemptTiming): AttemptVerdict {
     const { decision, transition } = this.attempts.report(target.attempt, outcome)
     if (transition) this.deps.onTransition(transition)
-    this.deps.metrics?.attempt(target.name, decision.result)
+    this.trail?.record(target, outcome, decision, timing)
+    this.deps.metrics?.attempt(target.attempt.node, decision.result)
     return {
       commit: decision.result === 'success',
       passThrough: decision.result === 'pass_through',
     }
+  }
+
+  settle(target: RouteTarget, endedAt: number, clientGone: boolean): void {
+    this.trail?.settle(target, endedAt, clientGone)
   }
 
   finalError(): FinalError {

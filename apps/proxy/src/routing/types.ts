@@ -1,4 +1,11 @@
-import type { Attempt, AttemptOutcome, AuthHeaderMode, FinalError, HeaderBag } from '@qcc/core'
+import type {
+  Attempt,
+  AttemptOutcome,
+  AttemptTrace,
+  AuthHeaderMode,
+  FinalError,
+  HeaderBag,
+} from '@qcc/core'
 
 /**
  * The contract between the data path (which moves bytes) and routing (which decides, through
@@ -33,6 +40,14 @@ export interface AttemptVerdict {
   passThrough: boolean
 }
 
+/** When an attempt was sent, answered (headers, or a stream's first event) and over, data-path ms. */
+export interface AttemptTiming {
+  sentAt: number
+  /** Null: no answer came (a connect error, a timeout). */
+  answeredAt: number | null
+  endedAt: number
+}
+
 /** One request's routing: which node next, what an attempt's outcome means, and the end. */
 export interface RequestPlan {
   readonly sessionId: string | undefined
@@ -43,8 +58,15 @@ export interface RequestPlan {
   next(): RouteTarget | undefined
   /** Time left for attempts before the request's deadline, ms (0 once it passed). */
   remainingMs(): number
-  /** Records an attempt's outcome (node health, stickiness) and says what to do next. */
-  report(target: RouteTarget, outcome: AttemptOutcome): AttemptVerdict
+  /**
+   * Records an attempt's outcome (node health, stickiness, the trace) and says what to do next.
+   * `timing` stamps the trace entry; a committed attempt's later failure may leave it out.
+   */
+  report(target: RouteTarget, outcome: AttemptOutcome, timing?: AttemptTiming): AttemptVerdict
+  /** A committed attempt is over (its last byte, or the client gone): closes its trace entry. */
+  settle(target: RouteTarget, endedAt: number, clientGone: boolean): void
+  /** The attempts so far, in order (docs/contract.md §12); the array is the plan's own. */
+  readonly trace: readonly AttemptTrace[]
   /** The answer for the client when no attempt succeeded. */
   finalError(): FinalError
   /** Releases in-flight counters; called exactly once when the request is over. */
@@ -59,6 +81,8 @@ export interface PlanInput {
   body: unknown
   /** The body's `model`, as requested (before any node's `model_map`). */
   model?: string | undefined
+  /** Keep the request trace (docs/contract.md §12); default true. */
+  trace?: boolean | undefined
 }
 
 export interface Router {

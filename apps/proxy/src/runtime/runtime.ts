@@ -216,6 +216,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     gate,
     resolveProxyKey: (secret) => store.resolveProxyKey(secret),
     isLoopbackClient: (req) => resolveNodeClient(req, v1Trusted).loopback,
+    clientAddress: (req) => resolveNodeClient(req, v1Trusted).address,
+    trace: env.QCC_BENCH_TRACE !== 'off',
     router: routing.router,
     listedModels: routing.listedModels,
     upstream,

@@ -118,6 +118,14 @@ class RequestUsage implements UsageRecorder {
       at: new Date(now),
     }
     if (result.refusal !== undefined) event.refusal = result.refusal
+    if (result.refused !== undefined) event.refused = result.refused
+    // docs/contract.md §12: the decision chain and who asked, with the usage row.
+    if (result.trace !== undefined) event.trace = result.trace
+    if (result.client !== undefined) {
+      event.clientIp = result.client.ip
+      event.userAgent = result.client.userAgent
+      event.stream = result.client.stream
+    }
     if (upstreamModel !== undefined) event.upstreamModel = upstreamModel
     // Into the limit windows first: the batched write reaches the store seconds later.
     if (usage) this.info.countUsage?.(usage, event.costUsd, now)
@@ -133,7 +141,9 @@ class RequestUsage implements UsageRecorder {
       data: {
         request_id: event.requestId,
         account_id: event.accountId,
+        key_id: event.keyId,
         node_id: event.nodeId,
+        attempts: event.attempts,
         model: event.model,
         status: event.status,
         duration_ms: event.durationMs,

@@ -27,6 +27,10 @@ export const OUTBOUND_MESSAGE_MAX = 200
 // An `error.type` is shown only when it looks like one (`overloaded_error`), so a crafted body
 // cannot smuggle text through the type field.
 const ERROR_TYPE = /^[a-z][a-z0-9_]{0,63}$/
+
+/** True for a string shaped like an Anthropic `error.type` (`overloaded_error`). */
+export const isErrorType = (text: string | undefined): text is string =>
+  text !== undefined && ERROR_TYPE.test(text)
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
   'ESOCKETTIMEDOUT',
@@ -127,15 +131,36 @@ export function describeOutboundError(failure: OutboundErrorInput): string {
   const status = failure.status
   if (status === undefined) return 'connect_refused'
   if (status >= 300 && status < 400) return 'redirect'
-  const error = anthropicError(failure.body)
+  const error = anthropicErrorParts(failure.body, failure.secrets ?? [])
   if (!error) return httpErrorForm(status)
   const form = httpErrorForm(status, error.type)
-  if (form === `http_${status}`) return form
-  const message = clean(redactSecrets(error.message ?? '', failure.secrets ?? []))
-  return message === '' ? form : `${form}: ${message.slice(0, OUTBOUND_MESSAGE_MAX)}`
+  return error.message === '' ? form : `${form}: ${error.message}`
 }
 
-function anthropicError(body: string | undefined): { type: string; message?: string } | null {
+/** An Anthropic-shaped error as it may be kept: a well-formed type and a redacted, short message. */
+export interface AnthropicErrorParts {
+  /** The `error.type`, only when it looks like one (`overloaded_error`). */
+  readonly type: string
+  /** The `error.message` on one line, secrets redacted, at most {@link OUTBOUND_MESSAGE_MAX} characters; may be empty. */
+  readonly message: string
+}
+
+/**
+ * The type and redacted message of an Anthropic-shaped JSON error body
+ * (`{"error": {"type": ..., "message": ...}}`), or null for any other body (HTML, plain text,
+ * cut-off JSON, a type that does not look like one).
+ *
+ * @example
+ * ```ts
+ * anthropicErrorParts('{"error":{"type":"api_error","message":"key sk-live-123 bad"}}')
+ * // { type: 'api_error', message: 'key [redacted] bad' }
+ * anthropicErrorParts('<html>') // null
+ * ```
+ */
+export function anthropicErrorParts(
+  body: string | undefined,
+  secrets: readonly (string | null | undefined)[] = [],
+): AnthropicErrorParts | null {
   if (body === undefined || body === '') return null
   let parsed: unknown
   try {
@@ -146,8 +171,9 @@ function anthropicError(body: string | undefined): { type: string; message?: str
   const error = (parsed as { error?: unknown } | null)?.error
   if (typeof error !== 'object' || error === null) return null
   const { type, message } = error as { type?: unknown; message?: unknown }
-  if (typeof type !== 'string') return null
-  return { type, message: typeof message === 'string' ? message : undefined }
+  if (typeof type !== 'string' || !ERROR_TYPE.test(type)) return null
+  const text = typeof message === 'string' ? clean(redactSecrets(message, secrets)) : ''
+  return { type, message: text.slice(0, OUTBOUND_MESSAGE_MAX) }
 }
 
 /** One line of printable text: control characters (newlines included) become spaces. */

@@ -12,8 +12,8 @@ import {
   summaryRange,
 } from '../usage/query'
 import type { UsageSink } from '../usage/writer'
-import { clampLimit, pageOffset } from '../rows/fields'
 import type { Mem } from './state'
+import { memoryUsageLogs } from './usage-logs'
 
 /**
  * Raw usage rows the memory store keeps (the newest); rollups, and so every summary and series,
@@ -91,29 +91,7 @@ export function memoryUsageQueries(m: Mem): UsageStore {
       )
       return buildSummary(rows, f.groupBy, names)
     },
-    async usageLogs(f) {
-      const from = f.from?.getTime() ?? -Infinity
-      const to = f.to?.getTime() ?? Infinity
-      const limit = clampLimit(f.limit, 100, 1000)
-      const offset = pageOffset(f.offset)
-      return [...state.usage.values()]
-        .filter(
-          (e) =>
-            (f.accountId === undefined || e.accountId === f.accountId) &&
-            (f.nodeId === undefined || e.nodeId === f.nodeId) &&
-            (f.model === undefined || e.model === f.model) &&
-            e.at.getTime() >= from &&
-            e.at.getTime() < to,
-        )
-        .sort((a, b) => b.at.getTime() - a.at.getTime() || b.requestId.localeCompare(a.requestId))
-        .slice(offset, offset + limit)
-        .map((e) => ({
-          ...e,
-          at: new Date(e.at),
-          upstreamModel: e.upstreamModel ?? null,
-          refusal: e.refusal ?? null,
-        }))
-    },
+    ...memoryUsageLogs(m),
     async usageSeries(f) {
       const { first, end } = seriesRange(f)
       const rows = rollupRows().filter(

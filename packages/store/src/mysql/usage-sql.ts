@@ -124,6 +124,13 @@ export function eventRow(e: UsageEvent, batchId: string) {
     upstreamModel: e.upstreamModel?.slice(0, 128) ?? null,
     sessionId: e.sessionId?.slice(0, 128) ?? null,
     costUsd: nanoToDecimal(Math.round(e.costUsd * 1e9)),
+    refusal: e.refusal ?? null,
+    refused: e.refused ?? null,
+    // A JSON column (drizzle stringifies it); the event's bounds were checked by the writer.
+    attemptTrace: e.trace ?? null,
+    clientIp: e.clientIp ?? null,
+    userAgent: e.userAgent ?? null,
+    stream: e.stream ?? null,
     batchId,
   }
 }

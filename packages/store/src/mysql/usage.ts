@@ -1,7 +1,5 @@
-import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { UsageStore } from '../interface'
-import { clampLimit, pageOffset } from '../rows/fields'
-import type { UsageEvent } from '../types/usage'
 import { BUCKETS, splitRange, type RangeSegment } from '../usage/rollup'
 import {
   buildKeySpend,
@@ -15,6 +13,7 @@ import {
 import type { UsageSink } from '../usage/writer'
 import type { My } from './db'
 import { nodes, proxyKeys, usageBatches, usageEvents, usageRollups } from './schema'
+import { mysqlUsageLogs } from './usage-logs'
 import {
   decimalToNano,
   eventRow,
@@ -117,27 +116,7 @@ export function mysqlUsageQueries(m: My): UsageStore {
       }))
       return buildSummary(parsed, f.groupBy, (id) => lookup.get(id) ?? null)
     },
-    async usageLogs(f) {
-      const e = usageEvents
-      const conds: (SQL | undefined)[] = [
-        f.accountId === undefined ? undefined : eq(e.accountId, f.accountId),
-        f.nodeId === undefined ? undefined : eq(e.nodeId, f.nodeId),
-        f.model === undefined ? undefined : eq(e.model, f.model),
-        f.from ? gte(e.at, f.from) : undefined,
-        f.to ? lt(e.at, f.to) : undefined,
-      ]
-      const rows = await db
-        .select()
-        .from(e)
-        .where(and(...conds))
-        .orderBy(desc(e.at), desc(e.requestId))
-        .limit(clampLimit(f.limit, 100, 1000))
-        .offset(pageOffset(f.offset))
-      return rows.map(({ batchId: _, costUsd, ...row }): UsageEvent => ({
-        ...row,
-        costUsd: decimalToNano(costUsd) / 1e9,
-      }))
-    },
+    ...mysqlUsageLogs(m),
     async usageSeries(f) {
       const { first, end } = seriesRange(f)
       const rows = await db

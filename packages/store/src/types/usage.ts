@@ -1,4 +1,4 @@
-import type { BillableUsage } from '@qcc/core'
+import type { AttemptTrace, BillableUsage } from '@qcc/core'
 
 /** One record per proxied request (not per attempt); the token counts are core's. */
 export interface UsageEvent extends BillableUsage {
@@ -32,7 +32,38 @@ export interface UsageEvent extends BillableUsage {
    * reached`), else null/absent. A refused request counts as a request with an error.
    */
   refusal?: string | null
+  /**
+   * The limit that refused the request, as `<scope>.<limit>` (`key.rpm`, `account.cost_daily_usd`),
+   * else null/absent (docs/contract.md §12).
+   */
+  refused?: string | null
+  /**
+   * The request's attempts in order (docs/contract.md §12), at most {@link TRACE_ATTEMPTS_MAX};
+   * `attempts` is their count. Absent/null on rows written before the trace existed.
+   */
+  trace?: readonly AttemptTrace[] | null
+  /** The client address as docs/contract.md §6.3 resolves it, else null/absent. */
+  clientIp?: string | null
+  /** The client's `user-agent`, at most 256 characters, else null/absent. */
+  userAgent?: string | null
+  /** The request asked for a stream (`"stream": true`); null/absent on rows written before. */
+  stream?: boolean | null
 }
+
+/** Most attempts one usage row keeps in its trace (a request makes `retryMax` + 1 at most). */
+export const TRACE_ATTEMPTS_MAX = 20
+
+/** One request log entry: the event with the names of its key and serving node (null once deleted). */
+export interface UsageLogEntry extends UsageEvent {
+  keyName: string | null
+  nodeName: string | null
+}
+
+/**
+ * The status filter of `usageLogs` (docs/contract.md §12): a class (`2xx`, `4xx`, `5xx`), every
+ * request that did not end in 2xx (`error`), or one status code.
+ */
+export type UsageStatusFilter = '2xx' | '4xx' | '5xx' | 'error' | number
 
 /** Summed counters, as in the admin API's usage summary (docs/contract.md §6.1/6.2); token sums are core's. */
 export interface UsageTotals extends BillableUsage {
@@ -82,6 +113,12 @@ export interface UsageLogFilter {
   accountId?: string
   nodeId?: string
   model?: string
+  keyId?: string
+  sessionId?: string
+  requestId?: string
+  status?: UsageStatusFilter
+  /** True: only requests a limit refused. */
+  refused?: boolean
   from?: Date
   to?: Date
   limit: number

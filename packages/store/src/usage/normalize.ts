@@ -1,5 +1,6 @@
 import type { UsageEvent } from '../types/usage'
 import { toNanoUsd } from './rollup'
+import { isStorableTrace, normalizeTrace } from './trace'
 
 const INT32_MAX = 2 ** 31 - 1
 /** Earliest and latest instants a DATETIME holds (years 1000 to 9999). */
@@ -7,6 +8,12 @@ const MIN_AT = Date.UTC(1000, 0, 1)
 const MAX_AT = Date.UTC(9999, 11, 31)
 /** Longest refusal reason kept (docs/contract.md §10); longer ones are cut. */
 export const REFUSAL_MAX = 200
+/** Longest `refused` limit kept (`<scope>.<limit>`, docs/contract.md §12). */
+export const REFUSED_MAX = 48
+/** Longest client address kept: any IPv6 text form (docs/contract.md §12). */
+export const CLIENT_IP_MAX = 45
+/** Longest `user-agent` kept (docs/contract.md §12.1). */
+export const USER_AGENT_MAX = 256
 
 /** A finite non-negative integer, at most `max`. */
 function count(n: unknown, max = Number.MAX_SAFE_INTEGER): number {
@@ -21,6 +28,13 @@ const isCount = (n: unknown, max = Number.MAX_SAFE_INTEGER): boolean =>
   typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= max
 const isText = (s: unknown, max: number): boolean =>
   typeof s === 'string' && s !== '' && s.length <= max
+/** Absent, null, or a non-empty string of at most `max` characters. */
+const isOptionalText = (s: unknown, max: number): boolean =>
+  s === undefined || s === null || isText(s, max)
+
+/** A non-empty string cut to `max` characters, else null. */
+const optionalText = (s: unknown, max: number): string | null =>
+  typeof s === 'string' && s !== '' ? s.slice(0, max) : null
 
 /**
  * True when `normalizeEvent` would return an equal event: every count a non-negative integer in
@@ -52,7 +66,12 @@ export function isStorableEvent(e: UsageEvent): boolean {
     isCount(e.bytes) &&
     (e.sessionId === null || isText(e.sessionId, 128)) &&
     typeof e.partial === 'boolean' &&
-    (e.refusal === undefined || e.refusal === null || isText(e.refusal, REFUSAL_MAX)) &&
+    isOptionalText(e.refusal, REFUSAL_MAX) &&
+    isOptionalText(e.refused, REFUSED_MAX) &&
+    isOptionalText(e.clientIp, CLIENT_IP_MAX) &&
+    isOptionalText(e.userAgent, USER_AGENT_MAX) &&
+    (e.stream === undefined || e.stream === null || typeof e.stream === 'boolean') &&
+    isStorableTrace(e.trace) &&
     at >= MIN_AT &&
     at <= MAX_AT
   )
@@ -94,7 +113,11 @@ export function normalizeEvent(e: UsageEvent): UsageEvent {
       typeof e.sessionId === 'string' && e.sessionId !== '' ? e.sessionId.slice(0, 128) : null,
     partial: Boolean(e.partial),
     at: new Date(at >= MIN_AT && at <= MAX_AT ? at : Date.now()),
-    refusal:
-      typeof e.refusal === 'string' && e.refusal !== '' ? e.refusal.slice(0, REFUSAL_MAX) : null,
+    refusal: optionalText(e.refusal, REFUSAL_MAX),
+    refused: optionalText(e.refused, REFUSED_MAX),
+    trace: normalizeTrace(e.trace),
+    clientIp: optionalText(e.clientIp, CLIENT_IP_MAX),
+    userAgent: optionalText(e.userAgent, USER_AGENT_MAX),
+    stream: typeof e.stream === 'boolean' ? e.stream : null,
   }
 }

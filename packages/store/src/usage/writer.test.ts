@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { FakeTime } from '../../test/support/fake-time'
 import { usageEvent } from '../../test/support/harness'
 import { isStoreError } from '../errors'
+import type { UsageEvent } from '../types/usage'
 import { isStorableEvent, normalizeEvent } from './normalize'
 import {
   BatchingUsageWriter,
@@ -239,7 +240,17 @@ describe('normalizeEvent', () => {
 
 describe('isStorableEvent', () => {
   it('accepts exactly the events normalizeEvent leaves as they are', () => {
-    const good = { ...ev(), costUsd: 0.000123456, upstreamModel: null, refusal: null }
+    const good: UsageEvent = {
+      ...ev(),
+      costUsd: 0.000123456,
+      upstreamModel: null,
+      refusal: null,
+      refused: null,
+      trace: null,
+      clientIp: null,
+      userAgent: null,
+      stream: null,
+    }
     expect(isStorableEvent(good)).toBe(true)
     expect(normalizeEvent(good)).toEqual(good)
     const bad = [
@@ -256,6 +267,10 @@ describe('isStorableEvent', () => {
       { refusal: 'r'.repeat(201) },
       { upstreamModel: '' },
       { upstreamModel: 'u'.repeat(129) },
+      { refused: '' },
+      { clientIp: 'i'.repeat(46) },
+      { userAgent: 'u'.repeat(257) },
+      { trace: [{ nodeId: 'n' }] },
     ]
     for (const over of bad) {
       const e = { ...good, ...over } as typeof good

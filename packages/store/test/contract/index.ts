@@ -19,6 +19,7 @@ import { spendContract } from './spend'
 import { stickyUnstickContract } from './sticky-unstick'
 import { tunnelContract } from './tunnel'
 import { usageContract } from './usage'
+import { usageTraceContract } from './usage-trace'
 import type { ContractHarness } from '../support/harness'
 
 /**
@@ -38,6 +39,7 @@ export function describeStoreContract(name: string, harness: ContractHarness): v
     nodeStateContract(harness)
     lifecycleContract(harness)
     usageContract(harness)
+    usageTraceContract(harness)
     spendContract(harness)
     retentionContract(harness)
     healthCheckContract(harness)

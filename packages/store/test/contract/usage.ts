@@ -62,7 +62,18 @@ export const usageContract = contractPart('usage', (stores, h) => {
     const logs = await s.usageLogs({ accountId: a.id, limit: 10 })
     expect(logs.length).toBe(4)
     expect(logs[0]?.at.getTime()).toBe(T0 + 2 * MIN)
-    expect(logs.at(-1)).toEqual({ ...events[0], upstreamModel: null, refusal: null })
+    expect(logs.at(-1)).toEqual({
+      ...events[0],
+      upstreamModel: null,
+      refusal: null,
+      refused: null,
+      trace: null,
+      clientIp: null,
+      userAgent: null,
+      stream: null,
+      keyName: 'key-a',
+      nodeName: 'node-a',
+    })
     expect((await s.usageLogs({ model: 'claude-opus-4-5', limit: 10 }))[0]?.costUsd).toBe(0.5)
     expect((await s.usageLogs({ limit: 2, offset: 3 })).length).toBe(1)
     expect((await s.usageLogs({ nodeId: n.id, from: new Date(T0 + MIN), limit: 10 })).length).toBe(

@@ -1,4 +1,13 @@
-import { bigint, boolean, decimal, index, int, mysqlTable, varchar } from 'drizzle-orm/mysql-core'
+import {
+  bigint,
+  boolean,
+  decimal,
+  index,
+  int,
+  json,
+  mysqlTable,
+  varchar,
+} from 'drizzle-orm/mysql-core'
 import { idColumn, timestamp } from './columns'
 
 /**
@@ -33,6 +42,19 @@ export const usageEvents = mysqlTable(
     partial: boolean('partial').notNull(),
     /** Why qcc refused the request before any upstream contact (docs/contract.md §10), else NULL. */
     refusal: varchar('refusal', { length: 200 }),
+    /** The limit that refused the request, `<scope>.<limit>` (docs/contract.md §12), else NULL. */
+    refused: varchar('refused', { length: 48 }),
+    /**
+     * The request's attempts (docs/contract.md §12.1), read without a join; NULL on rows written
+     * before the trace existed. MariaDB keeps JSON as LONGTEXT (mysql2 then reads a string), so
+     * the reader parses it (src/mysql/usage-logs.ts).
+     */
+    attemptTrace: json('attempt_trace').$type<unknown>(),
+    /** The client address (docs/contract.md §6.3); 45 characters hold any IPv6 text form. */
+    clientIp: varchar('client_ip', { length: 45 }),
+    userAgent: varchar('user_agent', { length: 256 }),
+    /** The request asked for a stream; NULL on rows written before it was recorded. */
+    stream: boolean('stream'),
     at: timestamp('at').notNull(),
   },
   (t) => [
@@ -40,6 +62,9 @@ export const usageEvents = mysqlTable(
     index('qcc_usage_events_at_idx').on(t.at),
     index('qcc_usage_events_account_at_idx').on(t.accountId, t.at),
     index('qcc_usage_events_node_at_idx').on(t.nodeId, t.at),
+    // The request log's key and session filters (docs/contract.md §12).
+    index('qcc_usage_events_key_at_idx').on(t.keyId, t.at),
+    index('qcc_usage_events_session_at_idx').on(t.sessionId, t.at),
   ],
 )
 

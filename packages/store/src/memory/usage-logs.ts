@@ -1,0 +1,57 @@
+import type { UsageStore } from '../interface'
+import { clampLimit, pageOffset } from '../rows/fields'
+import type { UsageEvent, UsageLogEntry } from '../types/usage'
+import { logFilterMatcher } from '../usage/log-filter'
+import { copyTrace } from '../usage/trace'
+import type { Mem } from './state'
+
+/**
+ * A stored event as a log entry: a copy (the writer's own object stays unshared), every optional
+ * field null when absent, and the current names of its key and node (null once deleted), as the
+ * MySQL adapter's LEFT JOINs answer them.
+ */
+function logEntry(m: Mem, e: UsageEvent): UsageLogEntry {
+  const { state } = m
+  return {
+    ...e,
+    at: new Date(e.at),
+    upstreamModel: e.upstreamModel ?? null,
+    refusal: e.refusal ?? null,
+    refused: e.refused ?? null,
+    trace: copyTrace(e.trace),
+    clientIp: e.clientIp ?? null,
+    userAgent: e.userAgent ?? null,
+    stream: e.stream ?? null,
+    keyName: state.keys.get(e.keyId)?.name ?? null,
+    nodeName: e.nodeId === null ? null : (state.nodes.get(e.nodeId)?.name ?? null),
+  }
+}
+
+/** The request log of the memory adapter (docs/contract.md §12): filtered entries, one by id. */
+export function memoryUsageLogs(m: Mem): Pick<UsageStore, 'usageLogs' | 'usageLog'> {
+  const { state } = m
+  return {
+    async usageLogs(f) {
+      const matches = logFilterMatcher(f)
+      const limit = clampLimit(f.limit, 100, 1000)
+      const offset = pageOffset(f.offset)
+      const one = f.requestId === undefined ? undefined : state.usage.get(f.requestId)
+      const rows = f.requestId === undefined ? [...state.usage.values()] : one ? [one] : []
+      return rows
+        .filter(matches)
+        .sort((a, b) => b.at.getTime() - a.at.getTime() || compareDesc(a.requestId, b.requestId))
+        .slice(offset, offset + limit)
+        .map((e) => logEntry(m, e))
+    },
+    async usageLog(requestId, accountId) {
+      const e = state.usage.get(requestId)
+      if (!e || (accountId !== undefined && e.accountId !== accountId)) return null
+      return logEntry(m, e)
+    },
+  }
+}
+
+/** Newest first by request id too, in code-unit order as MySQL's binary collation compares. */
+function compareDesc(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0
+}
