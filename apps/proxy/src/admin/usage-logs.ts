@@ -2,8 +2,8 @@ import type { UsageLogEntry, UsageStatusFilter } from '@qcc/store'
 import { PICKED_BY, TRACE_OUTCOMES } from '@qcc/core'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
-import { ApiError, notFound } from './errors'
-import { accountScope, ownedNode } from './roles'
+import { notFound } from './errors'
+import { usageScope } from './usage-scope'
 import { defineRoute, type RouteGroup } from './route-table'
 
 /**
@@ -149,12 +149,7 @@ export function usageLogRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void
     query: logsQuery,
     response: usageLogsAnswer,
     handler: async (c, { query: q }) => {
-      const me = c.get('account')
-      const accountId = await accountScope(c, deps, q.account_id ?? (me.isAdmin ? '*' : undefined))
-      const nodeId = q.node_id ? (await ownedNode(c, deps, q.node_id)).id : undefined
-      const from = q.from ? new Date(q.from) : undefined
-      const to = q.to ? new Date(q.to) : undefined
-      if (from && to && from >= to) throw new ApiError('invalid_request', 'from: must be before to')
+      const { accountId, nodeId, from, to } = await usageScope(c, deps, q)
       const filter = {
         accountId,
         nodeId,

@@ -1,11 +1,9 @@
-import type { Context } from 'hono'
 import type { UsageTotals } from '@qcc/store'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
-import { ApiError } from './errors'
-import { accountScope, ownedNode } from './roles'
 import { defineRoute, type RouteGroup } from './route-table'
 import { usageLogRoutes } from './usage-logs'
+import { usageScope } from './usage-scope'
 import { usageSeriesAnswer, usageSummaryAnswer, type usageTotalsAnswer } from './responses'
 
 const time = z.iso.datetime({ offset: true })
@@ -39,20 +37,6 @@ export const totals = (t: UsageTotals): z.infer<typeof usageTotalsAnswer> => ({
   avg_duration_ms: t.requests ? Math.round(t.durationMsSum / t.requests) : null,
   avg_ttfb_ms: t.requests ? Math.round(t.ttfbMsSum / t.requests) : null,
 })
-
-/**
- * The filter a usage query may use. Tenants are pinned to their own account whatever they
- * pass; admins default to every account. A node filter must be a node the caller owns.
- */
-async function usageScope(c: Context<AdminEnv>, deps: AdminDeps, q: z.infer<typeof summaryQuery>) {
-  const me = c.get('account')
-  const accountId = await accountScope(c, deps, q.account_id ?? (me.isAdmin ? '*' : undefined))
-  const nodeId = q.node_id ? (await ownedNode(c, deps, q.node_id)).id : undefined
-  const from = q.from ? new Date(q.from) : undefined
-  const to = q.to ? new Date(q.to) : undefined
-  if (from && to && from >= to) throw new ApiError('invalid_request', 'from: must be before to')
-  return { accountId, nodeId, from, to }
-}
 
 /** Usage summary, request logs and time series, all from the store's rollups and raw events. */
 export function usageRoutes(api: RouteGroup<AdminEnv>, deps: AdminDeps): void {
