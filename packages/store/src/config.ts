@@ -43,7 +43,12 @@ export interface MysqlStoreConfig extends CommonStoreConfig {
   }
   /** How often the change version is polled to refresh the proxy-key index. Default 2000 ms. */
   pollIntervalMs?: number
-  /** Apply pending migrations at open (under GET_LOCK). Default true. */
+  /**
+   * Apply pending migrations at open (under GET_LOCK), then store the secret key's check value,
+   * re-seal old node keys and seed prices. Default true. With false, opening checks nothing about
+   * the schema and writes nothing (a check value already there is still verified): what
+   * `qcc import --dry-run` opens (docs/contract.md §14.1). Tables missing: StoreError `invalid`.
+   */
   migrate?: boolean
 }
 

@@ -2,6 +2,7 @@ import type { Account, CreateAccountInput, UpdateAccountInput } from './types/ac
 import type { AuditFilter, AuditInput, AuditRecord } from './types/audit'
 import type { CreateDownloadLinkInput } from './types/download-links'
 import type { HealthCheckFilter, HealthCheckInput, HealthCheckRecord } from './types/health-checks'
+import type { ImportedHealthCheck, ImportSourceRecord, ImportUsageBatch } from './types/imports'
 import type { NodeStateInput, NodeStateRecord } from './types/node-states'
 import type { CreateNodeInput, NodeFilter, NodeRecord, UpdateNodeInput } from './types/nodes'
 import type {
@@ -225,6 +226,25 @@ export interface TunnelStore {
   setTunnelConfig(patch: TunnelConfigInput): Promise<TunnelConfig>
 }
 
+/** What `qcc import` writes (`imports.ts`, docs/contract.md §14.1); no version bump. */
+export interface ImportStore {
+  /** The remembered rows of one source table, by source id (as text). */
+  listImportSources(source: string, table: string): Promise<ImportSourceRecord[]>
+  /** Upserts by (source, table, sourceId), in one transaction. @throws StoreError `invalid` */
+  putImportSources(records: readonly ImportSourceRecord[]): Promise<void>
+  /**
+   * Inserts the checks whose id is new (ids the importer derives from the source), in one
+   * transaction; answers how many were inserted. @throws StoreError `invalid`
+   */
+  importHealthChecks(records: readonly ImportedHealthCheck[]): Promise<number>
+  /**
+   * Writes a batch as the usage writer's sink does (events normalised, request ids seen before
+   * skipped, rollups derived from the new events, `rollups` added as they are), atomically;
+   * false when the batch id was written before. @throws StoreError `invalid`
+   */
+  importUsageBatch(batch: ImportUsageBatch): Promise<boolean>
+}
+
 /** Retention (`retention.ts`). */
 export interface RetentionStore {
   /** Deletes old raw usage, old health history, expired sessions and expired download links. */
@@ -255,6 +275,7 @@ export interface Store
     NotificationStore,
     AuditStore,
     TunnelStore,
+    ImportStore,
     RetentionStore {
   /** Which adapter this is. */
   readonly kind: 'memory' | 'mysql'

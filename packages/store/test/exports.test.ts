@@ -23,6 +23,9 @@ describe('package surface', () => {
     for (const name of [
       'createStore',
       'migrateMysql',
+      'pendingMigrations',
+      'hashPassword',
+      'IMPORT_SCRYPT',
       'parseMysqlDsn',
       'parseSecretKey',
       'loadSecretKey',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { hashPassword, OWASP_SCRYPT, PasswordHasher, verifyPasswordHash } from './password'
+import {
+  hashPassword,
+  IMPORT_SCRYPT,
+  isWeakerThan,
+  OWASP_SCRYPT,
+  PasswordHasher,
+  scryptParamsOf,
+  verifyPasswordHash,
+} from './password'
 
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 }
 
@@ -38,5 +46,24 @@ describe('password hashing', () => {
     const hasher = new PasswordHasher(CHEAP)
     expect(await hasher.verify('pw', null)).toBe(false)
     expect(await hasher.verify('pw', await hasher.hash('pw'))).toBe(true)
+  })
+
+  it('reads the parameters of well-formed hashes only (docs/contract.md §14.1 imports)', async () => {
+    const imported = await hashPassword('pw', IMPORT_SCRYPT)
+    expect(scryptParamsOf(imported)).toEqual({ N: 2 ** 14, r: 8, p: 1 })
+    expect(isWeakerThan(IMPORT_SCRYPT, OWASP_SCRYPT)).toBe(true)
+    expect(isWeakerThan(OWASP_SCRYPT, OWASP_SCRYPT)).toBe(false)
+    expect(isWeakerThan({ N: 2 ** 17, r: 8, p: 2 }, OWASP_SCRYPT)).toBe(false)
+    const [, , , , salt, hash] = imported.split('$')
+    for (const bad of [
+      null,
+      `scrypt$${2 ** 21}$8$1$${salt}$${hash}`,
+      `scrypt$16384$64$1$${salt}$${hash}`,
+      `scrypt$16384$8$1$AAAA$${hash}`,
+      `scrypt$16384$8$1$${salt}$${hash}x`,
+      `scrypt$16384$8$1.5$${salt}$${hash}`,
+    ]) {
+      expect(scryptParamsOf(bad), String(bad)).toBeNull()
+    }
   })
 })

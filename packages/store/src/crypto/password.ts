@@ -13,8 +13,20 @@ export interface ScryptParams {
 /** OWASP Password Storage Cheat Sheet: N=2^17, r=8, p=1 (about 128 MiB per hash). */
 export const OWASP_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 }
 
+/**
+ * The cost of hashes written by `qcc import qcc-plus` (docs/contract.md §14.1): cheap enough to
+ * hash thousands of plain-text passwords on two cores; re-hashed at qcc's own cost at the first
+ * successful login.
+ */
+export const IMPORT_SCRYPT: ScryptParams = { N: 2 ** 14, r: 8, p: 1 }
+
 const KEY_LENGTH = 32
 const SALT_LENGTH = 16
+/** Bounds of a stored hash's parameters: past them a verify would take gigabytes or minutes. */
+const MAX_N = 2 ** 20
+const MAX_R = 32
+const MAX_P = 16
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   // node's default maxmem (32 MiB) is below what N=2^17, r=8 needs (128 MiB): give it twice that.
@@ -43,17 +55,49 @@ export async function hashPassword(password: string, params = OWASP_SCRYPT): Pro
   ].join('$')
 }
 
+/** A stored hash taken apart. */
+interface ParsedHash {
+  params: ScryptParams
+  salt: Buffer
+  hash: Buffer
+}
+
+const isPowerOfTwo = (n: number) => Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0
+
+function parseHash(stored: unknown): ParsedHash | null {
+  if (typeof stored !== 'string') return null
+  const parts = stored.split('$')
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return null
+  const [N = 0, r = 0, p = 0] = parts.slice(1, 4).map(Number)
+  const inRange = (v: number, max: number) => Number.isInteger(v) && v >= 1 && v <= max
+  if (!isPowerOfTwo(N) || N > MAX_N || !inRange(r, MAX_R) || !inRange(p, MAX_P)) return null
+  const [salt64 = '', hash64 = ''] = parts.slice(4)
+  if (!BASE64.test(salt64) || !BASE64.test(hash64)) return null
+  const salt = Buffer.from(salt64, 'base64')
+  const hash = Buffer.from(hash64, 'base64')
+  if (salt.length < 8 || hash.length !== KEY_LENGTH) return null
+  return { params: { N, r, p }, salt, hash }
+}
+
+/**
+ * The parameters of a well-formed hash from {@link hashPassword} (N a power of two up to 2^20,
+ * r up to 32, p up to 16, a salt of 8 bytes or more, a 32-byte hash), else null.
+ */
+export function scryptParamsOf(stored: unknown): ScryptParams | null {
+  return parseHash(stored)?.params ?? null
+}
+
+/** True when `params` cost less than `target` in any of N, r and p. */
+export function isWeakerThan(params: ScryptParams, target: ScryptParams): boolean {
+  return params.N < target.N || params.r < target.r || params.p < target.p
+}
+
 /** True when `password` matches `stored` (from {@link hashPassword}); compares in constant time. */
 export async function verifyPasswordHash(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$')
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false
-  const [N, r, p] = parts.slice(1, 4).map(Number)
-  if (!N || !r || !p) return false
-  const salt = Buffer.from(parts[4] ?? '', 'base64')
-  const expected = Buffer.from(parts[5] ?? '', 'base64')
-  if (expected.length !== KEY_LENGTH) return false
-  const actual = await derive(password, salt, { N, r, p })
-  return timingSafeEqual(actual, expected)
+  const parsed = parseHash(stored)
+  if (!parsed) return false
+  const actual = await derive(password, parsed.salt, parsed.params)
+  return timingSafeEqual(actual, parsed.hash)
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   patchAccountLimits,
   toAccount,
   type AccountRow,
+  upgradeAfterLogin,
 } from '../rows/accounts'
 import { dropSessions } from './sessions'
 import type { Mem } from './state'
@@ -93,7 +94,14 @@ export function memoryAccounts(m: Mem): AccountStore {
     async verifyPassword(name, password) {
       const a = typeof name === 'string' ? byName(name) : undefined
       const ok = await ctx.passwords.verify(String(password), a?.passwordHash ?? null)
-      return ok && a && !a.disabled ? toAccount(a) : null
+      if (!ok || !a || a.disabled) return null
+      const stored = a.passwordHash
+      // As MySQL's guarded UPDATE: only when the row still holds the hash that matched.
+      await upgradeAfterLogin(ctx, stored, String(password), async (next) => {
+        const now = state.accounts.get(a.id)
+        if (now?.passwordHash === stored) state.accounts.set(a.id, { ...now, passwordHash: next })
+      })
+      return toAccount(a)
     },
     async countAdmins() {
       return [...state.accounts.values()].filter((a) => a.isAdmin && !a.disabled).length

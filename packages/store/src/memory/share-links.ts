@@ -1,7 +1,23 @@
 import type { ShareLinkStore } from '../interface'
 import { accountNotFound } from '../rows/fields'
-import { newShareLink, shareTokenHash, toShareLink } from '../rows/share-links'
+import {
+  newShareLink,
+  shareTokenHash,
+  shareTokenTaken,
+  toShareLink,
+  type ShareLinkRow,
+} from '../rows/share-links'
 import type { Mem } from './state'
+
+/**
+ * MySQL's `ORDER BY created_at DESC, id DESC` (ids compared as binary strings): imported links
+ * carry their own creation time, so insertion order is not creation order.
+ */
+function newestFirst(a: ShareLinkRow, b: ShareLinkRow): number {
+  const byTime = b.createdAt.getTime() - a.createdAt.getTime()
+  if (byTime !== 0) return byTime
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
 
 /** Monitor share links of the memory adapter; a revoked link is kept for the record. */
 export function memoryShareLinks(m: Mem): ShareLinkStore {
@@ -10,6 +26,9 @@ export function memoryShareLinks(m: Mem): ShareLinkStore {
     async createShareLink(input) {
       if (!state.accounts.has(input.accountId)) throw accountNotFound()
       const { token, link, row } = newShareLink(ctx, input)
+      for (const other of state.shares.values()) {
+        if (other.tokenHash === row.tokenHash) throw shareTokenTaken()
+      }
       state.shares.set(row.id, row)
       m.changed()
       return { link, token }
@@ -28,7 +47,7 @@ export function memoryShareLinks(m: Mem): ShareLinkStore {
           (s) =>
             (!f?.accountId || s.accountId === f.accountId) && (f?.includeRevoked || !s.revokedAt),
         )
-        .reverse()
+        .sort(newestFirst)
         .map(toShareLink)
     },
     async deleteShareLink(id) {

@@ -10,6 +10,7 @@ import type { ShareLinkRow } from '../rows/share-links'
 import type { TunnelRow } from '../rows/tunnel'
 import type { AuditRecord } from '../types/audit'
 import type { HealthCheckRecord } from '../types/health-checks'
+import type { ImportSourceRecord } from '../types/imports'
 import type { NodeStateRecord } from '../types/node-states'
 import type { NotificationSubscription } from '../types/notifications'
 import type { PriceRecord } from '../types/prices'
@@ -39,6 +40,8 @@ export interface MemoryState {
   tunnel: TunnelRow | null
   /** By the hash of the link's token. */
   downloads: Map<string, DownloadLinkRow>
+  /** Import source ids (docs/contract.md §14.1), by `importSourceKey`. */
+  imports: Map<string, ImportSourceRecord>
   version: number
 }
 
@@ -61,6 +64,7 @@ export function emptyState(): MemoryState {
     audit: [],
     tunnel: null,
     downloads: new Map(),
+    imports: new Map(),
     version: 0,
   }
 }

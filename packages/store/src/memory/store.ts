@@ -8,6 +8,7 @@ import { memoryAccounts } from './accounts'
 import { memoryAudit } from './audit'
 import { memoryDownloadLinks } from './download-links'
 import { memoryHealthChecks } from './health-checks'
+import { memoryImports } from './imports'
 import { memoryNodeStates } from './node-states'
 import { memoryNodes } from './nodes'
 import { memoryNotifications } from './notifications'
@@ -64,10 +65,8 @@ export async function createMemoryStore(
     },
   }
   seedMemoryPrices(m)
-  const usageWriter = new BatchingUsageWriter(
-    memoryUsageSink(m, seams.usageSinkFailing),
-    config.usage,
-  )
+  const usageSink = memoryUsageSink(m, seams.usageSinkFailing)
+  const usageWriter = new BatchingUsageWriter(usageSink, config.usage)
 
   return {
     kind: 'memory',
@@ -86,6 +85,7 @@ export async function createMemoryStore(
     ...memoryNotifications(m),
     ...memoryAudit(m),
     ...memoryTunnel(m),
+    ...memoryImports(m, usageSink),
     ...memoryRetention(m),
     async changeVersion() {
       return state.version

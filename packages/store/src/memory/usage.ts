@@ -11,7 +11,7 @@ import {
   spendSegments,
   summaryRange,
 } from '../usage/query'
-import type { UsageSink } from '../usage/writer'
+import type { IdempotentUsageSink } from '../usage/writer'
 import type { Mem } from './state'
 import { memoryUsageLogs } from './usage-logs'
 
@@ -28,7 +28,7 @@ export function memoryUsageSink(
   m: Mem,
   isFailing: () => boolean = () => false,
   rawCap = MEMORY_RAW_USAGE_CAP,
-): UsageSink {
+): IdempotentUsageSink {
   const { state } = m
   // Eviction order of raw rows and batch ids (see InsertionRing for why not Map iteration).
   const rowOrder = new InsertionRing<string>(Math.max(1, rawCap))
@@ -41,33 +41,38 @@ export function memoryUsageSink(
     const old = batchOrder.add(id)
     if (old !== undefined) state.batches.delete(old)
   }
+  const applyBatch: IdempotentUsageSink['applyBatch'] = async (batch) => {
+    if (isFailing()) throw new Error('memory usage sink is failing (test switch)')
+    if (state.batches.has(batch.id)) return false
+    state.batches.add(batch.id)
+    const oldBatch = batchOrder.add(batch.id)
+    if (oldBatch !== undefined) state.batches.delete(oldBatch)
+    const fresh: UsageEvent[] = []
+    for (const e of batch.events) {
+      if (state.usage.has(e.requestId)) continue
+      // The writer's own normalized copy: nothing else holds it, so it is kept as it is.
+      state.usage.set(e.requestId, e)
+      const oldRow = rowOrder.add(e.requestId)
+      if (oldRow !== undefined) state.usage.delete(oldRow)
+      fresh.push(e)
+    }
+    accumulateRollups(state.rollups, fresh)
+    for (const d of batch.overflow) {
+      const id = rollupKeyString(d)
+      const row = state.rollups.get(id)
+      if (row) addCounters(row.counters, d.counters)
+      else state.rollups.set(id, { ...d, counters: { ...d.counters } })
+    }
+    for (const e of fresh) {
+      const k = state.keys.get(e.keyId)
+      if (k && (!k.lastUsedAt || k.lastUsedAt < e.at)) k.lastUsedAt = e.at
+    }
+    return true
+  }
   return {
+    applyBatch,
     async writeBatch(batch) {
-      if (isFailing()) throw new Error('memory usage sink is failing (test switch)')
-      if (state.batches.has(batch.id)) return
-      state.batches.add(batch.id)
-      const oldBatch = batchOrder.add(batch.id)
-      if (oldBatch !== undefined) state.batches.delete(oldBatch)
-      const fresh: UsageEvent[] = []
-      for (const e of batch.events) {
-        if (state.usage.has(e.requestId)) continue
-        // The writer's own normalized copy: nothing else holds it, so it is kept as it is.
-        state.usage.set(e.requestId, e)
-        const oldRow = rowOrder.add(e.requestId)
-        if (oldRow !== undefined) state.usage.delete(oldRow)
-        fresh.push(e)
-      }
-      accumulateRollups(state.rollups, fresh)
-      for (const d of batch.overflow) {
-        const id = rollupKeyString(d)
-        const row = state.rollups.get(id)
-        if (row) addCounters(row.counters, d.counters)
-        else state.rollups.set(id, { ...d, counters: { ...d.counters } })
-      }
-      for (const e of fresh) {
-        const k = state.keys.get(e.keyId)
-        if (k && (!k.lastUsedAt || k.lastUsedAt < e.at)) k.lastUsedAt = e.at
-      }
+      await applyBatch(batch)
     },
   }
 }

@@ -8,6 +8,7 @@ import {
   newAccountRow,
   patchAccountLimits,
   type StoredSettings,
+  upgradeAfterLogin,
 } from '../rows/accounts'
 import { accountNotFound } from '../rows/fields'
 import { limitsFromText, limitsToText } from '../rows/limits'
@@ -193,7 +194,16 @@ export function mysqlAccounts(m: My): AccountStore {
       const ok = await ctx.passwords.verify(String(password), row?.hash ?? null)
       if (!ok || !row) return null
       const account = await one(eq(accounts.id, row.id))
-      return account && !account.disabled ? account : null
+      if (!account || account.disabled) return null
+      // Guarded by the old hash: a password changed meanwhile is not overwritten. Not a config
+      // change (no version bump), and the account's sessions stay.
+      await upgradeAfterLogin(ctx, row.hash, String(password), (next) =>
+        db
+          .update(accounts)
+          .set({ passwordHash: next })
+          .where(and(eq(accounts.id, row.id), eq(accounts.passwordHash, row.hash))),
+      )
+      return account
     },
     async countAdmins() {
       const [row] = await db

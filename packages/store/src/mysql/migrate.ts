@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { drizzle } from 'drizzle-orm/mysql2'
 import { migrate } from 'drizzle-orm/mysql2/migrator'
-import type mysql from 'mysql2/promise'
+import mysql from 'mysql2/promise'
 import { StoreError } from '../errors'
-import { connectOnce, describeDsn } from './connection'
+import type { MigrationStatus } from '../types/imports'
+import { connectionOptions, connectOnce, describeDsn } from './connection'
+import { dbErrorCode } from './db'
 import type { MysqlDsn } from './dsn'
 
 /** Name of drizzle's migration bookkeeping table. */
@@ -30,6 +32,7 @@ export const QCC_TABLES = [
   'qcc_audit_log',
   'qcc_tunnel_config',
   'qcc_download_links',
+  'qcc_import_sources',
 ] as const
 
 const LOCK_NAME = 'qcc_migrate'
@@ -114,6 +117,63 @@ export async function migrateDatabase(
     } finally {
       await conn.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]).catch(() => undefined)
     }
+  } finally {
+    await conn.end().catch(() => conn.destroy())
+  }
+}
+
+/** Creation times (`when`) of the committed migrations, from drizzle's journal. */
+function journalTimes(migrationsFolder: string): number[] {
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as {
+    entries: { when: number }[]
+  }
+  return journal.entries.map((e) => e.when)
+}
+
+/**
+ * How far the database is migrated, read without writing anything (not even creating the
+ * database, as {@link connectOnce} would). Pending counts as drizzle's migrator decides: the
+ * committed migrations newer than the last one recorded.
+ * @throws StoreError `unavailable` when the server cannot be reached
+ */
+export async function migrationStatus(
+  dsn: MysqlDsn,
+  migrationsFolder = defaultMigrationsFolder(),
+): Promise<MigrationStatus> {
+  const times = journalTimes(migrationsFolder)
+  const none = { applied: 0, pending: times.length, hasTables: false }
+  let conn: mysql.Connection
+  try {
+    conn = await mysql.createConnection(connectionOptions(dsn))
+  } catch (error) {
+    if (dbErrorCode(error) === 'ER_BAD_DB_ERROR') return none
+    const code = dbErrorCode(error) ?? (error instanceof Error ? error.message : 'error')
+    throw new StoreError('unavailable', `cannot open MySQL at ${describeDsn(dsn)}: ${code}`, {
+      cause: error,
+    })
+  }
+  try {
+    const found = await rows<{ name: string }>(
+      conn,
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN (?)',
+      [[...QCC_TABLES, MIGRATIONS_TABLE]],
+    )
+    if (found.length === 0) return none
+    if (!found.some((r) => r.name === MIGRATIONS_TABLE)) return { ...none, hasTables: true }
+    const [row] = await rows<{ n: number | string; last: number | string | null }>(
+      conn,
+      `SELECT COUNT(*) AS n, MAX(created_at) AS last FROM ${MIGRATIONS_TABLE}`,
+    )
+    const last = Number(row?.last ?? 0)
+    return {
+      applied: Number(row?.n ?? 0),
+      pending: times.filter((when) => when > last).length,
+      hasTables: true,
+    }
+  } catch (error) {
+    throw new StoreError('unavailable', `cannot read the schema of ${describeDsn(dsn)}`, {
+      cause: error,
+    })
   } finally {
     await conn.end().catch(() => conn.destroy())
   }

@@ -1,8 +1,8 @@
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm'
 import type { ShareLinkStore } from '../interface'
-import { newShareLink, shareTokenHash, toShareLink } from '../rows/share-links'
+import { newShareLink, shareTokenHash, shareTokenTaken, toShareLink } from '../rows/share-links'
 import { requireAccount } from './accounts'
-import type { My } from './db'
+import { isDuplicate, type My } from './db'
 import { shareLinks } from './schema'
 
 /** Monitor share links of the MySQL adapter; a revoked link is kept for the record. */
@@ -13,7 +13,11 @@ export function mysqlShareLinks(m: My): ShareLinkStore {
     async createShareLink(input) {
       await requireAccount(db, input.accountId)
       const { token, link, row } = newShareLink(ctx, input)
-      await m.mutate((tx) => tx.insert(s).values(row))
+      try {
+        await m.mutate((tx) => tx.insert(s).values(row))
+      } catch (error) {
+        throw isDuplicate(error) ? shareTokenTaken() : error
+      }
       return { link, token }
     },
     async getShareLink(token) {

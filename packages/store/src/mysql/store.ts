@@ -11,6 +11,7 @@ import { dbErrorCode, type Db, guard, type My, toStoreError } from './db'
 import { mysqlDownloadLinks } from './download-links'
 import { parseMysqlDsn } from './dsn'
 import { mysqlHealthChecks } from './health-checks'
+import { mysqlImports } from './imports'
 import { migrateDatabase } from './migrate'
 import { upgradeNodeKeyAad } from './node-key-upgrade'
 import { mysqlNodeStates } from './node-states'
@@ -35,15 +36,21 @@ async function readVersion(db: Db): Promise<number> {
   return Number(row?.num ?? 0)
 }
 
-/** Stores the check value on first open; afterwards proves the configured key is the same. */
-async function checkSecretKey(db: Db, ctx: StoreContext): Promise<void> {
-  await db.insert(meta).ignore().values({ name: 'secret_check', value: ctx.box.checkValue() })
+/**
+ * Stores the check value on first open (unless `readOnly`: a dry run writes nothing, so a
+ * database without one proves nothing yet); afterwards proves the configured key is the same.
+ */
+async function checkSecretKey(db: Db, ctx: StoreContext, readOnly: boolean): Promise<void> {
+  if (!readOnly) {
+    await db.insert(meta).ignore().values({ name: 'secret_check', value: ctx.box.checkValue() })
+  }
   const [row] = await db.select().from(meta).where(eq(meta.name, 'secret_check'))
-  ctx.box.verifyCheck(row?.value ?? '')
+  if (row || !readOnly) ctx.box.verifyCheck(row?.value ?? '')
 }
 
 /**
- * The MySQL/MariaDB adapter: applies migrations (under GET_LOCK), checks the secret key, re-seals
+ * The MySQL/MariaDB adapter: applies migrations (under GET_LOCK; with `migrate: false` none, and
+ * opening writes nothing), checks the secret key, re-seals
  * node keys of older versions under their origin (once per database), loads
  * the proxy-key index and polls the change version so changes from other replicas arrive
  * within `pollIntervalMs`.
@@ -52,14 +59,19 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
   const ctx = makeContext(config)
   const dsn = parseMysqlDsn(config.url)
   if (!dsn.database) throw new StoreError('invalid', 'PROXY_MYSQL_DSN names no database')
-  if (config.migrate !== false) await migrateDatabase(dsn)
+  // Without migrating, opening writes nothing at all (`qcc import --dry-run`, docs/contract.md
+  // §14.1): no check value, no node-key re-seal, no price seed.
+  const readOnly = config.migrate === false
+  if (!readOnly) await migrateDatabase(dsn)
   const pool = createPool(dsn, config.pool?.connectionLimit ?? 10)
   const db = drizzle(pool, { schema, mode: 'default' })
   let version = 0
   try {
-    await checkSecretKey(db, ctx)
-    await upgradeNodeKeyAad(db, ctx.box)
-    await seedMysqlPrices(db, ctx)
+    await checkSecretKey(db, ctx, readOnly)
+    if (!readOnly) {
+      await upgradeNodeKeyAad(db, ctx.box)
+      await seedMysqlPrices(db, ctx)
+    }
     ctx.keys.replace(await loadKeyIndex(db))
     version = await readVersion(db)
   } catch (error) {
@@ -116,7 +128,8 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
   }, config.pollIntervalMs ?? 2000)
   poll.unref()
 
-  const usageWriter = new BatchingUsageWriter(mysqlUsageSink(m), config.usage)
+  const usageSink = mysqlUsageSink(m)
+  const usageWriter = new BatchingUsageWriter(usageSink, config.usage)
   const methods = guard({
     ...mysqlAccounts(m),
     ...mysqlProxyKeys(m),
@@ -131,6 +144,7 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
     ...mysqlNotifications(m),
     ...mysqlAudit(m),
     ...mysqlTunnel(m),
+    ...mysqlImports(m, usageSink),
     ...mysqlRetention(m),
     changeVersion: () => readVersion(db),
     async ping() {

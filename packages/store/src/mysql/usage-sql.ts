@@ -70,12 +70,14 @@ const ADD_ON_DUPLICATE = COLUMNS.map(
 export function rollupFromBatch(bucket: UsageBucket, batchId: string): SQL {
   const start = `DATE_FORMAT(at, '${BUCKET_FORMAT[bucket]}')`
   const dims = `${start}, account_id, COALESCE(node_id, ''), model, key_id`
-  return sql.raw(
+  // The batch id is bound: imported batches (docs/contract.md §14.1) are not UUIDs.
+  const head = sql.raw(
     `INSERT INTO qcc_usage_rollups (bucket, bucket_start, account_id, node_id, model, key_id, ${COLUMNS.join(', ')}) ` +
       `SELECT '${bucket}', ${dims}, ${COUNTER_FIELDS.map((f) => FROM_EVENT[f]).join(', ')} ` +
-      `FROM qcc_usage_events WHERE batch_id = '${batchId.replace(/[^0-9a-f-]/gi, '')}' ` +
-      `GROUP BY ${dims} ON DUPLICATE KEY UPDATE ${ADD_ON_DUPLICATE}`,
+      `FROM qcc_usage_events WHERE batch_id = `,
   )
+  const tail = sql.raw(` GROUP BY ${dims} ON DUPLICATE KEY UPDATE ${ADD_ON_DUPLICATE}`)
+  return sql`${head}${batchId}${tail}`
 }
 
 /** Adds rollup deltas (events whose raw rows were dropped at the cap). */

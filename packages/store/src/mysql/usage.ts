@@ -10,7 +10,7 @@ import {
   spendSegments,
   summaryRange,
 } from '../usage/query'
-import type { UsageSink } from '../usage/writer'
+import type { IdempotentUsageSink } from '../usage/writer'
 import type { My } from './db'
 import { nodes, proxyKeys, usageBatches, usageEvents, usageRollups } from './schema'
 import { mysqlUsageLogs } from './usage-logs'
@@ -24,31 +24,50 @@ import {
   upsertDeltas,
 } from './usage-sql'
 
+/** Events per INSERT (about 30 placeholders each) and rollup deltas per upsert (18 each). */
+const EVENTS_PER_INSERT = 500
+const DELTAS_PER_UPSERT = 1000
+
+function slices<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
 /**
  * The MySQL sink: one transaction per batch. The batch id goes in first (INSERT IGNORE): when
  * it is already there the batch was committed before (an ambiguous failure) and nothing more is
  * done. Raw rows go in with INSERT IGNORE (request ids seen before, from any writer, are
- * skipped); rollups are derived from the rows this batch inserted.
+ * skipped); rollups are derived from the rows this batch inserted. Large batches (an import)
+ * are written in slices inside the one transaction.
  */
-export function mysqlUsageSink(m: Pick<My, 'db' | 'ctx'>): UsageSink {
-  return {
-    async writeBatch(batch) {
-      await m.db.transaction(async (tx) => {
-        const [token] = await tx
-          .insert(usageBatches)
-          .ignore()
-          .values({ id: batch.id, createdAt: m.ctx.now() })
-        if (token.affectedRows === 0) return
-        if (batch.events.length > 0) {
+export function mysqlUsageSink(m: Pick<My, 'db' | 'ctx'>): IdempotentUsageSink {
+  const applyBatch: IdempotentUsageSink['applyBatch'] = (batch) =>
+    m.db.transaction(async (tx) => {
+      const [token] = await tx
+        .insert(usageBatches)
+        .ignore()
+        .values({ id: batch.id, createdAt: m.ctx.now() })
+      if (token.affectedRows === 0) return false
+      if (batch.events.length > 0) {
+        for (const part of slices(batch.events, EVENTS_PER_INSERT)) {
           await tx
             .insert(usageEvents)
             .ignore()
-            .values(batch.events.map((e) => eventRow(e, batch.id)))
-          for (const bucket of BUCKETS) await tx.execute(rollupFromBatch(bucket, batch.id))
-          await tx.execute(touchKeys(batch.id))
+            .values(part.map((e) => eventRow(e, batch.id)))
         }
-        if (batch.overflow.length > 0) await tx.execute(upsertDeltas(batch.overflow))
-      })
+        for (const bucket of BUCKETS) await tx.execute(rollupFromBatch(bucket, batch.id))
+        await tx.execute(touchKeys(batch.id))
+      }
+      for (const part of slices(batch.overflow, DELTAS_PER_UPSERT)) {
+        await tx.execute(upsertDeltas(part))
+      }
+      return true
+    })
+  return {
+    applyBatch,
+    async writeBatch(batch) {
+      await applyBatch(batch)
     },
   }
 }

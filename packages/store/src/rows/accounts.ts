@@ -1,5 +1,6 @@
 import type { AccountSettings, Limits, StickyPolicy } from '@qcc/core'
 import type { StoreContext } from '../config'
+import { isWeakerThan, scryptParamsOf } from '../crypto/password'
 import { newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
 import type { Account, CreateAccountInput, UpdateAccountInput } from '../types/accounts'
@@ -74,12 +75,70 @@ export function mergeSettings(
   return out
 }
 
+const invalidPassword = () =>
+  new StoreError('invalid', 'password must be a string of 1 to 1024 characters')
+
 /** A password of 1 to 1024 characters (policy such as a minimum length is the proxy's). */
 export function checkPassword(password: unknown): string {
   if (typeof password !== 'string' || password.length === 0 || password.length > 1024) {
-    throw new StoreError('invalid', 'password must be a string of 1 to 1024 characters')
+    throw invalidPassword()
   }
   return password
+}
+
+/**
+ * The stored hash of a create or update input: `password` hashed at the store's cost, or a
+ * well-formed `passwordHash` as given (docs/contract.md §14.1: the import hashes at its own
+ * cost); undefined when neither is given. @throws StoreError `invalid` for both, or a bad one
+ */
+export async function passwordHashOf(
+  ctx: StoreContext,
+  input: { password?: unknown; passwordHash?: unknown },
+): Promise<string | undefined> {
+  if (input.passwordHash === undefined) {
+    return input.password === undefined
+      ? undefined
+      : ctx.passwords.hash(checkPassword(input.password))
+  }
+  if (input.password !== undefined) {
+    throw new StoreError('invalid', 'give password or passwordHash, not both')
+  }
+  if (scryptParamsOf(input.passwordHash) === null) {
+    throw new StoreError('invalid', 'passwordHash must be a hash from hashPassword (scrypt$...)')
+  }
+  return input.passwordHash as string
+}
+
+/**
+ * A new hash of `password` at the store's cost when `stored` (which it just matched) was made
+ * at a lower one, as imported hashes are (docs/contract.md §14.1); else null.
+ */
+export async function upgradedHash(
+  ctx: StoreContext,
+  stored: string,
+  password: string,
+): Promise<string | null> {
+  const params = scryptParamsOf(stored)
+  if (!params || !isWeakerThan(params, ctx.passwords.params)) return null
+  return ctx.passwords.hash(password)
+}
+
+/**
+ * After a successful login: stores {@link upgradedHash} through `save` when there is one. A
+ * failure is swallowed: the login stands, and the next one tries again.
+ */
+export async function upgradeAfterLogin(
+  ctx: StoreContext,
+  stored: string,
+  password: string,
+  save: (next: string) => Promise<unknown>,
+): Promise<void> {
+  try {
+    const next = await upgradedHash(ctx, stored, password)
+    if (next !== null) await save(next)
+  } catch {
+    // Nothing to do: the old hash still verifies.
+  }
 }
 
 /** The error of a name that another account holds (names are unique regardless of case). */
@@ -93,7 +152,9 @@ export async function newAccountRow(
   input: CreateAccountInput,
 ): Promise<AccountRow> {
   const name = checkName(input.name, 'name')
-  const passwordHash = await ctx.passwords.hash(checkPassword(input.password))
+  const passwordHash = await passwordHashOf(ctx, input)
+  // Neither given: the same error as a missing password always gave.
+  if (passwordHash === undefined) throw invalidPassword()
   const now = ctx.now()
   return {
     id: newId(),
@@ -124,9 +185,8 @@ export async function accountChanges(
 ): Promise<AccountChanges> {
   const out: AccountChanges = {}
   if (patch.name !== undefined) out.name = checkName(patch.name, 'name')
-  if (patch.password !== undefined) {
-    out.passwordHash = await ctx.passwords.hash(checkPassword(patch.password))
-  }
+  const passwordHash = await passwordHashOf(ctx, patch)
+  if (passwordHash !== undefined) out.passwordHash = passwordHash
   if (patch.isAdmin !== undefined) out.isAdmin = Boolean(patch.isAdmin)
   if (patch.disabled !== undefined) out.disabled = Boolean(patch.disabled)
   return out

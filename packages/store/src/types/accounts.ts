@@ -20,10 +20,21 @@ export interface Account {
   limits: Limits
 }
 
-/** Input of `createAccount`. */
-export interface CreateAccountInput {
+/**
+ * The secret of a create or update: a `password` (hashed by the store), or a `passwordHash`
+ * from `hashPassword` (a self-describing `scrypt$...` string, stored as given: the import hashes
+ * at `IMPORT_SCRYPT`, docs/contract.md §14.1), never both. A hash cheaper than the store's cost
+ * is re-hashed at it on the first successful `verifyPassword`.
+ */
+export type PasswordInput =
+  { password: string; passwordHash?: undefined } | { passwordHash: string; password?: undefined }
+
+/** Input of `createAccount`: the fields plus a password or a hash. */
+export type CreateAccountInput = CreateAccountFields & PasswordInput
+
+/** Input of `createAccount` besides the secret. */
+export interface CreateAccountFields {
   name: string
-  password: string
   /** Default false. */
   isAdmin?: boolean
   /** Default false. */
@@ -39,6 +50,11 @@ export interface CreateAccountInput {
 export interface UpdateAccountInput {
   name?: string
   password?: string
+  /**
+   * A hash from `hashPassword` instead of `password` (see {@link PasswordInput}); with both,
+   * StoreError `invalid`.
+   */
+  passwordHash?: string
   isAdmin?: boolean
   disabled?: boolean
   settings?: AccountSettings

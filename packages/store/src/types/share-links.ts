@@ -16,6 +16,16 @@ export interface CreateShareLinkInput {
   createdBy?: string | null
   /** Null or absent: never expires. */
   expiresAt?: Date | null
+  /**
+   * The link's secret, 16 to 512 characters, instead of a random one (an imported qcc_plus
+   * share keeps its token, docs/contract.md §14.1); stored hashed as generated ones are.
+   * @throws StoreError `conflict` when another link has it
+   */
+  token?: string
+  /** A link created already revoked (imported as such). Default null. */
+  revokedAt?: Date | null
+  /** Default now. */
+  createdAt?: Date
 }
 
 /** Filter of `listShareLinks`, newest first; revoked links only when asked for. */

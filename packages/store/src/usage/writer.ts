@@ -24,6 +24,14 @@ export interface UsageSink {
   writeBatch(batch: UsageBatch): Promise<void>
 }
 
+/**
+ * A sink that also says whether a batch was new: false when its id was committed before (what
+ * the import's `importUsageBatch` answers, docs/contract.md §14.1).
+ */
+export interface IdempotentUsageSink extends UsageSink {
+  applyBatch(batch: UsageBatch): Promise<boolean>
+}
+
 /** Tuning of the usage writer; every field has a default. */
 export interface UsageWriterOptions {
   /**

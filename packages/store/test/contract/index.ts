@@ -3,6 +3,8 @@ import { accountContract } from './accounts'
 import { auditContract } from './audit'
 import { downloadLinkContract } from './download-links'
 import { healthCheckContract } from './health-checks'
+import { importSecretsContract } from './import-secrets'
+import { importContract } from './imports'
 import { lifecycleContract } from './lifecycle'
 import { limitsContract } from './limits'
 import { nodeStateContract } from './node-states'
@@ -50,5 +52,7 @@ export function describeStoreContract(name: string, harness: ContractHarness): v
     tunnelContract(harness)
     securityContract(harness)
     downloadLinkContract(harness)
+    importContract(harness)
+    importSecretsContract(harness)
   })
 }

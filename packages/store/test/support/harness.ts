@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Clock } from '@qcc/core'
 import { afterEach, describe } from 'vitest'
+import type { ScryptParams } from '../../src/crypto/password'
 import type { Store } from '../../src/interface'
 import type { PriceInput } from '../../src/types/prices'
 import type { UsageEvent } from '../../src/types/usage'
@@ -11,6 +12,8 @@ export interface OpenOptions {
   clock?: Clock
   usage?: UsageWriterOptions
   seedPrices?: readonly PriceInput[]
+  /** The store's scrypt cost (default the cheap {@link TEST_SCRYPT}). */
+  passwordHash?: ScryptParams
 }
 
 /** Options of a second store on the same data. */
