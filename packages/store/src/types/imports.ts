@@ -1,5 +1,5 @@
-import type { RollupDelta } from '../usage/rollup'
 import type { HealthCheckInput } from './health-checks'
+import type { RollupDelta } from './rollups'
 import type { UsageEvent } from './usage'
 
 /**
@@ -45,4 +45,4 @@ export interface MigrationStatus {
   hasTables: boolean
 }
 
-export type { Counters, RollupDelta, RollupKey } from '../usage/rollup'
+export type { Counters, RollupDelta, RollupKey } from './rollups'

@@ -1,4 +1,7 @@
+import type { Counters, RollupDelta, RollupKey } from '../types/rollups'
 import type { UsageBucket, UsageEvent, UsageTotals } from '../types/usage'
+
+export type { Counters, RollupDelta, RollupKey }
 
 /** Length of each rollup bucket in ms (UTC; days start at 00:00 UTC). */
 export const BUCKET_MS: Record<UsageBucket, number> = {
@@ -9,22 +12,6 @@ export const BUCKET_MS: Record<UsageBucket, number> = {
 
 /** Every rollup granularity, finest first. */
 export const BUCKETS: readonly UsageBucket[] = ['minute', 'hour', 'day']
-
-/** Counters kept per rollup row; cost is in integer nano-USD so sums stay exact. */
-export interface Counters {
-  requests: number
-  errors: number
-  inputTokens: number
-  outputTokens: number
-  cacheCreationInputTokens: number
-  cacheCreation5mTokens: number
-  cacheCreation1hTokens: number
-  cacheReadInputTokens: number
-  costNanoUsd: number
-  bytes: number
-  durationMsSum: number
-  ttfbMsSum: number
-}
 
 /** Names of the counter fields, in a fixed order. */
 export const COUNTER_FIELDS = [
@@ -41,21 +28,6 @@ export const COUNTER_FIELDS = [
   'durationMsSum',
   'ttfbMsSum',
 ] as const satisfies readonly (keyof Counters)[]
-
-/** Dimensions of one rollup row. `nodeId` is '' for requests that reached no node. */
-export interface RollupKey {
-  bucket: UsageBucket
-  start: number
-  accountId: string
-  nodeId: string
-  model: string
-  keyId: string
-}
-
-/** A rollup row (or a delta to add to one). */
-export interface RollupDelta extends RollupKey {
-  counters: Counters
-}
 
 /** All-zero counters. */
 export function zeroCounters(): Counters {
