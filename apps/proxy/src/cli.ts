@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `qcc` command: `qcc proxy` (the default), `qcc message <text...>`, `qcc migrate`,
- * `qcc --version`. The only place with process-level side effects.
+ * `qcc import qcc-plus ...`, `qcc --version`. The only place with process-level side effects.
  */
 import { EnvError, loadEnv, type Env } from './env'
 import { createLogger } from './observability/logger'
@@ -9,7 +9,7 @@ import { startQcc } from './server'
 import { scheduleStartupCompaction } from './startup-compaction'
 import { VERSION_INFO } from './version'
 
-const USAGE = `usage: qcc [proxy | message <text...> | migrate | --version]`
+const USAGE = `usage: qcc [proxy | message <text...> | migrate | import qcc-plus --from <DSN|sqlite:path> [--dry-run] [--with-history] | --version]`
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'proxy', ...rest] = argv
@@ -59,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const { runMigrateCommand } = await import('./commands/migrate')
       return runMigrateCommand(env, process.stderr)
+    }
+    case 'import': {
+      const { runImportCommand } = await import('./commands/import')
+      return runImportCommand(env, rest, { stdout: process.stdout, stderr: process.stderr })
     }
     default:
       process.stderr.write(`qcc: unknown command "${command}"\n${USAGE}\n`)
