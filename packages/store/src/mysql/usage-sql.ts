@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
+import mysql from 'mysql2/promise'
 import type { UsageBucket, UsageEvent } from '../types/usage'
 import { COUNTER_FIELDS, type Counters, type RollupDelta } from '../usage/rollup'
-import { usageRollups } from './schema'
 
 /** Integer nano-USD as an exact DECIMAL literal. */
 export function nanoToDecimal(nano: number): string {
@@ -80,20 +80,31 @@ export function rollupFromBatch(bucket: UsageBucket, batchId: string): SQL {
   return sql`${head}${batchId}${tail}`
 }
 
-/** Adds rollup deltas (events whose raw rows were dropped at the cap). */
+/** A UTC `DATETIME(3)` literal, as drizzle writes the column. */
+function datetimeLiteral(ms: number): string {
+  return `'${new Date(ms).toISOString().replace('T', ' ').replace('Z', '')}'`
+}
+
+/** A counter as an SQL integer literal (a non-integer would be a bug upstream: it is truncated). */
+const intLiteral = (n: number) => String(Math.trunc(n))
+
+/**
+ * Adds rollup deltas (events whose raw rows were dropped at the cap, or an import's rollups).
+ * The VALUES list is one escaped SQL string, not 18 drizzle parameters a row: building those
+ * took most of the CPU of a million-row import (docs/contract.md §14.1), and the values are
+ * ids, a model name (escaped), integers and a decimal this module formats itself.
+ */
 export function upsertDeltas(deltas: RollupDelta[]): SQL {
-  const rows = deltas.map(
-    (d) =>
-      sql`(${d.bucket}, ${new Date(d.start)}, ${d.accountId}, ${d.nodeId}, ${d.model}, ${d.keyId}, ${sql.join(
-        COUNTER_FIELDS.map((f) =>
-          f === 'costNanoUsd' ? sql`${nanoToDecimal(d.counters[f])}` : sql`${d.counters[f]}`,
-        ),
-        sql`, `,
-      )})`,
+  const rows = deltas.map((d) => {
+    const counters = COUNTER_FIELDS.map((f) =>
+      f === 'costNanoUsd' ? nanoToDecimal(d.counters[f]) : intLiteral(d.counters[f]),
+    ).join(', ')
+    return `(${mysql.escape(d.bucket)}, ${datetimeLiteral(d.start)}, ${mysql.escape(d.accountId)}, ${mysql.escape(d.nodeId)}, ${mysql.escape(d.model)}, ${mysql.escape(d.keyId)}, ${counters})`
+  })
+  return sql.raw(
+    `INSERT INTO qcc_usage_rollups (bucket, bucket_start, account_id, node_id, model, key_id, ${COLUMNS.join(', ')}) ` +
+      `VALUES ${rows.join(', ')} ON DUPLICATE KEY UPDATE ${ADD_ON_DUPLICATE}`,
   )
-  return sql`INSERT INTO ${usageRollups} (bucket, bucket_start, account_id, node_id, model, key_id, ${sql.raw(
-    COLUMNS.join(', '),
-  )}) VALUES ${sql.join(rows, sql`, `)} ON DUPLICATE KEY UPDATE ${sql.raw(ADD_ON_DUPLICATE)}`
 }
 
 /** Moves `last_used_at` of the keys used in a batch forward. */

@@ -13,6 +13,7 @@ import {
 import type { IdempotentUsageSink } from '../usage/writer'
 import type { My } from './db'
 import { nodes, proxyKeys, usageBatches, usageEvents, usageRollups } from './schema'
+import { insertRowsSql } from './raw-insert'
 import { mysqlUsageLogs } from './usage-logs'
 import {
   decimalToNano,
@@ -51,10 +52,13 @@ export function mysqlUsageSink(m: Pick<My, 'db' | 'ctx'>): IdempotentUsageSink {
       if (token.affectedRows === 0) return false
       if (batch.events.length > 0) {
         for (const part of slices(batch.events, EVENTS_PER_INSERT)) {
-          await tx
-            .insert(usageEvents)
-            .ignore()
-            .values(part.map((e) => eventRow(e, batch.id)))
+          await tx.execute(
+            insertRowsSql(
+              usageEvents,
+              part.map((e) => eventRow(e, batch.id)),
+              { ignore: true },
+            ),
+          )
         }
         for (const bucket of BUCKETS) await tx.execute(rollupFromBatch(bucket, batch.id))
         await tx.execute(touchKeys(batch.id))

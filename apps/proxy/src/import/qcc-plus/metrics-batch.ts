@@ -5,7 +5,7 @@ import { flushRemembered, SOURCE, type ImportContext } from './context'
 import type { Period } from './metrics'
 
 /** Rollup rows per store call. */
-const DELTAS_PER_BATCH = 3000
+const DELTAS_PER_BATCH = 10_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
 const floorTo = (t: number, size: number) => t - (t % size)
@@ -71,7 +71,8 @@ export class RollupBatch {
     await this.ctx.writes.importUsageBatch({
       id: `qccplus-metrics-${digest.slice(0, 20)}`,
       events: [],
-      rollups: [...this.deltas.values()],
+      // In the rollup table's key order: each upsert slice then walks its B-tree forward.
+      rollups: [...this.deltas.values()].sort(byRollupKey),
     })
     this.pending.push(...this.units)
     this.deltas = new Map()
@@ -112,4 +113,12 @@ function zero(): RollupDelta['counters'] {
     durationMsSum: 0,
     ttfbMsSum: 0,
   }
+}
+
+/** Order of the rollup table's primary key (bucket, start, account, node; model and key are fixed). */
+function byRollupKey(a: RollupDelta, b: RollupDelta): number {
+  if (a.bucket !== b.bucket) return a.bucket < b.bucket ? -1 : 1
+  if (a.start !== b.start) return a.start - b.start
+  if (a.accountId !== b.accountId) return a.accountId < b.accountId ? -1 : 1
+  return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0
 }

@@ -215,7 +215,7 @@ function isCovered(
   accountId: string,
   nodeId: string,
 ): boolean {
-  const iso = new Date(start).toISOString()
+  const iso = isoOf(start)
   if (level === 'raw' || level === 'hourly') {
     if (level === 'hourly' && finer?.has(start)) return true
     return coverage.has(accountId, nodeId, 'hour', iso.slice(0, 13))
@@ -228,6 +228,18 @@ function isCovered(
     level === 'daily' ? 'day' : 'month',
     iso.slice(0, level === 'daily' ? 10 : 7),
   )
+}
+
+const isoCache = new Map<number, string>()
+/** ISO text of a period start; periods repeat across a node's rows, so it is cached (bounded). */
+function isoOf(start: number): string {
+  let iso = isoCache.get(start)
+  if (iso === undefined) {
+    if (isoCache.size > 100_000) isoCache.clear()
+    iso = new Date(start).toISOString()
+    isoCache.set(start, iso)
+  }
+  return iso
 }
 
 function monthStartAfter(start: number): number {

@@ -92,24 +92,31 @@ export interface ImportProgress {
 /** No progress (stderr is not a terminal, or tests). */
 export const NO_PROGRESS: ImportProgress = { update() {}, done() {} }
 
-/** Progress on a terminal: `nodes 3000/5000`, at most ~10 redraws a second. */
+/** Progress on a terminal: `nodes 3000/5000`, at most ~10 redraws a second, then its time. */
 export function terminalProgress(
   out: { write(s: string): unknown },
   now = Date.now,
 ): ImportProgress {
   let last = 0
   let shown = ''
+  let table = ''
+  let started = 0
   return {
-    update(table, done, total) {
+    update(name, done, total) {
       const t = now()
-      if (done < total && t - last < 100) return
+      if (name !== table) {
+        table = name
+        started = t
+      } else if (done < total && t - last < 100) return
       last = t
-      const line = `${table} ${done}/${total}`
+      const finished = done >= total
+      const line = `${name} ${done}/${total}${finished ? ` (${((t - started) / 1000).toFixed(1)} s)` : ''}`
       out.write(`\r${line.padEnd(Math.max(shown.length, line.length))}`)
       shown = line
-      if (done >= total) {
+      if (finished) {
         out.write('\n')
         shown = ''
+        table = ''
       }
     },
     done() {
