@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import mysql from 'mysql2/promise'
+import { processTree } from './proc-tree.mjs'
 
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(`--${name}`)
@@ -219,17 +220,23 @@ function runImport(source, dest) {
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
     child.stderr.on('data', (d) => (stderr += d))
+    // `qcc import` runs the work in a child with a bounded heap: the peak is the whole tree's
+    // resident memory (summed VmRSS), and at least the largest process's own high-water mark.
     let peakKiB = 0
     const sample = () => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
-        for (const field of ['VmHWM', 'VmRSS']) {
-          const kib = Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
-          peakKiB = Math.max(peakKiB, kib)
+      let sum = 0
+      for (const pid of processTree(child.pid)) {
+        try {
+          const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+          const field = (name) =>
+            Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0)
+          sum += field('VmRSS')
+          peakKiB = Math.max(peakKiB, field('VmHWM'))
+        } catch {
+          // exited between two samples: the last sample stands
         }
-      } catch {
-        // exited between two samples: the last sample stands
       }
+      peakKiB = Math.max(peakKiB, sum)
     }
     const poll = setInterval(sample, 200)
     const killer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_S * 1000)

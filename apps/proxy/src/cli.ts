@@ -3,10 +3,7 @@
  * The `qcc` command: `qcc proxy` (the default), `qcc message <text...>`, `qcc migrate`,
  * `qcc import qcc-plus ...`, `qcc --version`. The only place with process-level side effects.
  */
-import { EnvError, loadEnv, type Env } from './env'
-import { createLogger } from './observability/logger'
-import { startQcc } from './server'
-import { scheduleStartupCompaction } from './startup-compaction'
+import { EnvError, loadEnv, qccChildEnv, type Env } from './env'
 import { VERSION_INFO } from './version'
 
 const USAGE = `usage: qcc [proxy | message <text...> | migrate | import qcc-plus --from <DSN|sqlite:path> [--dry-run] [--with-history] | --version]`
@@ -61,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       return runMigrateCommand(env, process.stderr)
     }
     case 'import': {
+      const bounded = await runWithBoundedHeap(argv)
+      if (bounded !== null) return bounded
       const { runImportCommand } = await import('./commands/import')
       return runImportCommand(env, rest, { stdout: process.stdout, stderr: process.stderr })
     }
@@ -70,7 +69,42 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Old-space limit of `qcc import`, MiB (docs/contract.md §14.1: the import stays under 300 MiB). */
+const IMPORT_HEAP_MIB = 128
+
+/**
+ * Runs this command again in a child with a bounded old space, unless this process already
+ * has one; null when it does (go on here). The import streams everything, but with the default
+ * limit (a quarter of RAM) V8 lets garbage pile up to hundreds of MiB before collecting it.
+ */
+async function runWithBoundedHeap(argv: string[]): Promise<number | null> {
+  if (process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) return null
+  const { spawn } = await import('node:child_process')
+  const script = process.argv[1]
+  if (!script) return null
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, `--max-old-space-size=${IMPORT_HEAP_MIB}`, script, ...argv],
+    // Two malloc arenas instead of 8 per core: freed row buffers are reused, not kept per thread.
+    { stdio: 'inherit', env: qccChildEnv() },
+  )
+  const forward = (signal: NodeJS.Signals) => child.kill(signal)
+  process.on('SIGINT', forward)
+  process.on('SIGTERM', forward)
+  return new Promise<number>((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)))
+    child.on('error', () => resolve(1))
+  })
+}
+
 async function runProxy(env: Env): Promise<number> {
+  // Loaded here, not at the top: `qcc import` waits on its child in this process, which then
+  // holds only what parsing the arguments needs.
+  const [{ createLogger }, { startQcc }, { scheduleStartupCompaction }] = await Promise.all([
+    import('./observability/logger'),
+    import('./server'),
+    import('./startup-compaction'),
+  ])
   const logger = createLogger(env.LOG_LEVEL)
   const qcc = await startQcc(env, { logger })
   scheduleStartupCompaction()

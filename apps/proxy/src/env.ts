@@ -207,3 +207,12 @@ export function childProcessEnv(source: Record<string, string | undefined> = pro
   }
   return env
 }
+
+/**
+ * The environment of a child qcc process (`qcc import` runs its work in one): this one's, with
+ * malloc limited to two arenas unless `MALLOC_ARENA_MAX` is set (freed buffers get reused
+ * instead of kept per thread).
+ */
+export function qccChildEnv(): Record<string, string | undefined> {
+  return { MALLOC_ARENA_MAX: '2', ...process.env }
+}

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeUpstream, type FakeUpstream } from '@qcc/testing'
@@ -161,12 +164,15 @@ describe.each(['mysql', 'sqlite'] as const)('qcc import qcc-plus from %s', (kind
         name: string
         weight: number
         disabled: boolean
+        active: boolean
         status: string
         last_error: string | null
       }[]
     }
     const byName = new Map(nodes.nodes.map((n) => [n.name, n]))
     expect(byName.get('red-primary')?.weight).toBe(7)
+    // config.active_node became the activated node.
+    expect(nodes.nodes.filter((n) => n.active).map((n) => n.name)).toEqual(['red-primary'])
     expect(byName.get('red-backup')?.disabled).toBe(true)
     expect(byName.get('red-broken')?.status).toBe('failed')
     expect(byName.get('red-broken')?.last_error).toBe(
@@ -186,6 +192,19 @@ describe.each(['mysql', 'sqlite'] as const)('qcc import qcc-plus from %s', (kind
     ).json as { points: { at: string; requests: number; cost_usd: number }[] }
     const total = series.points.reduce((n, p) => n + p.requests, 0)
     expect(total).toBe(5200 + 310 + 40 + 25 + 12 + 4)
+    // Each period sits at its first minute and hour too (docs/contract.md §14.1).
+    const sum = async (bucket: string, from: string, to: string) => {
+      const answer = await admin.get(
+        `/admin/api/usage/series?bucket=${bucket}&account_id=${red?.id}&from=${from}&to=${to}`,
+      )
+      return (answer.json as { points: { requests: number }[] }).points.reduce(
+        (n, p) => n + p.requests,
+        0,
+      )
+    }
+    expect(await sum('hour', '2026-11-18T00:00:00Z', '2026-11-20T00:00:00Z')).toBe(40 + 25 + 12 + 4)
+    expect(await sum('minute', '2026-11-19T10:00:00Z', '2026-11-19T10:30:00Z')).toBe(4)
+    expect(await sum('hour', '2026-09-01T00:00:00Z', '2026-09-01T02:00:00Z')).toBe(5200)
     const primary = byName.get('red-primary')
     const health = (
       await admin.get(
@@ -212,6 +231,22 @@ describe.each(['mysql', 'sqlite'] as const)('qcc import qcc-plus from %s', (kind
     expect(sent.length).toBeGreaterThan(0)
     for (const r of sent) expect(r.headers['x-api-key']).toBe(sourceKey('node-r1'))
   }, 120_000)
+
+  it('the qcc command runs the import in a child with a bounded heap and passes its exit code on', async () => {
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
+    const out = await promisify(execFile)(
+      process.execPath,
+      [cli, 'import', 'qcc-plus', '--from', source.dsn, '--dry-run', '--with-history'],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
+    )
+    expect(out.stdout).toMatch(/^dry run: nothing was written/)
+    expect(out.stdout).toContain(line('accounts', 5, 0, 0, 1))
+    runs.push({ code: 0, stdout: out.stdout, stderr: out.stderr, tables: {} })
+    const bad = await promisify(execFile)(process.execPath, [cli, 'import', 'qcc-plus'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    }).catch((err: { code: number; stderr: string }) => err)
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--from is required') })
+  })
 
   it('no secret of the source is in the output or in qcc’s database', async () => {
     const printed = runs.map((r) => r.stdout + r.stderr).join('\n')

@@ -14,6 +14,7 @@ import {
 import {
   count,
   eachLimited,
+  limiter,
   flushRemembered,
   readAll,
   remembered,
@@ -27,8 +28,10 @@ const TABLE = 'accounts'
 const KEY_TABLE = 'accounts.proxy_api_key'
 /** Target of a remembered key row when the source account has no key. */
 const NO_KEY = '-'
-// Hashes run in libuv's pool (4 threads); more at once would only queue (and hold 16 MiB each).
-const HASHES_AT_ONCE = 4
+// Two hashes at once keep both cores busy (each holds 16 MiB while it runs); the database
+// writes of other accounts go on meanwhile.
+const HASHES_AT_ONCE = 2
+const ACCOUNTS_AT_ONCE = 8
 
 interface AccountRow {
   id: string
@@ -105,12 +108,13 @@ export async function importAccounts(ctx: ImportContext, bootstrapPassword: stri
     chosen.push({ row, takeOver: null })
   }
 
-  // Pass 2: create or update, hashing a few passwords at once.
+  // Pass 2: create or update, a few accounts (and fewer hashes) at once.
   const pending: ImportSourceRecord[] = []
+  const hashing = limiter(HASHES_AT_ONCE)
   try {
-    await eachLimited(chosen, HASHES_AT_ONCE, async ({ row, takeOver }, i) => {
+    await eachLimited(chosen, ACCOUNTS_AT_ONCE, async ({ row, takeOver }, i) => {
       const hash = () =>
-        hashPassword(row.password || randomBytes(24).toString('hex'), IMPORT_SCRYPT)
+        hashing(() => hashPassword(row.password || randomBytes(24).toString('hex'), IMPORT_SCRYPT))
       const target = await syncRow(ctx, {
         table: TABLE,
         sourceId: row.id,

@@ -148,3 +148,21 @@ export async function eachLimited<T>(
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
+
+/** Runs the functions given to it at most `limit` at once, in call order. */
+export function limiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async (fn) => {
+    // A finishing call hands its slot straight to the next waiter, so `running` never overshoots.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve))
+    else running++
+    try {
+      return await fn()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else running--
+    }
+  }
+}

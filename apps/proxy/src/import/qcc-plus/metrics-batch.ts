@@ -1,56 +1,65 @@
-/** Writing metrics periods as qcc usage rollups, several units per import batch. */
+/**
+ * Writing metrics periods as qcc usage rollups in time order. Periods are collected first (in
+ * typed arrays: a million of them take ~50 MiB), then written level by level in the rollup
+ * table's key order (bucket, start, account, node), so the upserts walk the table's B-tree
+ * forward instead of jumping across a table larger than the database's buffer pool; node by
+ * node that took minutes. Units (node months) are remembered after their rollups are written;
+ * the batch ids come from the content, so a run that died in between writes nothing twice.
+ */
 import { createHash } from 'node:crypto'
-import type { ImportSourceRecord, RollupDelta } from '@qcc/store'
+import type { ImportSourceRecord, RollupDelta, UsageBucket } from '@qcc/store'
 import { flushRemembered, SOURCE, type ImportContext } from './context'
 import type { Period } from './metrics'
 
 /** Rollup rows per store call. */
 const DELTAS_PER_BATCH = 10_000
-const HOUR = 3_600_000
-const DAY = 86_400_000
-const floorTo = (t: number, size: number) => t - (t % size)
+const SIZE: Record<UsageBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }
+/** The rollup key's bucket order ('day' < 'hour' < 'minute'). */
+const BUCKET_ORDER: readonly UsageBucket[] = ['day', 'hour', 'minute']
+const COUNTERS = [
+  'requests',
+  'errors',
+  'inputTokens',
+  'outputTokens',
+  'bytes',
+  'durationMsSum',
+  'ttfbMsSum',
+] as const
 
-/** Rollup deltas of several units, written as one import batch. */
+interface Dims {
+  accountId: string
+  nodeId: string
+  keyId: string
+}
+
+/** Collects periods, then writes them as rollups in key order. */
 export class RollupBatch {
-  private deltas = new Map<string, RollupDelta>()
-  private units: ImportSourceRecord[] = []
-  private readonly pending: ImportSourceRecord[] = []
+  private size = 0
+  private dims: Dims[] = []
+  private readonly dimIndex = new Map<string, number>()
+  private node = new Uint32Array(1024)
+  private start = new Float64Array(1024)
+  private counters = COUNTERS.map(() => new Float64Array(1024))
+  private readonly units: ImportSourceRecord[] = []
   private readonly withoutKey = new Map<string, { name: string; rows: number }>()
   constructor(private readonly ctx: ImportContext) {}
 
-  async add(
-    unit: string,
-    fingerprint: string,
-    periods: Period[],
-    dims: { accountId: string; nodeId: string; keyId: string },
-  ) {
+  /** Queues one unit's periods (written by {@link flush}). */
+  async add(unit: string, fingerprint: string, periods: Period[], dims: Dims): Promise<void> {
+    let d = this.dimIndex.get(dims.nodeId)
+    if (d === undefined) {
+      d = this.dims.push(dims) - 1
+      this.dimIndex.set(dims.nodeId, d)
+    }
     for (const p of periods) {
-      const starts = { minute: p.start, hour: floorTo(p.start, HOUR), day: floorTo(p.start, DAY) }
-      for (const bucket of ['minute', 'hour', 'day'] as const) {
-        const start = starts[bucket]
-        const key = `${bucket}|${start}|${dims.nodeId}`
-        let d = this.deltas.get(key)
-        if (!d) {
-          d = {
-            bucket,
-            start,
-            accountId: dims.accountId,
-            nodeId: dims.nodeId,
-            model: 'unknown',
-            keyId: dims.keyId,
-            counters: zero(),
-          }
-          this.deltas.set(key, d)
-        }
-        const c = d.counters
-        c.requests += p.requests
-        c.errors += Math.min(p.errors, p.requests)
-        c.inputTokens += p.inputTokens
-        c.outputTokens += p.outputTokens
-        c.bytes += p.bytes
-        c.durationMsSum += p.durationMsSum
-        c.ttfbMsSum += p.ttfbMsSum
-      }
+      if (this.size === this.start.length) this.grow()
+      const i = this.size++
+      this.node[i] = d
+      this.start[i] = p.start
+      COUNTERS.forEach((f, k) => {
+        ;(this.counters[k] as Float64Array)[i] =
+          f === 'errors' ? Math.min(p.errors, p.requests) : p[f]
+      })
     }
     this.units.push({
       source: SOURCE,
@@ -60,24 +69,111 @@ export class RollupBatch {
       fingerprint,
       importedAt: this.ctx.now(),
     })
-    if (this.deltas.size >= DELTAS_PER_BATCH) await this.flush()
   }
 
+  private grow(): void {
+    const n = this.start.length * 2
+    const node = new Uint32Array(n)
+    node.set(this.node)
+    this.node = node
+    const start = new Float64Array(n)
+    start.set(this.start)
+    this.start = start
+    this.counters = this.counters.map((c) => {
+      const next = new Float64Array(n)
+      next.set(c)
+      return next
+    })
+  }
+
+  /** Writes every queued period at the day, hour and minute levels, then remembers the units. */
   async flush(): Promise<void> {
     if (this.units.length === 0) return
-    const digest = createHash('sha256')
-      .update(this.units.map((u) => `${u.sourceId}:${u.fingerprint}`).join(','))
-      .digest('hex')
-    await this.ctx.writes.importUsageBatch({
-      id: `qccplus-metrics-${digest.slice(0, 20)}`,
-      events: [],
-      // In the rollup table's key order: each upsert slice then walks its B-tree forward.
-      rollups: [...this.deltas.values()].sort(byRollupKey),
+    const order = new Uint32Array(this.size)
+    for (let i = 0; i < this.size; i++) order[i] = i
+    // By start, then by account and node: the rollup key's order within a bucket.
+    const dimRank = this.rankDims()
+    order.sort(
+      (a, b) =>
+        (this.start[a] as number) - (this.start[b] as number) ||
+        (dimRank[this.node[a] as number] as number) - (dimRank[this.node[b] as number] as number),
+    )
+    let slice: RollupDelta[] = []
+    const write = async () => {
+      if (slice.length === 0) return
+      const digest = createHash('sha256')
+      for (const r of slice)
+        digest.update(
+          `${r.bucket}|${r.start}|${r.nodeId}|${r.counters.requests}|${r.counters.bytes};`,
+        )
+      await this.ctx.writes.importUsageBatch({
+        id: `qccplus-metrics-${digest.digest('hex').slice(0, 20)}`,
+        events: [],
+        rollups: slice,
+      })
+      slice = []
+    }
+    for (const bucket of BUCKET_ORDER) {
+      // Periods sorted by start map to nondecreasing bucket starts: one open window at a time.
+      let windowStart = -1
+      let window = new Map<number, RollupDelta>()
+      const close = async () => {
+        const rows = [...window.entries()].sort(
+          (a, b) => (dimRank[a[0]] as number) - (dimRank[b[0]] as number),
+        )
+        for (const [, delta] of rows) {
+          slice.push(delta)
+          if (slice.length >= DELTAS_PER_BATCH) await write()
+        }
+        window = new Map()
+      }
+      for (let j = 0; j < this.size; j++) {
+        const i = order[j] as number
+        const start = (this.start[i] as number) - ((this.start[i] as number) % SIZE[bucket])
+        if (start !== windowStart) {
+          await close()
+          windowStart = start
+        }
+        const d = this.node[i] as number
+        let delta = window.get(d)
+        if (!delta) {
+          const dims = this.dims[d] as Dims
+          delta = {
+            bucket,
+            start,
+            accountId: dims.accountId,
+            nodeId: dims.nodeId,
+            model: 'unknown',
+            keyId: dims.keyId,
+            counters: zero(),
+          }
+          window.set(d, delta)
+        }
+        const c = delta.counters
+        COUNTERS.forEach((f, k) => {
+          c[f] += (this.counters[k] as Float64Array)[i] as number
+        })
+      }
+      await close()
+    }
+    await write()
+    await flushRemembered(this.ctx, this.units)
+    this.size = 0
+  }
+
+  /** Rank of each node's dims in (account, node) order. */
+  private rankDims(): Uint32Array {
+    const idx = this.dims.map((_, i) => i)
+    const key = (i: number) => this.dims[i] as Dims
+    idx.sort((a, b) => {
+      const x = key(a)
+      const y = key(b)
+      if (x.accountId !== y.accountId) return x.accountId < y.accountId ? -1 : 1
+      return x.nodeId < y.nodeId ? -1 : x.nodeId > y.nodeId ? 1 : 0
     })
-    this.pending.push(...this.units)
-    this.deltas = new Map()
-    this.units = []
-    await flushRemembered(this.ctx, this.pending)
+    const rank = new Uint32Array(this.dims.length)
+    idx.forEach((d, r) => (rank[d] = r))
+    return rank
   }
 
   noKey(nodeId: string, name: string, rows: number): void {
@@ -113,12 +209,4 @@ function zero(): RollupDelta['counters'] {
     durationMsSum: 0,
     ttfbMsSum: 0,
   }
-}
-
-/** Order of the rollup table's primary key (bucket, start, account, node; model and key are fixed). */
-function byRollupKey(a: RollupDelta, b: RollupDelta): number {
-  if (a.bucket !== b.bucket) return a.bucket < b.bucket ? -1 : 1
-  if (a.start !== b.start) return a.start - b.start
-  if (a.accountId !== b.accountId) return a.accountId < b.accountId ? -1 : 1
-  return a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0
 }

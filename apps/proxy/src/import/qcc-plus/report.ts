@@ -73,10 +73,18 @@ export class ImportReport {
       if (t.notImported) line += ` (not imported: ${t.notImported})`
       out.push(line)
     }
-    for (const s of this.skipped) {
+    // Sorted by table (in report order) and id: tables imported in parallel stay reproducible.
+    const order = [...this.tables.keys()]
+    const rank = (r: SkippedRow) => {
+      const i = order.indexOf(r.table)
+      return i === -1 ? order.length : i
+    }
+    const sorted = (rows: SkippedRow[]) =>
+      [...rows].sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    for (const s of sorted(this.skipped)) {
       out.push(`skipped ${s.table} ${s.id}${s.name === null ? '' : ` (${s.name})`}: ${s.reason}`)
     }
-    for (const s of this.notes) {
+    for (const s of sorted(this.notes)) {
       out.push(`note ${s.table} ${s.id}${s.name === null ? '' : ` (${s.name})`}: ${s.reason}`)
     }
     return out
