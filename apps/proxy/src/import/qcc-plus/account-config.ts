@@ -156,7 +156,7 @@ async function writeOverrides(
         payload: row.payload,
         known: knownSettings,
         pending,
-        exists: (id) => ctx.dryRun || accountIds.has(id),
+        exists: (id) => accountIds.has(id),
         create: async () => account.targetId,
         update: async () => {},
       })
@@ -191,7 +191,7 @@ async function writeOverrides(
         payload: { ...patch, activeNode: e.activeNode },
         known: knownConfig,
         pending,
-        exists: (id) => ctx.dryRun || accountIds.has(id),
+        exists: (id) => accountIds.has(id),
         create: async () => {
           await write()
           return account.targetId

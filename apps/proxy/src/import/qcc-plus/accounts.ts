@@ -136,7 +136,21 @@ export async function importAccounts(ctx: ImportContext, bootstrapPassword: stri
             passwordHash: await hash(),
           })
         },
-        update: (id) => ctx.writes.updateAccount(id, { name: row.name, isAdmin: row.isAdmin }),
+        update: async (id) => {
+          try {
+            await ctx.writes.updateAccount(id, { name: row.name, isAdmin: row.isAdmin })
+          } catch (err) {
+            // Renamed in the source to a name another qcc account has: keep qcc's name.
+            if (!isStoreError(err) || err.code !== 'conflict') throw err
+            await ctx.writes.updateAccount(id, { isAdmin: row.isAdmin })
+            ctx.report.note(
+              TABLE,
+              row.id,
+              row.name,
+              'another qcc account has this name; kept its name in qcc',
+            )
+          }
+        },
       })
       if (!row.password && target.outcome === 'created') {
         ctx.report.note(

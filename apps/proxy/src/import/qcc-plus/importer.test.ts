@@ -14,11 +14,11 @@ const SECRET = new Uint8Array(32).fill(7)
 let dir: string
 let source: QccPlusSource
 let store: Store
+let file: Awaited<ReturnType<typeof createSqliteSource>>
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'qcc-import-unit-'))
-  const file = await createSqliteSource(dir)
-  await file.close()
+  file = await createSqliteSource(dir)
   source = await openQccPlusSource({ kind: 'sqlite', path: file.path })
   store = await createStore({
     kind: 'memory',
@@ -29,6 +29,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await source.close()
+  await file.close()
   await store.close()
   await rm(dir, { recursive: true, force: true })
 })
@@ -75,6 +76,18 @@ describe('importQccPlus', () => {
     expect(lines).toContain('skipped config acc-1760000000123456789: account skipped')
     expect(await store.verifyPassword('admin', 'changed-by-operator')).not.toBeNull()
     expect(store.resolveProxyKey('sk-qccplus-red-0003')).toBeNull()
+  })
+
+  it('a source rename onto a name qcc has keeps qcc’s name and says so', async () => {
+    await run()
+    await store.createAccount({ name: 'team-blue', password: 'someone-else-2' })
+    await file.exec("UPDATE accounts SET name = 'team-blue' WHERE id = 'acc-1760000001000000000'")
+    const lines = (await run()).lines()
+    expect(lines).toContain('accounts: 5 read, 0 created, 1 updated, 1 skipped')
+    expect(lines).toContain(
+      'note accounts acc-1760000001000000000 (team-blue): another qcc account has this name; kept its name in qcc',
+    )
+    expect(await store.getAccountByName('nopass')).not.toBeNull()
   })
 
   it('a dry run writes nothing and reports what a real run does', async () => {

@@ -57,7 +57,7 @@ export async function importPricing(ctx: ImportContext): Promise<void> {
         payload: { model, input, output },
         known,
         pending,
-        exists: (m) => prices.has(m) || ctx.dryRun,
+        exists: (m) => prices.has(m),
         create: write,
         update: async () => void (await write()),
       })
@@ -114,7 +114,7 @@ export async function importTunnel(ctx: ImportContext): Promise<void> {
         payload: patch,
         known,
         pending,
-        exists: () => hasConfig || ctx.dryRun,
+        exists: () => hasConfig,
         create: write,
         update: async () => void (await write()),
       })

@@ -185,7 +185,7 @@ async function importSubscriptions(
         payload: { channelId, eventType, enabled },
         known,
         pending,
-        exists: (t) => subs.has(t) || ctx.dryRun,
+        exists: (t) => subs.has(t),
         create: write,
         update: async () => void (await write()),
       })
