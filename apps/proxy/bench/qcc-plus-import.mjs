@@ -107,7 +107,8 @@ function bucketRows(count, buckets, step, end) {
   }
 }
 
-// qcc_plus's seeded system settings and prices (shared/reference/qcc_plus.md §2.2).
+// qcc_plus's seeded system settings and prices, as test/fixtures/qcc-plus/rows.sql has them
+// (docs/contract.md §14.1 names the ones the import compares).
 const SEEDED_SETTINGS = [
   ['monitor.refresh_interval_ms', '30000'],
   ['monitor.error_display', '"icon"'],

@@ -7,7 +7,12 @@
  * the batch ids come from the content, so a run that died in between writes nothing twice.
  */
 import { createHash } from 'node:crypto'
-import type { ImportSourceRecord, RollupDelta, UsageBucket } from '@qcc/store'
+import {
+  zeroCounters,
+  type ImportSourceRecord,
+  type RollupDelta,
+  type UsageBucket,
+} from '@qcc/store'
 import { flushRemembered, SOURCE, type ImportContext } from './context'
 import type { Period } from './metrics'
 
@@ -145,7 +150,7 @@ export class RollupBatch {
             nodeId: dims.nodeId,
             model: 'unknown',
             keyId: dims.keyId,
-            counters: zero(),
+            counters: zeroCounters(),
           }
           window.set(d, delta)
         }
@@ -191,22 +196,5 @@ export class RollupBatch {
         reason: `${g.rows} rows, account has no proxy key to count them under`,
       })
     }
-  }
-}
-
-function zero(): RollupDelta['counters'] {
-  return {
-    requests: 0,
-    errors: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheCreationInputTokens: 0,
-    cacheCreation5mTokens: 0,
-    cacheCreation1hTokens: 0,
-    cacheReadInputTokens: 0,
-    costNanoUsd: 0,
-    bytes: 0,
-    durationMsSum: 0,
-    ttfbMsSum: 0,
   }
 }

@@ -1,6 +1,6 @@
 import mysql from 'mysql2'
 import type { MysqlDsn } from '@qcc/store'
-import type { QccPlusSource, SourceRow } from './source'
+import { inBatches, type QccPlusSource } from './source'
 
 /**
  * A qcc_plus MySQL database. Datetimes come as strings (qcc_plus wrote UTC, and the session is
@@ -34,18 +34,12 @@ export async function openMysqlSource(dsn: MysqlDsn): Promise<QccPlusSource> {
       const [rows] = await db.query(`SELECT COUNT(*) AS n FROM \`${table}\``)
       return Number((rows as { n: number | string }[])[0]?.n ?? 0)
     },
-    async *batches(sql, params, size) {
+    batches(sql, params, size) {
       // A streamed query: mysql2 pauses the socket while the consumer works.
-      const stream = conn.query({ sql, values: [...params] }).stream({ highWaterMark: size })
-      let batch: SourceRow[] = []
-      for await (const row of stream) {
-        batch.push(row as SourceRow)
-        if (batch.length >= size) {
-          yield batch
-          batch = []
-        }
-      }
-      if (batch.length > 0) yield batch
+      return inBatches(
+        conn.query({ sql, values: [...params] }).stream({ highWaterMark: size }),
+        size,
+      )
     },
     async close() {
       await db.end()

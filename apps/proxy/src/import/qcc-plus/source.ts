@@ -57,6 +57,22 @@ export function parseSourceLocation(from: string): SourceLocation {
   }
 }
 
+/** Groups rows into arrays of `size` (the last one shorter), as both engines' readers yield them. */
+export async function* inBatches(
+  rows: Iterable<unknown> | AsyncIterable<unknown>,
+  size: number,
+): AsyncIterable<SourceRow[]> {
+  let batch: SourceRow[] = []
+  for await (const row of rows) {
+    batch.push(row as SourceRow)
+    if (batch.length >= size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
+}
+
 /** Opens the source read-only. */
 export async function openQccPlusSource(location: SourceLocation): Promise<QccPlusSource> {
   if (location.kind === 'sqlite') {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import type { QccPlusSource, SourceRow } from './source'
+import { inBatches, type QccPlusSource } from './source'
 
 /** A qcc_plus SQLite file, opened read-only (the file must exist). */
 export async function openSqliteSource(path: string): Promise<QccPlusSource> {
@@ -14,17 +14,9 @@ export async function openSqliteSource(path: string): Promise<QccPlusSource> {
       const row = db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }
       return row.n
     },
-    async *batches(sql, params, size) {
+    batches(sql, params, size) {
       // iterate() steps the statement lazily; yielding between batches keeps memory flat.
-      let batch: SourceRow[] = []
-      for (const row of db.prepare(sql).iterate(...params)) {
-        batch.push(row as SourceRow)
-        if (batch.length >= size) {
-          yield batch
-          batch = []
-        }
-      }
-      if (batch.length > 0) yield batch
+      return inBatches(db.prepare(sql).iterate(...params), size)
     },
     async close() {
       db.close()
