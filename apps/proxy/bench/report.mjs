@@ -128,7 +128,7 @@ export function formatReport(result, summary, meta) {
     L.push(
       `limits: the bench key carries ${JSON.stringify(meta.limits)} (never reached)` +
         (meta.redis
-          ? `; qcc-redis counts them in Redis (${meta.redis})`
+          ? `; qcc-redis counts them in Redis (${meta.redis}), its requests in one session (binding loaded and renewed in Redis) and its events relayed there`
           : ' (in-process counters)'),
     )
   }

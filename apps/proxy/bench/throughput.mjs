@@ -182,7 +182,16 @@ export async function runThroughput(cfg, pin, tmp, bodies) {
       ? [{ name: 'qcc-before', port: before.port, pid: before.pid, headers: qccKey }]
       : []),
     ...(withRedis
-      ? [{ name: 'qcc-redis', port: withRedis.port, pid: withRedis.pid, headers: qccKey }]
+      ? [
+          {
+            name: 'qcc-redis',
+            port: withRedis.port,
+            pid: withRedis.pid,
+            // One Claude Code session for all its requests: each loads its binding from Redis and
+            // renews it there (docs/contract.md §11), beside the limits and the event relay.
+            headers: { ...qccKey, 'x-claude-code-session-id': 'bench-redis-session' },
+          },
+        ]
       : []),
     ...(mapped
       ? [{ name: 'qcc-mapped', port: mapped.port, pid: mapped.pid, headers: qccKey }]

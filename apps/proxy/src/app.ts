@@ -12,6 +12,7 @@ import { mountMetrics } from './http/metrics-route'
 import { notifyRoutes } from './notify/routes'
 import type { Notifier } from './notify/notifier'
 import type { Logger } from './observability/logger'
+import type { RedisLink } from './redis/connection'
 import { tunnelRoutes } from './tunnel/routes'
 import type { TunnelSupervisor } from './tunnel/supervisor'
 import type { Registry } from 'prom-client'
@@ -43,6 +44,8 @@ export interface AppDeps {
   limits?: LimitWindowSource
   /** Drops this replica's sticky bindings to a node, answering how many (`AdminDeps.unstickNode`). */
   unstickNode?: (nodeId: string) => number
+  /** The replicas' shared Redis: login throttling and download links go through it (`AdminDeps.redis`). */
+  redis?: RedisLink
 }
 
 /**
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Hono {
     newRequestId: deps.newRequestId ?? createRequestIds(),
     limits: deps.limits,
     unstickNode: deps.unstickNode,
+    redis: deps.redis,
   }
   // Tunnel and notification routes live in their areas; they are mounted inside the admin API.
   const modules: AdminRouteModule[] = []

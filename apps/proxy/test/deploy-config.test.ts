@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
@@ -153,6 +155,68 @@ describe('deployment files', () => {
     expect(readme).toContain('docker compose up -d')
     for (const topic of ['Cloudflare Tunnel', 'Notifications', 'Upgrading', 'Backing up']) {
       expect(readme).toContain(`### ${topic}`)
+    }
+  })
+
+  it('runs two replicas on one MySQL, one Redis and one secret key behind nginx', () => {
+    // The replicas share one anchor (`<<: *qcc`): the merge keys are resolved as compose does.
+    const replicas = parse(read('docker-compose.replicas.yml'), { merge: true }) as Compose
+    const names = Object.keys(replicas.services).filter((n) => /^qcc-\d$/.test(n))
+    expect(names).toEqual(['qcc-1', 'qcc-2'])
+    const example = new Map([
+      ...dotenv(read('.env.example')),
+      ['ADMIN_PASSWORD', 'pw-real-1'],
+      ['ADMIN_API_KEY', 'k-1'],
+    ])
+    const envs = names.map((n) => replicas.services[n]?.environment as Record<string, string>)
+    for (const env of envs) {
+      expect(env.PROXY_REDIS_URL).toBe('redis://redis:6379/0')
+      expect(interpolate(env.PROXY_MYSQL_DSN ?? '', example)).toMatch(/@mysql:3306\/qcc$/)
+      // A replica with its own generated secret.key could not read another's upstream keys.
+      expect(() => interpolate(env.QCC_SECRET_KEY ?? '', example)).toThrow(/set QCC_SECRET_KEY/)
+    }
+    expect(envs[0]).toEqual(envs[1])
+    expect(replicas.services.redis?.command).toEqual([
+      'redis-server',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ])
+    for (const dep of ['mysql', 'redis'])
+      expect(replicas.services['qcc-1']?.depends_on?.[dep]?.condition).toBe('service_healthy')
+    const lb = replicas.services.lb
+    expect(String(lb?.volumes?.[0])).toContain('./deploy/nginx-replicas.conf:')
+    expect(lb?.ports?.[0]).toMatch(/:8000$/)
+    const readme = read('README.md')
+    expect(readme).toContain('### Several replicas')
+    expect(readme).toContain('docker compose -f docker-compose.replicas.yml up -d')
+  })
+
+  it('gives nginx a load balancer config it accepts, with streaming unbuffered', () => {
+    const conf = read('deploy/nginx-replicas.conf')
+    expect(conf).toMatch(/proxy_buffering off;/)
+    expect(conf).toMatch(/server qcc-1:8000/)
+    expect(conf).toMatch(/server qcc-2:8000/)
+    // `nginx -t` resolves upstream names: the compose service names become loopback here.
+    const dir = mkdtempSync(join(tmpdir(), 'qcc-nginx-'))
+    try {
+      const site = conf.replace(/qcc-\d:8000/g, '127.0.0.1:8000')
+      writeFileSync(join(dir, 'site.conf'), site)
+      const main = [
+        `pid ${join(dir, 'nginx.pid')};`,
+        `error_log ${join(dir, 'error.log')};`,
+        'events {}',
+        `http { access_log off; include ${join(dir, 'site.conf')}; }`,
+      ].join('\n')
+      writeFileSync(join(dir, 'nginx.conf'), main)
+      const out = execFileSync('nginx', ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      expect(out).toBe('')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })

@@ -202,6 +202,25 @@ describe('notifications', () => {
     expect(rx.on('/dingtalk')[0]?.body.markdown.text).toContain('boom')
   })
 
+  it("sends nothing for another replica's events (its origin replica notifies)", async () => {
+    start()
+    await channel('webhook', tenant.id)
+    const data = { node_id: nodeA.id, account_id: tenant.id, reason: 'test', at: at() }
+    bus.publish({
+      type: 'node.state',
+      accountId: tenant.id,
+      data: { ...data, from: 'healthy', to: 'failed' },
+      remote: true,
+    })
+    await notifier.idle()
+    expect(rx.received).toHaveLength(0)
+    expect(await deliveries()).toHaveLength(0)
+    // The same transition from this replica is sent: the skip is about the origin only.
+    nodeState(nodeA, 'healthy', 'failed')
+    await notifier.idle()
+    expect(rx.on('/webhook').map((r) => r.body.event)).toEqual(['node.failed'])
+  })
+
   it('refuses private receivers for channels saved without the private permission', async () => {
     start({ retryDelaysMs: [] })
     await channel('webhook', tenant.id, ['*'], { allowPrivate: false })

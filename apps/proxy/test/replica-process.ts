@@ -10,6 +10,8 @@ const DIST_INDEX = fileURLToPath(new URL('../dist/index.js', import.meta.url))
 export interface ReplicaProcess {
   /** `http://127.0.0.1:<port>` of its listener. */
   readonly url: string
+  /** The child's process id. */
+  readonly pid: number
   /** SIGKILL, then waits for the exit; safe to call more than once. */
   kill(): Promise<void>
 }
@@ -51,7 +53,7 @@ export async function startReplicaProcess(
       },
       { timeoutMs: 15_000 },
     )
-    return { url, kill }
+    return { url, pid: child.pid as number, kill }
   } catch (err) {
     await kill()
     throw err

@@ -169,3 +169,13 @@ process.on('SIGTERM', () => process.exit(0))
 /** Polls `check` every 20 ms until it is truthy; fails after `timeoutMs`. */
 export const waitFor = <T>(check: () => T | Promise<T>, timeoutMs = 5000) =>
   pollUntil('a condition', check, { timeoutMs, intervalMs: 20 })
+
+/** True while a process of that pid exists (signal 0 only asks). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

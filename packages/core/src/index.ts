@@ -89,7 +89,12 @@ export {
   type SelectionReason,
 } from './select/select'
 export { fnv1a32, rendezvousScore, sessionHash } from './select/rendezvous'
-export { StickyBindings, stickyTtlFor, type StickyOptions } from './select/sticky'
+export {
+  StickyBindings,
+  stickyTtlFor,
+  type StickyObserver,
+  type StickyOptions,
+} from './select/sticky'
 export {
   modelsListFromNodes,
   nodeServesModel,

@@ -66,7 +66,7 @@ export function loginRoutes(
       const client = clientOrigin(c, trusted)
       const address = client.address
       // Counted before anything is hashed, so parallel attempts cannot outrun the count.
-      const admission = throttle.admit(username, address)
+      const admission = await throttle.admit(username, address)
       if (!admission.ok) throw refused(admission)
       const { ticket } = admission
       let account
@@ -78,15 +78,15 @@ export function loginRoutes(
             ? null
             : await deps.store.verifyPassword(username, password)
       } catch (err) {
-        ticket.abandoned()
+        await ticket.abandoned()
         throw err
       }
       if (!account) {
-        ticket.failed()
+        await ticket.failed()
         deps.logger.info({ address }, 'login failed')
         throw new ApiError('not_logged_in', FAILED)
       }
-      ticket.succeeded()
+      await ticket.succeeded()
       // A new id on every login; a session cookie brought along is dropped (no fixation).
       const previous = getCookie(c, SESSION_COOKIE)
       if (previous) await deps.store.deleteSession(previous)
@@ -135,20 +135,20 @@ export function meRoutes(
     handler: async (c, input) => {
       const me = c.get('account')
       const body = await input.body()
-      const admission = throttle.admit(me.name, clientAddress(c, trusted))
+      const admission = await throttle.admit(me.name, clientAddress(c, trusted))
       if (!admission.ok) throw refused(admission)
       let ok
       try {
         ok = await deps.store.verifyPassword(me.name, body.current)
       } catch (err) {
-        admission.ticket.abandoned()
+        await admission.ticket.abandoned()
         throw err
       }
       if (!ok) {
-        admission.ticket.failed()
+        await admission.ticket.failed()
         throw new ApiError('forbidden', 'current: wrong password')
       }
-      admission.ticket.succeeded()
+      await admission.ticket.succeeded()
       // The store drops every session of the account; the caller gets a fresh one.
       await deps.store.updateAccount(me.id, { password: body.new })
       const session = await deps.store.createSession(me.id, deps.sessionTtlMs)

@@ -1,7 +1,8 @@
-import type { Account, Store } from '@qcc/store'
+import type { Account, CreateDownloadLinkInput, Store } from '@qcc/store'
 import type { Env } from '../env'
 import type { EventBus } from '../events/bus'
 import type { Logger } from '../observability/logger'
+import type { RedisLink } from '../redis/connection'
 import type { LimitWindowSource } from './limit-windows'
 import type { TrustedProxies } from './request-meta'
 import type { RouteGroup } from './route-table'
@@ -36,6 +37,25 @@ export interface AdminDeps {
    * the node and see its `unstuckAt` move. Absent: nothing to drop here (0).
    */
   unstickNode?: (nodeId: string) => number
+  /**
+   * The replicas' shared Redis (docs/contract.md §11): with it, login throttling counts across
+   * replicas and download links live there. Absent: both stay in this process and the store.
+   */
+  redis?: RedisLink
+  /** Where settings.json download links are kept (default: Redis when `redis` is set, else the store). */
+  downloadLinks?: DownloadLinks
+}
+
+/**
+ * One-time settings.json download links (docs/contract.md §9: a link works once, for 10 minutes,
+ * on any replica). The store's (`createDownloadLink`/`consumeDownloadLink`) or Redis's
+ * (redis/download-links.ts).
+ */
+export interface DownloadLinks {
+  /** Keeps `payload` until `expiresAt` under a new unguessable token, returned once. */
+  create(input: CreateDownloadLinkInput): Promise<{ token: string }>
+  /** The payload of a live link, exactly once across replicas; else null. */
+  consume(token: string): Promise<string | null>
 }
 
 /**

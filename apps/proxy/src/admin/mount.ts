@@ -23,10 +23,12 @@ import { requireAdmin } from './roles'
 import type { RouteDoc, RouteGroup } from './route-table'
 import { requireSession } from './sessions'
 import { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from './throttle'
-import { claudeConfigDownloadRoute, claudeConfigRoutes } from './settings-gen'
+import { claudeConfigDownloadRoute, claudeConfigRoutes, storeDownloadLinks } from './settings-gen'
 import { publicShareRoutes, shareRoutes } from './share'
 import { tenantKeyCap } from './tenant-caps'
 import { usageRoutes } from './usage'
+import { redisDownloadLinks } from './redis-download-links'
+import { RedisLoginWindow } from './redis-login-window'
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data']
 /** Admin bodies are small; a cap keeps a logged-in client from filling memory. */
@@ -71,11 +73,21 @@ export function mountAdmin(app: Hono, deps: AdminDeps, options: AdminMountOption
   app.use('/login', csrfGuard({ trusted, formTypes: FORM_TYPES }))
   app.use('/logout', csrfGuard({ trusted, anyBody: () => true }))
   const root: RouteGroup<BlankEnv> = { app, prefix: '', docs, access: { kind: 'public' } }
-  // One throttle for every password check of this process: login and password change.
-  const logins = new LoginThrottle(LOGIN_THROTTLE_DEFAULTS, deps.now)
+  // One throttle for every password check of this process: login and password change. With
+  // Redis its failures count across replicas (docs/contract.md §11); its cap stays this process's.
+  const window = deps.redis
+    ? new RedisLoginWindow({ link: deps.redis, limits: LOGIN_THROTTLE_DEFAULTS })
+    : undefined
+  const logins = new LoginThrottle(LOGIN_THROTTLE_DEFAULTS, deps.now, window)
+  const storeLinks = storeDownloadLinks(deps.store)
+  const downloads =
+    deps.downloadLinks ??
+    (deps.redis
+      ? redisDownloadLinks({ link: deps.redis, fallback: storeLinks, now: deps.now })
+      : storeLinks)
   loginRoutes(root, deps, trusted, logins)
   publicShareRoutes(root, deps)
-  claudeConfigDownloadRoute(root, deps)
+  claudeConfigDownloadRoute(root, downloads)
   // Authenticated by the proxy key, not a session (docs/contract.md §10).
   keyStatusRoutes(root, deps, trusted)
 
@@ -117,7 +129,7 @@ export function mountAdmin(app: Hono, deps: AdminDeps, options: AdminMountOption
   healthRoutes(api, deps)
   pricingRoutes(api, deps, trusted)
   shareRoutes(api, deps, trusted)
-  claudeConfigRoutes(api, deps, trusted, keyCap)
+  claudeConfigRoutes(api, deps, trusted, keyCap, downloads)
   envRoutes(api, deps)
   auditRoutes(api, deps)
   eventRoutes(api, deps)

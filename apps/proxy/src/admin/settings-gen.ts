@@ -1,6 +1,7 @@
 import type { BlankEnv } from 'hono/types'
 import { z } from 'zod'
-import type { AdminDeps, AdminEnv } from './context'
+import type { Store } from '@qcc/store'
+import type { AdminDeps, AdminEnv, DownloadLinks } from './context'
 import { ApiError, notFound } from './errors'
 import { publicOrigin, type TrustedProxies } from './request-meta'
 import { targetAccount } from './roles'
@@ -29,10 +30,18 @@ export const claudeConfigBody = z.object({
 
 const PLACEHOLDER = 'YOUR_PROXY_KEY'
 
+/** The store's download links (shared by replicas in MySQL mode, one process's in memory mode). */
+export function storeDownloadLinks(store: Store): DownloadLinks {
+  return {
+    create: (input) => store.createDownloadLink(input),
+    consume: (token) => store.consumeDownloadLink(token),
+  }
+}
+
 /**
  * Claude Code `settings.json` generator with a download link and one-line install commands. The
- * file may hold a proxy key: it is kept sealed in the store (never in logs) under a one-time
- * token, so the link works once, for 10 minutes, on any replica. Links and commands are built
+ * file may hold a proxy key: it is kept sealed in `links` (the store, or Redis; never in logs)
+ * under a one-time token, so the link works once, for 10 minutes, on any replica. Links and commands are built
  * from `PROXY_PUBLIC_URL`, else the request's validated `Host`, and the commands are shell-quoted.
  */
 export function claudeConfigRoutes(
@@ -40,6 +49,7 @@ export function claudeConfigRoutes(
   deps: AdminDeps,
   trusted: TrustedProxies,
   keyCap: TenantCap,
+  links: DownloadLinks,
 ): void {
   defineRoute(api, 'POST /claude-config', {
     summary: 'Generate a Claude Code settings.json with a download link',
@@ -71,8 +81,8 @@ export function claudeConfigRoutes(
       }
       const json = JSON.stringify(settings, null, 2) + '\n'
       const expiresAt = new Date(deps.now() + DOWNLOAD_TTL_MS)
-      const { token } = await deps.store
-        .createDownloadLink({ accountId: account.id, payload: json, expiresAt })
+      const { token } = await links
+        .create({ accountId: account.id, payload: json, expiresAt })
         .catch(async (err: unknown) => {
           // A refused request changes nothing: the key issued for the file goes with it.
           if (issuedId) await deps.store.revokeProxyKey(issuedId)
@@ -93,12 +103,12 @@ export function claudeConfigRoutes(
 }
 
 /** `GET /api/claude-config/download/:id`: the generated file, once (public: the id is the secret). */
-export function claudeConfigDownloadRoute(root: RouteGroup<BlankEnv>, deps: AdminDeps): void {
+export function claudeConfigDownloadRoute(root: RouteGroup<BlankEnv>, links: DownloadLinks): void {
   defineRoute(root, 'GET /api/claude-config/download/:id', {
     summary: 'Download a generated settings.json (public, unguessable id; works once, 10 minutes)',
     produces: 'application/json',
     handler: async (c) => {
-      const json = await deps.store.consumeDownloadLink(c.req.param('id') ?? '')
+      const json = await links.consume(c.req.param('id') ?? '')
       if (json === null) throw notFound()
       return c.body(json, 200, {
         'content-type': 'application/json; charset=utf-8',

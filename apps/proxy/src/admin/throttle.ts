@@ -1,5 +1,7 @@
+import { MemoryFailureWindow, type AttemptOutcome } from './failure-window'
+
 /**
- * Login throttling (docs/contract.md §9), in memory and per process. Pure apart from the injected clock.
+ * Login throttling (docs/contract.md §9). Pure apart from the injected clock and window.
  *
  * - An attempt is admitted *before* its password is hashed and counts as a failure until it
  *   ends, so parallel attempts cannot all slip in under the limit.
@@ -9,6 +11,9 @@
  *   address, so nobody can lock the owner out from somewhere else; a correct password from a
  *   clean address is not refused. A lock lasts until enough failures are older than the window;
  *   refused attempts are not failures, so hammering a lock does not extend it.
+ * - The failures are counted by a {@link LoginWindow}: in this process, or in Redis so that
+ *   attempts spread over replicas count together (docs/contract.md §11); the cap on checks at
+ *   once is always this process's own (it guards this process's CPU and memory).
  */
 export interface LoginThrottleOptions {
   /** Failures of one (account, address) pair within the window that lock the pair. */
@@ -34,105 +39,91 @@ export const LOGIN_THROTTLE_DEFAULTS: LoginThrottleOptions = {
   maxKeys: 50_000,
 }
 
-/** An admitted attempt: end it exactly once (later calls do nothing). */
+/** An admitted attempt: end it exactly once (later calls do nothing, and nothing ever throws). */
 export interface LoginTicket {
   /** The password was right: the pair's failures are forgotten. */
-  succeeded(): void
+  succeeded(): Promise<void>
   /** The password was wrong: one failure for the pair and the address. */
-  failed(): void
+  failed(): Promise<void>
   /** The check could not be made (the store failed): no failure is counted. */
-  abandoned(): void
+  abandoned(): Promise<void>
 }
 
 export type Admission =
   { ok: true; ticket: LoginTicket } | { ok: false; reason: 'locked' | 'busy'; retryAfterMs: number }
 
-interface KeyRecord {
-  /** Times of the most recent failures, oldest first; at most `limit` are kept. */
-  failures: number[]
-  /** Admitted attempts still being checked (each counts as a failure meanwhile). */
-  pending: number
+/** How one attempt ended for its pair and for its address (a success only clears the pair). */
+export interface EndedAttempt {
+  pair: AttemptOutcome
+  address: AttemptOutcome
 }
 
-/** Failures per key in a sliding window, with in-flight attempts counted against the limit. */
-class FailureWindow {
-  private readonly records = new Map<string, KeyRecord>()
+/** A window's answer to one attempt: admitted (and counted as pending until `end`), or not. */
+export type WindowAdmission =
+  | { ok: true; end(ended: EndedAttempt, now: number): void | Promise<void> }
+  | { ok: false; reason: 'locked'; retryAfterMs: number }
+  /** Attempts still being checked fill a limit: they end within a check's time. */
+  | { ok: false; reason: 'busy' }
 
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly maxKeys: number,
-  ) {}
+/**
+ * Where the failures of (account, address) pairs and of addresses are counted: in this process
+ * ({@link MemoryLoginWindow}) or across replicas (redis/login-throttle.ts). `begin` checks both
+ * keys and, only when both have room, counts the attempt as pending on both, in one step; it
+ * never throws and never waits on an unreachable Redis.
+ */
+export interface LoginWindow {
+  begin(pairKey: string, address: string, now: number): WindowAdmission | Promise<WindowAdmission>
+}
 
-  /** Milliseconds until one more attempt may start, 0 when it may now. */
-  waitMs(key: string, now: number): number {
-    const rec = this.live(key, now)
-    if (!rec) return 0
-    // At most `room` failures may stay in the window for one more attempt to fit.
-    const room = this.limit - rec.pending - 1
-    if (rec.failures.length <= room) return 0
-    // In-flight checks alone fill the limit: they end within a check's time.
-    if (room < 0) return -1
-    const mustExpire = rec.failures[rec.failures.length - room - 1] as number
-    return Math.max(1, mustExpire + this.windowMs - now)
+/** The numbers a login window counts by. */
+export type LoginWindowLimits = Pick<
+  LoginThrottleOptions,
+  'pairLimit' | 'addressLimit' | 'windowMs' | 'maxKeys'
+>
+
+/** The login window of one process: pairs and addresses in memory, bounded in keys. */
+export class MemoryLoginWindow implements LoginWindow {
+  private readonly pairs: MemoryFailureWindow
+  private readonly addresses: MemoryFailureWindow
+
+  constructor(limits: LoginWindowLimits) {
+    this.pairs = new MemoryFailureWindow(limits.pairLimit, limits.windowMs, limits.maxKeys)
+    this.addresses = new MemoryFailureWindow(limits.addressLimit, limits.windowMs, limits.maxKeys)
   }
 
-  begin(key: string, now: number): void {
-    const rec = this.live(key, now) ?? { failures: [], pending: 0 }
-    rec.pending += 1
-    this.touch(key, rec)
-  }
-
-  end(key: string, now: number, outcome: 'failed' | 'succeeded' | 'abandoned'): void {
-    const rec = this.live(key, now) ?? { failures: [], pending: 1 }
-    rec.pending = Math.max(0, rec.pending - 1)
-    if (outcome === 'failed') {
-      rec.failures.push(now)
-      if (rec.failures.length > this.limit) rec.failures.splice(0, rec.failures.length - this.limit)
-    } else if (outcome === 'succeeded') {
-      rec.failures = []
+  begin(pairKey: string, address: string, now: number): WindowAdmission {
+    const waits = [this.pairs.waitMs(pairKey, now), this.addresses.waitMs(address, now)]
+    const locked = Math.max(...waits)
+    if (locked > 0) return { ok: false, reason: 'locked', retryAfterMs: locked }
+    if (waits.includes(-1)) return { ok: false, reason: 'busy' }
+    this.pairs.begin(pairKey, now)
+    this.addresses.begin(address, now)
+    return {
+      ok: true,
+      end: (ended, at) => {
+        this.pairs.end(pairKey, at, ended.pair)
+        this.addresses.end(address, at, ended.address)
+      },
     }
-    if (rec.failures.length === 0 && rec.pending === 0) this.records.delete(key)
-    else this.touch(key, rec)
   }
 
-  /** The record with failures older than the window dropped; undefined when nothing is left. */
-  private live(key: string, now: number): KeyRecord | undefined {
-    const rec = this.records.get(key)
-    if (!rec) return undefined
-    const cutoff = now - this.windowMs
-    while (rec.failures.length > 0 && (rec.failures[0] as number) <= cutoff) rec.failures.shift()
-    if (rec.failures.length === 0 && rec.pending === 0) {
-      this.records.delete(key)
-      return undefined
-    }
-    return rec
-  }
-
-  /** Moves `key` to the young end; drops the oldest key beyond the bound. */
-  private touch(key: string, rec: KeyRecord): void {
-    this.records.delete(key)
-    this.records.set(key, rec)
-    if (this.records.size > this.maxKeys) {
-      const oldest = this.records.keys().next().value
-      if (oldest !== undefined) this.records.delete(oldest)
-    }
+  /** Records an attempt counted elsewhere (in Redis), so this window can take over with it. */
+  record(pairKey: string, address: string, ended: EndedAttempt, now: number): void {
+    this.pairs.record(pairKey, now, ended.pair)
+    this.addresses.record(address, now, ended.address)
   }
 }
 
 /** Admits password checks for login and password change (one instance per process). */
 export class LoginThrottle {
-  private readonly pairs: FailureWindow
-  private readonly addresses: FailureWindow
   private running = 0
 
+  /** `window` counts the failures (default: in this process, with `options`' numbers). */
   constructor(
     private readonly options: LoginThrottleOptions,
     private readonly now: () => number,
-  ) {
-    this.pairs = new FailureWindow(options.pairLimit, options.windowMs, options.maxKeys)
-    this.addresses = new FailureWindow(options.addressLimit, options.windowMs, options.maxKeys)
-  }
+    private readonly window: LoginWindow = new MemoryLoginWindow(options),
+  ) {}
 
   /** Password checks running now. */
   get inFlight(): number {
@@ -143,27 +134,35 @@ export class LoginThrottle {
    * Admits one check of `account`'s password (compared case-insensitively, as names are unique
    * that way) from `address`, or says how long to wait. Call before hashing anything.
    */
-  admit(account: string, address: string): Admission {
-    const now = this.now()
-    const pairKey = `${address}\n${account.toLowerCase()}`
-    const waits = [this.pairs.waitMs(pairKey, now), this.addresses.waitMs(address, now)]
-    const locked = Math.max(...waits)
-    if (locked > 0) return { ok: false, reason: 'locked', retryAfterMs: locked }
-    if (waits.includes(-1) || this.running >= this.options.maxConcurrent) {
-      return { ok: false, reason: 'busy', retryAfterMs: this.options.busyRetryMs }
-    }
+  async admit(account: string, address: string): Promise<Admission> {
+    // The process's cap first, and a slot taken before anything is awaited, so parallel attempts
+    // cannot all pass it while the window answers; a full process asks Redis nothing.
+    if (this.running >= this.options.maxConcurrent) return this.busy()
     this.running += 1
-    this.pairs.begin(pairKey, now)
-    this.addresses.begin(address, now)
+    const pairKey = `${address}\n${account.toLowerCase()}`
+    let verdict: WindowAdmission
+    try {
+      verdict = await this.window.begin(pairKey, address, this.now())
+    } catch (err) {
+      this.running -= 1
+      throw err
+    }
+    if (!verdict.ok) {
+      this.running -= 1
+      return verdict.reason === 'locked' ? verdict : this.busy()
+    }
+    const admitted = verdict
     let open = true
-    const end = (outcome: 'failed' | 'succeeded' | 'abandoned') => {
+    const end = async (outcome: AttemptOutcome) => {
       if (!open) return
       open = false
       this.running -= 1
-      const at = this.now()
-      this.pairs.end(pairKey, at, outcome)
       // A right password says nothing about the address's other attempts: they stay counted.
-      this.addresses.end(address, at, outcome === 'succeeded' ? 'abandoned' : outcome)
+      const ended: EndedAttempt = {
+        pair: outcome,
+        address: outcome === 'succeeded' ? 'abandoned' : outcome,
+      }
+      await admitted.end(ended, this.now())
     }
     return {
       ok: true,
@@ -173,6 +172,10 @@ export class LoginThrottle {
         abandoned: () => end('abandoned'),
       },
     }
+  }
+
+  private busy(): Admission {
+    return { ok: false, reason: 'busy', retryAfterMs: this.options.busyRetryMs }
   }
 }
 
@@ -212,13 +215,13 @@ export type LookupAdmission =
  * Successful lookups are not counted. Pure apart from the injected clock.
  */
 export class LookupThrottle {
-  private readonly addresses: FailureWindow
+  private readonly addresses: MemoryFailureWindow
 
   constructor(
     private readonly options: LookupThrottleOptions,
     private readonly now: () => number,
   ) {
-    this.addresses = new FailureWindow(options.limit, options.windowMs, options.maxKeys)
+    this.addresses = new MemoryFailureWindow(options.limit, options.windowMs, options.maxKeys)
   }
 
   admit(address: string): LookupAdmission {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extractTenantKey, type LimitRefusal, type LimitRoute } from '@qcc/core'
 import { isDefaultProxyKey } from '../default-credentials'
 import { NO_TICKET, type LimitGate, type LimitTenant, type LimitTicket } from '../limits/limit-gate'
-import type { RequestPlan, Router } from '../routing/types'
+import type { PlanInput, RequestPlan, Router } from '../routing/types'
 import { sendAnthropicError } from './anthropic-error'
 import { runAttempts, type AttemptLoopDeps } from './attempt-loop'
 import { BodyTooLargeError, readBody } from './body'
@@ -158,14 +158,19 @@ export function createV1Handler(deps: V1HandlerDeps) {
     let plan: RequestPlan | undefined
     try {
       const trace = deps.trace !== false
-      plan = deps.router.plan({
+      const input: PlanInput = {
         accountId: tenant.accountId,
         requestId,
         headers: req.headers,
         body: json,
         model: typeof requested === 'string' ? requested : undefined,
         trace,
-      })
+      }
+      // With Redis, a session's shared binding is read first (docs/contract.md §11); a request
+      // without a session id, or with Redis down, awaits nothing here.
+      const ready = deps.router.prepare?.(input)
+      if (ready !== undefined) await ready
+      plan = deps.router.plan(input)
       await runAttempts(deps, {
         req,
         res,

@@ -93,7 +93,9 @@ export function startNotifier(deps: NotifierDeps): Notifier {
     })
 
   const unsubscribe = deps.bus.subscribe((event) => {
-    if (stopped) return
+    // Another replica's event was notified there; notifying it here too would send it once per
+    // replica (docs/contract.md §11).
+    if (stopped || event.remote) return
     for (const n of mapper.map(event)) {
       if (queue.length >= MAX_QUEUE) {
         logger.warn({ event: n.type }, 'notification queue full; dropped')

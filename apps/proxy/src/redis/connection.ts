@@ -136,13 +136,7 @@ export function connectRedis(options: ConnectRedisOptions): RedisLink {
     notify(ups)
   })
 
-  if (options.metrics)
-    new CollectedGauge({
-      name: 'qcc_redis_up',
-      help: '1 while this replica is connected to Redis',
-      registry: options.metrics,
-      collect: () => [{ value: up ? 1 : 0 }],
-    })
+  if (options.metrics) registerRedisUpGauge(() => up, options.metrics)
 
   const listen = (set: Set<() => void>, listener: () => void) => {
     set.add(listener)
@@ -180,4 +174,21 @@ export function connectRedis(options: ConnectRedisOptions): RedisLink {
       client.disconnect(false)
     },
   }
+}
+
+/**
+ * Registers `qcc_redis_up` (1 while `link` is up) in a metric sink: for a link connected before
+ * the sink existed (the runtime connects Redis before it builds routing and its metrics).
+ */
+export function watchRedisLink(link: Pick<RedisLink, 'up'>, metrics: MetricSink): void {
+  registerRedisUpGauge(() => link.up, metrics)
+}
+
+function registerRedisUpGauge(up: () => boolean, metrics: MetricSink): void {
+  new CollectedGauge({
+    name: 'qcc_redis_up',
+    help: '1 while this replica is connected to Redis',
+    registry: metrics,
+    collect: () => [{ value: up() ? 1 : 0 }],
+  })
 }

@@ -27,6 +27,11 @@ export interface CoreRouterDeps {
   allowPrivateUpstreams: boolean
   /** Persists and announces a node transition that an attempt caused. */
   onTransition: (event: TransitionEvent) => void
+  /**
+   * Brings a session's shared binding into the planner's sticky bindings before its request is
+   * planned (redis/shared-sticky.ts `load`); absent without Redis. Undefined: nothing to wait for.
+   */
+  loadSticky?: ((accountId: string, sessionId: string) => Promise<void> | undefined) | undefined
 }
 
 /**
@@ -35,7 +40,18 @@ export interface CoreRouterDeps {
  * needs to call the node (its key and address rule) and counts attempts for the metrics.
  */
 export function createCoreRouter(deps: CoreRouterDeps): Router {
+  const load = deps.loadSticky
   return {
+    // Without shared bindings there is no `prepare`, so the data path awaits nothing. With them,
+    // `plan` reads the session id again: a header lookup (or a short JSON parse) per request,
+    // cheaper than carrying it between the two calls.
+    prepare:
+      load === undefined
+        ? undefined
+        : (input) => {
+            const sessionId = extractSessionId(input.headers, input.body)
+            return sessionId === undefined ? undefined : load(input.accountId, sessionId)
+          },
     plan(input: PlanInput): RequestPlan {
       const sessionId = extractSessionId(input.headers, input.body)
       const attempts = deps.planner.begin({

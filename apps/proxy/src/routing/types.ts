@@ -86,5 +86,11 @@ export interface PlanInput {
 }
 
 export interface Router {
+  /**
+   * Readies what `plan` reads synchronously, when that needs I/O: with Redis, the session's
+   * shared binding (docs/contract.md §11). Undefined when there is nothing to wait for (no
+   * session id, Redis down, no Redis); then call `plan` at once. Never rejects.
+   */
+  prepare?: ((input: PlanInput) => Promise<void> | undefined) | undefined
   plan(input: PlanInput): RequestPlan
 }

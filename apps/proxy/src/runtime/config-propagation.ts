@@ -35,8 +35,10 @@ export interface ConfigPropagationDeps {
 /**
  * Keeps routing in step with the store: every `pollMs` a whole reload when the change version
  * moved (other replicas' changes, node states), and at once for each `config.changed` this
- * replica's admin API publishes (read your writes, docs/contract.md §9). Reloads take turns (SerialJobs), so
- * a stale state is never applied last.
+ * replica's admin API publishes (read your writes, docs/contract.md §9). With Redis, other
+ * replicas' `config.changed` and `node.state` events arrive on the bus too (marked remote,
+ * docs/contract.md §11) and are applied at once; the poll stays as the fallback. Reloads take
+ * turns (SerialJobs), so a stale state is never applied last.
  */
 export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropagation {
   const { directory, prices, sync, stickyResets } = deps.routing
@@ -62,7 +64,15 @@ export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropa
   const failed = (err: unknown) => deps.log.warn({ err }, 'config refresh failed')
   const localChanges = new LocalChanges(refreshAccount, failed)
   deps.bus.subscribe((event) => {
+    // This replica's admin changes and (remote, relayed through Redis) other replicas' alike:
+    // either way the account is reloaded at once. A local answer's barrier may then also wait
+    // for a remote reload; it never misses its own.
     if (event.type === 'config.changed') localChanges.start(event.accountId)
+    // Another replica's failover or recovery is in the store already (it announces only what
+    // it persisted): a whole reload brings it to routing now instead of at the next poll.
+    // SerialJobs coalesces these: at most one whole reload runs and one waits, however many
+    // transitions arrive.
+    else if (event.type === 'node.state' && event.remote) void refresh().catch(failed)
   })
   let timer: NodeJS.Timeout | undefined
   return {

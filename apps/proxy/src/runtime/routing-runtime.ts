@@ -19,6 +19,8 @@ import { toNodeConfig } from '../health/store-records'
 import type { Logger } from '../observability/logger'
 import { createProxyMetrics, type ProxyMetrics } from '../observability/metrics'
 import type { OutboundClient } from '../outbound/outbound-client'
+import type { RedisLink } from '../redis/connection'
+import { SharedSticky } from '../redis/shared-sticky'
 import { createCoreRouter } from '../routing/core-router'
 import { NodeDirectory } from '../routing/node-directory'
 import { envSettings } from '../routing/settings'
@@ -55,6 +57,11 @@ export interface RoutingRuntimeDeps {
   random: RandomSource
   /** The policy-checked client probes use (docs/contract.md §9: no redirects, connect-time address check). */
   outbound: OutboundClient
+  /**
+   * The replica's Redis link (`PROXY_REDIS_URL`), when configured: session bindings are then
+   * shared with every replica (docs/contract.md §11). Absent: this replica's own bindings only.
+   */
+  redis?: RedisLink | undefined
 }
 
 /**
@@ -96,7 +103,17 @@ export function createRoutingRuntime(deps: RoutingRuntimeDeps): RoutingRuntime {
     )
     void sync.onTransition(event)
   }
-  const sticky = new StickyBindings({ ttlMs: env.PROXY_STICKY_TTL_SEC * 1000 })
+  const stickyOptions = { ttlMs: env.PROXY_STICKY_TTL_SEC * 1000 }
+  const shared =
+    deps.redis === undefined
+      ? undefined
+      : new SharedSticky({
+          link: deps.redis,
+          sticky: stickyOptions,
+          unstuckAt: (id) => directory.node(id)?.unstuckAt?.getTime(),
+          now: () => clock.now(),
+        })
+  const sticky = shared?.bindings ?? new StickyBindings(stickyOptions)
   const cooldownMaxMs = env.PROXY_COOLDOWN_MAX_SEC * 1000
   const planner = new AttemptPlanner({
     health,
@@ -145,6 +162,7 @@ export function createRoutingRuntime(deps: RoutingRuntimeDeps): RoutingRuntime {
     onTransition,
     metrics,
     allowPrivateUpstreams: env.PROXY_ALLOW_PRIVATE_UPSTREAMS,
+    loadSticky: shared && ((accountId, sessionId) => shared.load(accountId, sessionId)),
   })
   return {
     router,
@@ -154,7 +172,13 @@ export function createRoutingRuntime(deps: RoutingRuntimeDeps): RoutingRuntime {
     scheduler,
     prices: new PriceTable(store),
     metrics,
-    unstickNode: (nodeId) => sticky.unbindNode(nodeId),
+    unstickNode(nodeId) {
+      // Redis's copies go in the background; a replica that loads one first drops it by the
+      // node's new unstuck_at (shared-sticky.ts).
+      const accountId = directory.node(nodeId)?.accountId
+      if (shared !== undefined && accountId !== undefined) void shared.unbindNode(accountId, nodeId)
+      return sticky.unbindNode(nodeId)
+    },
     stickyResets: new StickyResets(sticky),
     listedModels: (accountId) =>
       modelsListFromNodes(

@@ -19,14 +19,15 @@ import { createProbeRoutes } from '../http/probe-routes'
 import { startNotifier } from '../notify/notifier'
 import { createLogger, type Logger } from '../observability/logger'
 import { upstreamAddressPolicy } from '../outbound/address-check'
-import type { RedisLink } from '../redis/connection'
 import { createOutboundClient } from '../outbound/outbound-client'
 import { resolveSecretKey } from '../secret-key'
 import { createTunnelSupervisor } from '../tunnel/supervisor'
 import { scheduleRetention } from '../usage/retention'
 import { createStoreUsageTap } from '../usage/store-usage-tap'
 import { VERSION_INFO } from '../version'
+import { replicaHolderId } from '../redis/lease'
 import { propagateConfigChanges } from './config-propagation'
+import { connectSharedRedis, shareThroughRedis, type RedisSharing } from './redis-sharing'
 import { createRequestHandler } from './request-handler'
 import { createRoutingRuntime } from './routing-runtime'
 
@@ -105,6 +106,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     connectTimeoutMs: env.PROXY_CONNECT_TIMEOUT_SEC * 1000,
   })
   const events = new EventBus((err) => logger.warn({ err }, 'event listener failed'))
+  // Redis first (docs/contract.md §11): routing's sticky bindings and probe leases live on it.
+  const redis = await connectSharedRedis(env, logger)
   const routing = createRoutingRuntime({
     env,
     store,
@@ -113,10 +116,26 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     clock: { now: Date.now },
     random: Math.random,
     outbound,
+    redis,
   })
   const config = propagateConfigChanges({ routing, bus: events, log: logger, pollMs: 2000 })
   await config.refresh()
   config.start()
+  // Before the scheduler's first tick: its probes are claimed in Redis from the start.
+  // Tenant limits (docs/contract.md §10): exact per replica in memory, across replicas in Redis.
+  const memoryCounters = new MemoryLimitCounters()
+  const sharing: RedisSharing | undefined =
+    redis &&
+    (await shareThroughRedis({
+      link: redis,
+      replicaId: replicaHolderId(),
+      scheduler: routing.scheduler,
+      events,
+      logger,
+      metrics: routing.metrics.sink,
+      fallback: memoryCounters,
+      limitLeaseMs: options.limitLeaseMs,
+    }))
   routing.scheduler.start()
   const retention = scheduleRetention(
     store,
@@ -131,7 +150,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     dedupMs: env.NOTIFY_DEDUP_SEC * 1000,
     outbound,
   })
-  const tunnel = createTunnelSupervisor({
+  const tunnelSupervisor = createTunnelSupervisor({
     store,
     logger,
     bus: events,
@@ -148,6 +167,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       apiBaseUrl: env.CF_API_BASE_URL,
     },
   })
+  // With Redis only the lease holder runs cloudflared; another takes over when it dies.
+  const tunnel = sharing?.leaseTunnel(tunnelSupervisor) ?? tunnelSupervisor
 
   const upstream = createUpstreamClient({
     connectTimeoutMs: env.PROXY_CONNECT_TIMEOUT_SEC * 1000,
@@ -164,28 +185,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   const v1Trusted = new TrustedProxies(env.PROXY_TRUSTED_PROXIES, {
     tunnelRunning: () => tunnel.isRunning(),
   })
-  // Tenant limits (docs/contract.md §10): exact per replica in memory, across replicas in Redis.
-  const memoryCounters = new MemoryLimitCounters()
-  let redis: RedisLink | undefined
-  let counters: LimitCounters = memoryCounters
-  if (env.PROXY_REDIS_URL !== undefined) {
-    // Loaded only when configured: a replica without Redis never loads ioredis.
-    const [{ connectRedis }, { createRedisLimitCounters }] = await Promise.all([
-      import('../redis/connection'),
-      import('../limits/redis-counters'),
-    ])
-    redis = connectRedis({
-      url: env.PROXY_REDIS_URL,
-      prefix: env.PROXY_REDIS_PREFIX,
-      logger,
-      metrics: routing.metrics.sink,
-    })
-    counters = createRedisLimitCounters({
-      link: redis,
-      fallback: memoryCounters,
-      leaseMs: options.limitLeaseMs,
-    })
-  }
+  const counters: LimitCounters = sharing?.counters ?? memoryCounters
   routing.metrics.watchLimits(counters)
   const limitCounters = counters
   const seeder = new SpendSeeder({
@@ -267,6 +267,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
           routing: config.localChanges,
           limits: gate,
           unstickNode: routing.unstickNode,
+          redis,
         }),
       ),
     logger,
@@ -304,7 +305,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
       await Promise.all([upstream.close(), outbound.close()])
       await seeder.stop()
       await store.usageWriter.flush()
-      await limitCounters.close()
+      await (sharing?.close() ?? limitCounters.close())
       await memoryCounters.close()
       await redis?.close()
       await store.close()

@@ -62,9 +62,15 @@ export interface TunnelSupervisor {
   start(): Promise<TunnelState>
   /** Ends `cloudflared`, deletes the DNS record and the tunnel, saves `enabled: false`. */
   stop(): Promise<TunnelState>
-  /** At boot: saves the env settings when given and starts when the stored config is enabled. */
-  autoStart(origin: string): Promise<void>
-  /** Server shutdown: ends the child only. */
+  /**
+   * At boot: saves the env settings when given and starts when the stored config is enabled.
+   * `run: false` does all but the start (a tunnel lease starts it: tunnel-lease.ts).
+   */
+  autoStart(origin: string, options?: { run?: boolean }): Promise<void>
+  /**
+   * Server shutdown, or another replica took the tunnel lease: ends the child only (the tunnel
+   * and its DNS record stay for whoever runs it next) and leaves the status `stopped`.
+   */
   close(): Promise<void>
   /**
    * True while this qcc runs `cloudflared` (restarts included): only then is a loopback peer's
@@ -242,7 +248,7 @@ export function createTunnelSupervisor(deps: TunnelSupervisorDeps): TunnelSuperv
       }),
     start: () => serial(doStart),
     stop: () => serial(doStop),
-    autoStart: (listening) =>
+    autoStart: (listening, options) =>
       serial(async () => {
         origin = listening
         const e = deps.env
@@ -259,12 +265,17 @@ export function createTunnelSupervisor(deps: TunnelSupervisorDeps): TunnelSuperv
             zone: e.zone ?? null,
           })
         }
-        if ((await config()).enabled) await doStart()
+        if (options?.run !== false && (await config()).enabled) await doStart()
       }).catch((err: unknown) => logger.warn({ err }, 'tunnel: auto start failed')),
     close: () =>
       serial(async () => {
         await child?.stop()
         child = undefined
+        // A later start (this replica takes the lease again) sets everything up afresh. No
+        // event: this is no operator's stop, and another replica may be running the tunnel.
+        created = undefined
+        publicUrl = null
+        status = 'stopped'
       }),
     isRunning: () => child !== undefined && status !== 'stopping',
   }

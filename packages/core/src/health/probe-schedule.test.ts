@@ -13,9 +13,9 @@ describe('ProbeSchedule', () => {
     expect(s.due(pool, start)).toEqual([])
     expect(s.nextDueAt()).toBe(start + 300_000)
     expect(s.due(pool, start + 299_999)).toEqual([])
-    expect(s.due(pool, start + 300_000).map((t) => [t.nodeId, t.kind])).toEqual([
-      ['a', 'sweep'],
-      ['b', 'sweep'],
+    expect(s.due(pool, start + 300_000).map((t) => [t.nodeId, t.kind, t.intervalMs])).toEqual([
+      ['a', 'sweep', 300_000],
+      ['b', 'sweep', 300_000],
     ])
     expect(s.due(pool, start + 300_001)).toEqual([])
     expect(s.due(pool, start + 600_000)).toHaveLength(2)
@@ -31,7 +31,7 @@ describe('ProbeSchedule', () => {
     expect(s.due(pool, start + 10_000)).toEqual([])
     expect(s.nextDueAt()).toBe(start + 35_000)
     expect(s.due(pool, start + 35_000)).toEqual([
-      { nodeId: 'a', accountId: 'acme', kind: 'recovery' },
+      { nodeId: 'a', accountId: 'acme', kind: 'recovery', intervalMs: 30_000 },
     ])
     expect(s.due(pool, start + 64_999)).toEqual([])
     expect(s.due(pool, start + 65_000)).toHaveLength(1)
@@ -51,6 +51,10 @@ describe('ProbeSchedule', () => {
     })
     s.due([entry('a', {}, { status: 'failed', lastFailureAt: start })], start)
     expect(s.nextDueAt()).toBe(start + 11_000)
+    // The task names the tenant's interval without the jitter: what a probe lease lasts for.
+    expect(s.due([entry('a', {}, { status: 'failed' })], start + 11_000)).toMatchObject([
+      { kind: 'recovery', intervalMs: 10_000 },
+    ])
   })
   it('never probes disabled nodes, and forgets nodes', () => {
     const s = new ProbeSchedule({ startedAt: start, random: noJitter })

@@ -8,6 +8,12 @@ export interface ProbeTask {
   readonly accountId: string
   /** `recovery`: a failed node, every health interval. `sweep`: the light check of every node. */
   readonly kind: 'recovery' | 'sweep'
+  /**
+   * How often this kind of probe comes round for the node (before jitter): the health interval
+   * for `recovery`, the sweep interval for `sweep`. Replicas sharing probes hold a lease for just
+   * under it, so one probe per interval serves them all (docs/contract.md §11).
+   */
+  readonly intervalMs: number
 }
 
 /** Options of {@link ProbeSchedule}. */
@@ -76,7 +82,10 @@ export class ProbeSchedule {
     this.interval = typeof interval === 'number' ? () => interval : interval
   }
 
-  /** The probes due at `now`; each one returned is scheduled again, so it is returned once. */
+  /**
+   * The probes due at `now`; each one returned is scheduled again, so it is returned once (a
+   * replica that leaves a probe to another, under a lease, just drops the task: docs/contract.md §11).
+   */
   due(pool: Iterable<PoolEntry>, now: EpochMs): ProbeTask[] {
     const tasks: ProbeTask[] = []
     for (const { node, health } of pool) {
@@ -95,7 +104,12 @@ export class ProbeSchedule {
           slot.recoveryAt = this.later(health.lastFailureAt ?? now, interval)
         }
         if (now >= slot.recoveryAt) {
-          tasks.push({ nodeId: node.id, accountId: node.accountId, kind: 'recovery' })
+          tasks.push({
+            nodeId: node.id,
+            accountId: node.accountId,
+            kind: 'recovery',
+            intervalMs: interval,
+          })
           slot.recoveryAt = this.later(now, interval)
         }
         if (now >= slot.sweepAt) slot.sweepAt = this.later(now, this.sweepMs)
@@ -103,7 +117,12 @@ export class ProbeSchedule {
       }
       slot.recoveryAt = null
       if (now >= slot.sweepAt) {
-        tasks.push({ nodeId: node.id, accountId: node.accountId, kind: 'sweep' })
+        tasks.push({
+          nodeId: node.id,
+          accountId: node.accountId,
+          kind: 'sweep',
+          intervalMs: this.sweepMs,
+        })
         slot.sweepAt = this.later(now, this.sweepMs)
       }
     }

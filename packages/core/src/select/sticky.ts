@@ -17,12 +17,27 @@ export function stickyTtlFor(node: NodeConfig, accountTtlMs: number): number {
   return typeof own === 'number' && Number.isFinite(own) && own >= 0 ? own : accountTtlMs
 }
 
+/**
+ * Told of each deliberate change to the bindings, so they can be mirrored elsewhere (the proxy
+ * shares them between replicas through Redis, docs/contract.md §11). Called by `bind` and
+ * `delete` only: LRU eviction, lazy expiry, `prune`, `unbindNode`, `adopt` and `discard` are
+ * local bookkeeping and stay silent. Called synchronously after the change; it must not throw.
+ */
+export interface StickyObserver {
+  /** A session was bound (or re-bound) to `nodeId` at `now` for `ttlMs` (0: binds nothing). */
+  bound(accountId: string, sessionId: string, nodeId: string, ttlMs: number, now: EpochMs): void
+  /** A session's binding was dropped on purpose (the TTFB break, docs/contract.md §13). */
+  dropped(accountId: string, sessionId: string): void
+}
+
 /** Options of {@link StickyBindings}. */
 export interface StickyOptions {
   /** How long a binding lasts after the node last served the session; default 3 600 000 (1 h). */
   readonly ttlMs?: number | undefined
   /** Bindings kept per tenant; the least recently used go first. Default 10 000. */
   readonly maxPerAccount?: number | undefined
+  /** Told of every `bind` and `delete` (see {@link StickyObserver}); absent: nobody. */
+  readonly onChange?: StickyObserver | undefined
 }
 
 interface Binding {
@@ -48,11 +63,13 @@ export class StickyBindings {
   /** Bindings kept per tenant before the least recently used is dropped. */
   readonly maxPerAccount: number
   private readonly accounts = new Map<string, Map<string, Binding>>()
+  private readonly onChange: StickyObserver | undefined
 
   /** @throws CoreError `invalid_config` for a non-positive TTL or bound */
   constructor(options: StickyOptions = {}) {
     this.ttlMs = options.ttlMs ?? DEFAULTS.stickyTtlMs
     this.maxPerAccount = options.maxPerAccount ?? DEFAULTS.stickyMaxPerAccount
+    this.onChange = options.onChange
     if (!(this.ttlMs > 0) || !(this.maxPerAccount >= 1)) {
       throw new CoreError('invalid_config', 'sticky ttlMs and maxPerAccount must be positive')
     }
@@ -75,7 +92,7 @@ export class StickyBindings {
 
   /**
    * Binds (or re-binds) a session to the node that just served it, for `ttlMs` from `now`
-   * (or the tenant's own TTL when given).
+   * (or the tenant's own TTL when given). Tells the observer.
    */
   bind(
     accountId: string,
@@ -84,27 +101,35 @@ export class StickyBindings {
     now: EpochMs,
     ttlMs = this.ttlMs,
   ): void {
-    let sessions = this.accounts.get(accountId)
-    if (sessions === undefined) {
-      sessions = new Map()
-      this.accounts.set(accountId, sessions)
-    }
-    sessions.delete(sessionId)
-    sessions.set(sessionId, { nodeId, expiresAt: now + ttlMs })
-    if (sessions.size > this.maxPerAccount) {
-      const oldest = sessions.keys().next()
-      if (oldest.done !== true) sessions.delete(oldest.value)
-    }
+    this.put(accountId, sessionId, nodeId, now + ttlMs)
+    this.onChange?.bound(accountId, sessionId, nodeId, ttlMs, now)
   }
 
-  /** Drops one binding. */
+  /**
+   * Sets a binding learnt from elsewhere (another replica's, read from Redis) without telling the
+   * observer, so it is not written back. It expires at `expiresAt` and counts for the LRU bound.
+   */
+  adopt(accountId: string, sessionId: string, nodeId: string, expiresAt: EpochMs): void {
+    this.put(accountId, sessionId, nodeId, expiresAt)
+  }
+
+  /** Drops one binding and tells the observer (the binding is gone everywhere). */
   delete(accountId: string, sessionId: string): void {
-    this.accounts.get(accountId)?.delete(sessionId)
+    this.discard(accountId, sessionId)
+    this.onChange?.dropped(accountId, sessionId)
+  }
+
+  /** Drops one binding here only, without telling the observer (it is already gone elsewhere). */
+  discard(accountId: string, sessionId: string): void {
+    const sessions = this.accounts.get(accountId)
+    if (sessions === undefined || !sessions.delete(sessionId)) return
+    if (sessions.size === 0) this.accounts.delete(accountId)
   }
 
   /**
    * Drops every binding to a node, of every tenant (`POST /admin/api/nodes/unstick`,
-   * docs/contract.md §13; also when a node is deleted or moved).
+   * docs/contract.md §13; also when a node is deleted or moved). Silent: the observer is not
+   * told of each binding (an unstick clears a shared copy in one sweep of its own).
    *
    * @returns the number of bindings dropped
    */
@@ -132,6 +157,20 @@ export class StickyBindings {
       for (const [session, binding] of sessions)
         if (binding.expiresAt <= now) sessions.delete(session)
       if (sessions.size === 0) this.accounts.delete(account)
+    }
+  }
+
+  private put(accountId: string, sessionId: string, nodeId: string, expiresAt: number): void {
+    let sessions = this.accounts.get(accountId)
+    if (sessions === undefined) {
+      sessions = new Map()
+      this.accounts.set(accountId, sessions)
+    }
+    sessions.delete(sessionId)
+    sessions.set(sessionId, { nodeId, expiresAt })
+    if (sessions.size > this.maxPerAccount) {
+      const oldest = sessions.keys().next()
+      if (oldest.done !== true) sessions.delete(oldest.value)
     }
   }
 
