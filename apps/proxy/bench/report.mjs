@@ -131,6 +131,10 @@ export function formatReport(result, summary, meta) {
           ? `; qcc-redis counts them in Redis (${meta.redis}), its requests in one session (binding loaded and renewed in Redis) and its events relayed there`
           : ' (in-process counters)'),
     )
+  } else if (meta.redis) {
+    L.push(
+      `qcc-redis: no limits; its requests in one session (binding loaded and renewed in Redis at ${meta.redis}) and its events relayed there`,
+    )
   }
   L.push(`big body ${fmt(meta.bigBytes)} B; SSE = 20 text deltas (26 events), no delay`)
   L.push('')

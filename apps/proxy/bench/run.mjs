@@ -6,7 +6,8 @@
 // --limits: the bench key carries rpm, tpm, concurrency and daily-cost limits (never reached).
 // --model-map: also qcc-mapped, its node rewriting every request's model (docs/contract.md §13).
 // --trace-off: also qcc-notrace, the same build without the request trace (docs/contract.md §12).
-// --redis [URL]: also qcc-redis, the same limits counted in Redis. --baseline-dist DIR: also measure another qcc build (DIR/cli.js, e.g. before a change) in the
+// --redis [URL]: also qcc-redis, the same limits counted in Redis (--no-limits: none).
+// --baseline-dist DIR: also measure another qcc build (DIR/cli.js, e.g. before a change) in the
 // same run, printed as `qcc-before` with its own ratio row. --no-kill: the hold test without the node-death phase. --tests json,big,sse: a subset. --profile: CPU profile of the proxy into <tmp>/profile (with
 // --keep, which also keeps the proxy's log).
 // Exits 0 when the bench ran, whether or not the targets were met (the table says which), so a
@@ -114,8 +115,9 @@ try {
       // --limits: the bench key carries every counted limit kind, set far above what the run
       // reaches, so the cells measure the cost of counting, never a refusal. --redis [URL]: also
       // the peer qcc-redis, counting the same limits in Redis (its own key prefix).
+      // --no-limits: qcc-redis shares only what the replicas share (sessions, events).
       limits:
-        flag('limits') || flag('redis')
+        (flag('limits') || flag('redis')) && !flag('no-limits')
           ? {
               rpm: 100_000_000,
               tpm: 1_000_000_000_000,

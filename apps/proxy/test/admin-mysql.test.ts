@@ -146,6 +146,27 @@ describe('what the database holds', () => {
     expect(new Set(hashes.map((h) => h.split('$')[4])).size).toBe(hashes.length)
   })
 
+  it('an account created without a password stores no hash and takes no login until one is set', async () => {
+    const created = await admin1.post('/admin/api/accounts', { name: 'keys-only-tenant' })
+    expect(created.status, created.text).toBe(201)
+    const [rows] = await conn.query(
+      `SELECT password_hash FROM \`${DB}\`.qcc_accounts WHERE name = 'keys-only-tenant'`,
+    )
+    expect(rows).toEqual([{ password_hash: '!' }])
+    for (const password of ['!', 'keys-only-tenant', '']) {
+      const res = await AdminClient.for(p2).post('/login', {
+        username: 'keys-only-tenant',
+        password,
+      })
+      expect(res.status, password).toBe(401)
+    }
+    const set = await admin1.put(`/admin/api/accounts?id=${created.json.id}`, {
+      password: 'keys-only-password-1',
+    })
+    expect(set.status, set.text).toBe(200)
+    await AdminClient.for(p2).login('keys-only-tenant', 'keys-only-password-1')
+  })
+
   it('A6/A7/A8: keys only as hash and prefix, upstream keys sealed, no canary in any table', async () => {
     const [keys] = await conn.query(`SELECT prefix, key_hash FROM \`${DB}\`.qcc_proxy_keys`)
     for (const k of keys as Array<{ prefix: string; key_hash: unknown }>)

@@ -59,13 +59,15 @@ export const answerWith =
 
 /**
  * Reads the console's event stream with a session cookie until `until` holds for the frames or
- * `ms` pass; returns the raw text (for "never contains") and the frames.
+ * `ms` pass; returns the raw text (for "never contains") and the frames. `act` runs once the
+ * stream is open (its `ready` frame read), so nothing it causes can be missed.
  */
 export async function readEvents(
   baseUrl: string,
   cookie: string | undefined,
   until: (frames: SseFrame[]) => boolean,
   ms: number,
+  act?: () => Promise<void>,
 ): Promise<{ text: string; frames: SseFrame[] }> {
   const controller = new AbortController()
   const deadline = setTimeout(() => controller.abort(), ms)
@@ -77,6 +79,14 @@ export async function readEvents(
     })
     const reader = (res.body as ReadableStream<Uint8Array>).getReader()
     const decoder = new TextDecoder()
+    if (act) {
+      while (!text.includes('event: ready')) {
+        const { done, value } = await reader.read()
+        if (done) break
+        text += decoder.decode(value, { stream: true })
+      }
+      await act()
+    }
     while (!until(parseSseFrames(text))) {
       const { done, value } = await reader.read()
       if (done) break

@@ -3,11 +3,12 @@
 // Redis: config changes within 1 s, console events, sticky sessions, login throttling, and one
 // probe per node and interval in all. Each test uses a tenant of its own.
 import { randomUUID } from 'node:crypto'
-import { parseSseFrames, startFakeUpstream, type FakeUpstream } from '@qcc/testing'
+import { startFakeUpstream, type FakeUpstream, type SseFrame } from '@qcc/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningQcc } from '../src/index'
 import { AdminClient, createTenant, loggedIn, messages } from './admin-harness'
 import { createTestDatabase, type TestDatabase } from './mysql-db'
+import { readEvents } from './outbound-hosts'
 import { dropKeys, REDIS_URL, testPrefix, upLink } from './redis-fakes'
 import { MESSAGE_BODY, startTestQcc } from './start-qcc'
 import { pollUntil } from './wait'
@@ -114,61 +115,37 @@ describe('three replicas on one Redis (docs/contract.md §11)', () => {
 
   it("a console event stream on replica 2 sees replica 1's failover", async () => {
     const tenant = await createTenant(admin, 'rep-events')
-    const flaky = await upstream('rep-events-flaky', true)
+    const flaky = await upstream('rep-events-flaky')
     const steady = await upstream('rep-events-steady')
     const flakyId = await addNode(tenant.id, 'rep-flaky', flaky.url, { weight: 1 })
     await addNode(tenant.id, 'rep-steady', steady.url, { weight: 2 })
     const watcher = await loggedIn(r2, 'admin', ADMIN_PASSWORD)
-    const controller = new AbortController()
-    const res = await fetch(`${r2.url}/admin/api/events`, {
-      headers: { cookie: `session_token=${watcher.cookie}` },
-      signal: controller.signal,
-    })
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
-    const decoder = new TextDecoder()
-    let text = decoder.decode((await reader.read()).value)
-    expect(text).toContain('event: ready')
     await pollUntil(
       'replica 1 knows the nodes',
       async () => (await send(r1, tenant.key)).status === 200,
     )
-    flaky.reset()
-    steady.reset()
-    // The flaky node is tried first and refuses its key: replica 1 fails over to the steady one.
-    flaky.setDefault({ kind: 'status', status: 401 })
-    let served = await send(r1, tenant.key)
-    for (let i = 0; i < 5 && served.node !== 'rep-steady'; i++) served = await send(r1, tenant.key)
+    let served = { status: 0, node: null as string | null, requestId: null as string | null }
+    const isRequest = (f: SseFrame) =>
+      f.event === 'request' && (f.data as { request_id: string }).request_id === served.requestId
+    const isTransition = (f: SseFrame) =>
+      f.event === 'node.state' && (f.data as { node_id: string }).node_id === flakyId
+    const { frames } = await readEvents(
+      r2.url,
+      watcher.cookie,
+      (all) => all.some(isRequest) && all.some(isTransition),
+      5000,
+      async () => {
+        // The flaky node is tried first and refuses its key: replica 1 fails over.
+        flaky.setDefault({ kind: 'status', status: 401 })
+        served = await send(r1, tenant.key)
+        for (let i = 0; i < 5 && served.node !== 'rep-steady'; i++)
+          served = await send(r1, tenant.key)
+      },
+    )
     expect(served).toMatchObject({ status: 200, node: 'rep-steady' })
-    const frames = () => parseSseFrames(text)
-    const seen = () =>
-      frames().some((f) => {
-        const data = f.data as Record<string, unknown>
-        return f.event === 'request' && data.request_id === served.requestId
-      }) &&
-      frames().some(
-        (f) => f.event === 'node.state' && (f.data as { node_id: string }).node_id === flakyId,
-      )
-    const deadline = setTimeout(() => controller.abort(), 5000)
-    try {
-      while (!seen()) {
-        const { done, value } = await reader.read()
-        if (done) break
-        text += decoder.decode(value, { stream: true })
-      }
-    } catch {
-      // aborted at the deadline: the assertions say what was missing
-    } finally {
-      clearTimeout(deadline)
-      controller.abort()
-    }
-    const request = frames().find(
-      (f) =>
-        f.event === 'request' && (f.data as { request_id: string }).request_id === served.requestId,
-    )
+    const request = frames.find(isRequest)
     expect(request?.data).toMatchObject({ account_id: tenant.id, status: 200 })
-    const transition = frames().find(
-      (f) => f.event === 'node.state' && (f.data as { node_id: string }).node_id === flakyId,
-    )
+    const transition = frames.find(isTransition)
     expect(transition?.data).toMatchObject({ from: 'healthy', to: 'failed' })
   }, 30_000)
 

@@ -6,7 +6,13 @@ import { eventually, pollUntil } from '../../test/wait'
 import { EventBus, type ConsoleEvent } from '../events/bus'
 import { createLogger } from '../observability/logger'
 import type { RedisLink } from './connection'
-import { eventChannel, startEventRelay, type EventRelay } from './event-relay'
+import {
+  decodeEvents,
+  encodeEvents,
+  eventChannel,
+  startEventRelay,
+  type EventRelay,
+} from './event-relay'
 
 const prefix = testPrefix()
 const log = createLogger('silent')
@@ -44,15 +50,18 @@ async function side(replicaId: string, url?: string): Promise<Side> {
 }
 
 /** Every message on the channel, raw, with its origin: what the relays actually published. */
-async function tap(link: RedisLink): Promise<Array<{ origin: string; id: unknown }>> {
+async function tap(link: RedisLink): Promise<Array<{ origin: string; id: unknown; n: number }>> {
   const raw: Redis = link.client.duplicate()
   opened.push({ close: async () => raw.disconnect() })
   // No offline queue: the subscribe waits for the connection itself.
   if (raw.status !== 'ready') await new Promise((resolve) => raw.once('ready', resolve))
-  const messages: Array<{ origin: string; id: unknown }> = []
+  const messages: Array<{ origin: string; id: unknown; n: number }> = []
+  let n = 0
   raw.on('message', (_channel: string, message: string) => {
-    const parsed = JSON.parse(message) as { origin: string; event: ConsoleEvent }
-    messages.push({ origin: parsed.origin, id: parsed.event.accountId })
+    const origin = message.slice(0, message.indexOf('\n'))
+    n++
+    for (const event of decodeEvents(message) ?? [])
+      messages.push({ origin, id: event.accountId, n })
   })
   await raw.subscribe(eventChannel(prefix))
   return messages
@@ -96,8 +105,8 @@ describe('event relay between replicas', () => {
     b.bus.publish(change('sentinel'))
     await eventually(() => expect(messages.map((m) => m.id)).toContain('sentinel'))
     expect(messages).toEqual([
-      { origin: 'replica-a', id: 'e1' },
-      { origin: 'replica-b', id: 'sentinel' },
+      { origin: 'replica-a', id: 'e1', n: 1 },
+      { origin: 'replica-b', id: 'sentinel', n: 2 },
     ])
   })
 
@@ -105,18 +114,26 @@ describe('event relay between replicas', () => {
     const a = await side('replica-a')
     const channel = eventChannel(prefix)
     await a.link.client.publish(channel, 'not json')
+    await a.link.client.publish(channel, 'replica-c\n{"not":"a list"}')
     await a.link.client.publish(
       channel,
-      JSON.stringify({
-        origin: 'replica-c',
-        event: { type: 'later.kind', accountId: null, data: {} },
-      }),
-    )
-    await a.link.client.publish(
-      channel,
-      JSON.stringify({ origin: 'replica-c', event: change('good') }),
+      encodeEvents('replica-c', [
+        { type: 'later.kind', accountId: null, data: {} } as never,
+        change('good'),
+      ]),
     )
     await eventually(() => expect(ids(a.seen)).toEqual(['good*']))
+  })
+
+  it('sends the events of one turn in one message, in order', async () => {
+    const a = await side('replica-a')
+    const b = await side('replica-b')
+    const raw = await tap(b.link)
+    for (let i = 0; i < 5; i++) a.bus.publish(change(`burst-${i}`))
+    await eventually(() => expect(ids(b.seen)).toEqual([0, 1, 2, 3, 4].map((i) => `burst-${i}*`)))
+    const fromA = raw.filter((m) => m.origin === 'replica-a')
+    expect(fromA.map((m) => m.id)).toEqual([0, 1, 2, 3, 4].map((i) => `burst-${i}`))
+    expect(new Set(fromA.map((m) => m.n)).size).toBe(1)
   })
 })
 

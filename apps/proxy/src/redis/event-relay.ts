@@ -25,11 +25,8 @@ export interface EventRelayDeps {
   log: Pick<Logger, 'warn'>
 }
 
-/** What goes over the channel: the event as the bus carries it, and who published it. */
-interface Envelope {
-  origin: string
-  event: Pick<ConsoleEvent, 'type' | 'accountId' | 'data'>
-}
+/** One event as it goes over the channel: the event's own fields only. */
+export type RelayedEvent = Pick<ConsoleEvent, 'type' | 'accountId' | 'data'>
 
 /**
  * Event types this version knows. A newer replica's new type (during a rolling upgrade) is
@@ -65,25 +62,32 @@ export function eventChannel(prefix: string): string {
 export function startEventRelay(deps: EventRelayDeps): EventRelay {
   const { link, bus, replicaId, log } = deps
   const channel = eventChannel(link.prefix)
+  const ownPrefix = `${replicaId}\n`
   let closed = false
   let subscribed = false
   let warnedMalformed = false
 
-  const unsubscribe = bus.subscribe((event) => {
-    if (closed || event.remote || !link.up) return
+  // The events of one event-loop turn go out as one message: at load, one PUBLISH (and one
+  // message for every other replica to read) per turn instead of one per finished request.
+  let batch: RelayedEvent[] = []
+  const flush = () => {
+    const events = batch
+    batch = []
+    if (closed || !link.up || events.length === 0) return
     let message: string
     try {
-      const envelope: Envelope = {
-        origin: replicaId,
-        event: { type: event.type, accountId: event.accountId, data: event.data },
-      }
-      message = JSON.stringify(envelope)
+      message = encodeEvents(replicaId, events)
     } catch {
       return // not serializable: nothing another replica could use
     }
     // A publish that fails (the link dropped in between, the command timed out) is lost on
     // purpose: the store's change version and node states remain the fallback.
     link.client.publish(channel, message).catch(() => undefined)
+  }
+  const unsubscribe = bus.subscribe((event) => {
+    if (closed || event.remote || !link.up) return
+    if (batch.length === 0) setImmediate(flush)
+    batch.push({ type: event.type, accountId: event.accountId, data: event.data })
   })
 
   // A connection in subscriber mode cannot run other commands, so it is a connection of its
@@ -111,14 +115,15 @@ export function startEventRelay(deps: EventRelayDeps): EventRelay {
   })
   subscriber.on('message', (from: string, message: string) => {
     if (closed || from !== channel) return
-    const envelope = decode(message)
-    if (envelope === undefined) {
+    // This replica's own messages come back too: recognised by their origin, never parsed.
+    if (message.startsWith(ownPrefix)) return
+    const events = decodeEvents(message)
+    if (events === undefined) {
       if (!warnedMalformed) log.warn({ channel }, 'ignoring a malformed event from redis')
       warnedMalformed = true
       return
     }
-    if (envelope === null || envelope.origin === replicaId) return
-    bus.publish({ ...envelope.event, remote: true } as ConsoleEvent)
+    for (const event of events) bus.publish({ ...event, remote: true } as ConsoleEvent)
   })
 
   return {
@@ -136,24 +141,36 @@ export function startEventRelay(deps: EventRelayDeps): EventRelay {
 }
 
 /**
- * Reads one message: `undefined` when it is not an envelope at all, `null` when it is one of an
- * event type this version does not know. Only the event's own fields are kept.
+ * One message of the channel: the publishing replica's id, a newline, then the JSON array of its
+ * events (the origin first, so a replica skips its own messages without parsing them).
  */
-function decode(message: string): Envelope | null | undefined {
+export function encodeEvents(origin: string, events: readonly RelayedEvent[]): string {
+  return `${origin}\n${JSON.stringify(events)}`
+}
+
+/**
+ * Reads one message: `undefined` when it is not one at all; otherwise its events of types this
+ * version knows (a newer replica's new type is dropped), only their own fields kept.
+ */
+export function decodeEvents(message: string): RelayedEvent[] | undefined {
+  const cut = message.indexOf('\n')
+  if (cut <= 0) return undefined
   let parsed: unknown
   try {
-    parsed = JSON.parse(message)
+    parsed = JSON.parse(message.slice(cut + 1))
   } catch {
     return undefined
   }
-  if (!isObject(parsed) || typeof parsed.origin !== 'string' || !isObject(parsed.event)) {
-    return undefined
+  if (!Array.isArray(parsed)) return undefined
+  const events: RelayedEvent[] = []
+  for (const item of parsed as unknown[]) {
+    if (!isObject(item)) return undefined
+    const { type, accountId, data } = item
+    if (typeof type !== 'string' || !isObject(data)) return undefined
+    if (accountId !== null && typeof accountId !== 'string') return undefined
+    if (KNOWN_TYPES.has(type)) events.push({ type, accountId, data } as RelayedEvent)
   }
-  const { type, accountId, data } = parsed.event
-  if (typeof type !== 'string' || !isObject(data)) return undefined
-  if (accountId !== null && typeof accountId !== 'string') return undefined
-  if (!KNOWN_TYPES.has(type)) return null
-  return { origin: parsed.origin, event: { type, accountId, data } as Envelope['event'] }
+  return events
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -197,6 +197,20 @@ describe('SharedSticky: session bindings across replicas (docs/contract.md §11)
     await a.flushed()
     expect(await admin.client.exists(key(session))).toBe(0)
   })
+
+  it('a re-bind to the node just loaded writes nothing (the load renewed it); a move does', async () => {
+    const a = await replica()
+    const session = randomUUID()
+    // Bound elsewhere at a time this replica's binds never stamp: a write would change it.
+    await admin.client.set(key(session), '60000:12345:id-dear', 'PX', 60_000)
+    await a.shared.load('acme', session)
+    a.shared.bindings.bind('acme', session, 'id-dear', a.now(), 60_000)
+    await a.flushed()
+    expect(await admin.client.get(key(session))).toBe('60000:12345:id-dear')
+    a.shared.bindings.bind('acme', session, 'id-cheap', a.now(), 60_000)
+    await a.flushed()
+    expect(await admin.client.get(key(session))).toBe(`60000:${a.now()}:id-cheap`)
+  })
 })
 
 describe('SharedSticky: unstick (docs/contract.md §13)', () => {

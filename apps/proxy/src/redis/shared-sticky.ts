@@ -100,6 +100,12 @@ export class SharedSticky implements StickyObserver {
    * (bounded: the oldest go first).
    */
   private readonly madeOffline = new Map<string, StoredBinding>()
+  /**
+   * The TTL and node each Redis key was last loaded with or written, by key (bounded like
+   * {@link madeOffline}): a bind to that same node after a load is not written again, the load
+   * already restarted its TTL. Most requests of a session are such re-binds: one command saved.
+   */
+  private readonly inRedis = new Map<string, string>()
 
   /** @throws CoreError `invalid_config` for bad `sticky` options (see `StickyBindings`) */
   constructor(options: SharedStickyOptions) {
@@ -135,17 +141,20 @@ export class SharedSticky implements StickyObserver {
       if (this.madeOffline.size > MAX_OFFLINE) this.madeOffline.delete(firstKey(this.madeOffline))
       return
     }
+    if (ttl > 0 && this.inRedis.get(key) === `${ttl}:${nodeId}`) return
     const sent =
       ttl > 0
         ? this.link.client.set(key, `${ttl}:${Math.floor(now)}:${nodeId}`, 'PX', ttl)
         : this.link.client.del(key)
-    sent.catch(ignore)
+    this.remember(key, ttl > 0 ? `${ttl}:${nodeId}` : undefined)
+    sent.catch(() => this.remember(key, undefined))
   }
 
   /** Observer of the local bindings: deletes a dropped binding (the TTFB break) from Redis. */
   dropped(accountId: string, sessionId: string): void {
     const key = this.key(accountId, sessionId)
     this.madeOffline.delete(key)
+    this.remember(key, undefined)
     if (!this.link.up) return
     this.link.client.del(key).catch(ignore)
   }
@@ -192,6 +201,7 @@ export class SharedSticky implements StickyObserver {
 
   private take(accountId: string, sessionId: string, key: string, value: unknown): void {
     const stored = typeof value === 'string' ? parseBinding(value) : undefined
+    this.remember(key, stored && `${stored.ttlMs}:${stored.nodeId}`)
     const offline = this.madeOffline.get(key)
     if (offline !== undefined) {
       this.madeOffline.delete(key)
@@ -199,10 +209,12 @@ export class SharedSticky implements StickyObserver {
       // stays, and Redis learns it now.
       if (stored === undefined || stored.boundAt <= offline.boundAt) {
         const left = offline.boundAt + offline.ttlMs - Math.floor(this.now())
-        if (left > 0 && offline.ttlMs > 0)
+        if (left > 0 && offline.ttlMs > 0) {
           this.link.client
             .set(key, `${offline.ttlMs}:${offline.boundAt}:${offline.nodeId}`, 'PX', left)
             .catch(ignore)
+          this.remember(key, `${offline.ttlMs}:${offline.nodeId}`)
+        }
         return
       }
     }
@@ -218,10 +230,19 @@ export class SharedSticky implements StickyObserver {
     if (binding.boundAt < unstuckAt) {
       // Made before its node's unstick, and missed by the unsticking replica's sweep.
       this.bindings.discard(accountId, sessionId)
+      this.remember(key, undefined)
       DROP.run(this.link.client, [key], [binding.nodeId, unstuckAt]).catch(ignore)
       return
     }
     this.bindings.adopt(accountId, sessionId, binding.nodeId, this.now() + binding.ttlMs)
+  }
+
+  /** Notes what Redis holds for a key now, `<ttlMs>:<nodeId>` (undefined: nothing, or unknown). */
+  private remember(key: string, binding: string | undefined): void {
+    this.inRedis.delete(key)
+    if (binding === undefined) return
+    this.inRedis.set(key, binding)
+    if (this.inRedis.size > MAX_OFFLINE) this.inRedis.delete(firstKey(this.inRedis))
   }
 
   private key(accountId: string, sessionId: string): string {

@@ -116,9 +116,12 @@ export class PasswordHasher {
     return hashPassword(password, this.params)
   }
 
-  /** Verifies against `stored`, or against a dummy hash when `stored` is null (always false). */
+  /**
+   * Verifies against `stored`, or against a dummy hash when `stored` is null or no hash (an
+   * account without a password): always false then, in the time a real check takes.
+   */
   async verify(password: string, stored: string | null): Promise<boolean> {
-    if (stored !== null) return verifyPasswordHash(password, stored)
+    if (stored !== null && parseHash(stored) !== null) return verifyPasswordHash(password, stored)
     this.#dummy ??= hashPassword('qcc-dummy-password', this.params)
     await verifyPasswordHash(password, await this.#dummy)
     return false

@@ -87,6 +87,12 @@ export function checkPassword(password: unknown): string {
 }
 
 /**
+ * What an account without a password stores: not a hash of anything (as `!` in /etc/shadow),
+ * so no password verifies against it; checking one still costs a dummy hash (PasswordHasher).
+ */
+export const NO_PASSWORD_HASH = '!'
+
+/**
  * The stored hash of a create or update input: `password` hashed at the store's cost, or a
  * well-formed `passwordHash` as given (docs/contract.md §14.1: the import hashes at its own
  * cost); undefined when neither is given. @throws StoreError `invalid` for both, or a bad one
@@ -96,6 +102,7 @@ export async function passwordHashOf(
   input: { password?: unknown; passwordHash?: unknown },
 ): Promise<string | undefined> {
   if (input.passwordHash === undefined) {
+    if (input.password === null) return NO_PASSWORD_HASH
     return input.password === undefined
       ? undefined
       : ctx.passwords.hash(checkPassword(input.password))

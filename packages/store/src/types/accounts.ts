@@ -24,10 +24,13 @@ export interface Account {
  * The secret of a create or update: a `password` (hashed by the store), or a `passwordHash`
  * from `hashPassword` (a self-describing `scrypt$...` string, stored as given: the import hashes
  * at `IMPORT_SCRYPT`, docs/contract.md §14.1), never both. A hash cheaper than the store's cost
- * is re-hashed at it on the first successful `verifyPassword`.
+ * is re-hashed at it on the first successful `verifyPassword`. `password: null` creates an
+ * account nobody can log in to until a password is set (it is used through its proxy keys):
+ * nothing is hashed, so provisioning many tenants costs no scrypt each (docs/contract.md §6.1).
  */
 export type PasswordInput =
-  { password: string; passwordHash?: undefined } | { passwordHash: string; password?: undefined }
+  | { password: string | null; passwordHash?: undefined }
+  | { passwordHash: string; password?: undefined }
 
 /** Input of `createAccount`: the fields plus a password or a hash. */
 export type CreateAccountInput = CreateAccountFields & PasswordInput
@@ -49,7 +52,8 @@ export interface CreateAccountFields {
  */
 export interface UpdateAccountInput {
   name?: string
-  password?: string
+  /** A new password; null removes it (no login until one is set again). */
+  password?: string | null
   /**
    * A hash from `hashPassword` instead of `password` (see {@link PasswordInput}); with both,
    * StoreError `invalid`.

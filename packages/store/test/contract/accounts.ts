@@ -111,6 +111,18 @@ export const accountContract = contractPart('accounts', (stores) => {
     expect(await store.countAdmins()).toBe(0)
   })
 
+  it('creates an account without a password: nobody logs in until one is set', async () => {
+    const store = await stores.open()
+    const a = await store.createAccount({ name: 'keys-only', password: null })
+    // The stored marker is no hash: neither it nor anything else verifies.
+    for (const guess of ['!', '', 'keys-only', 'null'])
+      expect(await store.verifyPassword('keys-only', guess)).toBeNull()
+    await store.updateAccount(a.id, { password: 'now-set-1' })
+    expect((await store.verifyPassword('keys-only', 'now-set-1'))?.id).toBe(a.id)
+    await store.updateAccount(a.id, { password: null })
+    expect(await store.verifyPassword('keys-only', 'now-set-1')).toBeNull()
+  })
+
   it('sets and clears the active node', async () => {
     const store = await stores.open()
     const a = await store.createAccount({ name: 'a', password: 'pw' })
