@@ -85,6 +85,18 @@ describe('replicas when one dies or Redis goes away (docs/contract.md §11)', ()
       stops.push(() => replica.kill())
     }
     // Every replica shows the tunnel the holder runs; the holder is cloudflared's parent.
+    // Killed replicas leave their cloudflared behind (SIGKILL runs no cleanup): after the test,
+    // every replica first, then every cloudflared any of them started.
+    stops.push(async () => {
+      for (const r of replicas) await r.kill()
+      for (const { pid } of bin.starts()) {
+        try {
+          process.kill(pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    })
     const runningPid = async (among: ReplicaProcess[]) => {
       for (const r of among) {
         const state = await tunnelOn(r.url).catch(() => null)

@@ -4,7 +4,13 @@ import type { CreateDownloadLinkInput } from './types/download-links'
 import type { HealthCheckFilter, HealthCheckInput, HealthCheckRecord } from './types/health-checks'
 import type { ImportedHealthCheck, ImportSourceRecord, ImportUsageBatch } from './types/imports'
 import type { NodeStateInput, NodeStateRecord } from './types/node-states'
-import type { CreateNodeInput, NodeFilter, NodeRecord, UpdateNodeInput } from './types/nodes'
+import type {
+  CreateNodeInput,
+  NodeFilter,
+  NodeRecord,
+  NodeSecretRead,
+  UpdateNodeInput,
+} from './types/nodes'
 import type {
   CreateNotificationChannelInput,
   NotificationChannel,
@@ -105,6 +111,12 @@ export interface NodeStore {
   listNodes(filter?: NodeFilter): Promise<NodeRecord[]>
   /** Decrypts the upstream key; null when the node has none or does not exist. */
   getNodeApiKey(id: string): Promise<string | null>
+  /**
+   * Decrypts the upstream keys of many nodes in a few queries (a routing reload of every node
+   * asks once, not once per node). Each id answers on its own: its key (null: none), or the
+   * error its key failed with (one tampered key fails only its node). Unknown ids are left out.
+   */
+  getNodeApiKeys(ids: readonly string[]): Promise<Map<string, NodeSecretRead<string>>>
   /**
    * Decrypts the extra headers sent to the node (docs/contract.md §13); null when it has none or
    * does not exist.

@@ -58,4 +58,16 @@ describe('ProxyKeyIndex', () => {
     expect(keys.resolve('sk-live')?.firstUsedAt).toBe(1000)
     expect(keys.size).toBe(1)
   })
+
+  it('adds a new key in place: it resolves at once, the others stay', () => {
+    const index = new ProxyKeyIndex('pepper')
+    index.replace([entry('sk-old', index, 'old')])
+    expect(index.resolve('sk-new')).toBeNull()
+    index.add(entry('sk-new', index, 'new'))
+    expect(index.resolve('sk-new')?.keyId).toBe('new')
+    expect(index.resolve('sk-old')?.keyId).toBe('old')
+    expect(index.size).toBe(2)
+    index.setFirstUse('new', 5)
+    expect(index.resolve('sk-new')?.firstUsedAt).toBe(5)
+  })
 })

@@ -14,7 +14,7 @@ export interface KeyIndexEntry extends ResolvedProxyKey {
  * first use (docs/contract.md §10), so resolving a key on the request path needs no database
  * round trip. Holds only live keys of enabled accounts; the adapters replace it whole after any
  * change (their own, or another replica's seen through the change version), so a revoked or
- * rotated key can never fall back to a stale entry. A key's first use is patched in place
+ * rotated key can never fall back to a stale entry, except a new key, which is added in place. A key's first use is patched in place
  * ({@link ProxyKeyIndex.setFirstUse}): it only ever goes from null to a time.
  */
 export class ProxyKeyIndex {
@@ -50,6 +50,16 @@ export class ProxyKeyIndex {
     this.#byHash = next
     this.#hashById = ids
     this.#recent = new Map()
+  }
+
+  /**
+   * Adds a key created just now (no reload: at fleet size a reload per new key made creating
+   * thousands of tenants quadratic). A key its account could not use (disabled) is not added.
+   */
+  add(entry: KeyIndexEntry): void {
+    const { hash, ...resolved } = entry
+    this.#byHash.set(hash, resolved)
+    this.#hashById.set(resolved.keyId, hash)
   }
 
   /** Records a key's first use when the index has none for it yet (an unknown key is ignored). */

@@ -1,6 +1,6 @@
 import { effectiveSettings, type EffectiveSettings } from '@qcc/core'
 import type { Account, NodeRecord, Store } from '@qcc/store'
-import { NodeSecrets } from './node-secrets'
+import { NodeSecrets, type SecretsRead } from './node-secrets'
 
 /**
  * The nodes and accounts of every tenant, held in memory so the data path makes no database
@@ -29,6 +29,7 @@ export class NodeDirectory {
     this.keys = new NodeSecrets(
       (id) => store.getNodeApiKey(id),
       (node) => node.hasApiKey,
+      (ids) => store.getNodeApiKeys(ids),
     )
     this.headers = new NodeSecrets(
       // Lower-cased once here: the data path's header bag is lower case, so a name never doubles.
@@ -65,12 +66,30 @@ export class NodeDirectory {
    * every version it has not read.
    */
   async refreshAccount(accountId: string): Promise<void> {
+    await this.refreshAccounts([accountId])
+  }
+
+  /**
+   * Reloads several accounts as {@link refreshAccount} does: all read at once, then applied in
+   * the order given (a node moved between two of them ends where the later read put it).
+   */
+  async refreshAccounts(accountIds: readonly string[]): Promise<void> {
+    const loaded = await Promise.all(accountIds.map((id) => this.readAccount(id)))
+    for (const one of loaded) this.applyAccount(one)
+  }
+
+  private async readAccount(accountId: string): Promise<LoadedAccount> {
     const [account, nodes] = await Promise.all([
       this.store.getAccount(accountId),
       this.store.listNodes({ accountId }),
     ])
     const live = account ? nodes : []
     const [keys, headers] = await Promise.all([this.keys.load(live), this.headers.load(live)])
+    return { accountId, account, nodes, live, keys, headers }
+  }
+
+  private applyAccount(loaded: LoadedAccount): void {
+    const { accountId, account, nodes, live, keys, headers } = loaded
     for (const old of this.byAccount.get(accountId) ?? []) this.forget(old.id)
     for (const node of nodes) this.forget(node.id)
     if (account) {
@@ -142,4 +161,14 @@ function lowerNames(headers: Record<string, string> | null): Record<string, stri
   const out: Record<string, string> = {}
   for (const name in headers) out[name.toLowerCase()] = headers[name] as string
   return out
+}
+
+/** One account as {@link NodeDirectory.refreshAccounts} read it, before it is applied. */
+interface LoadedAccount {
+  accountId: string
+  account: Account | null
+  nodes: NodeRecord[]
+  live: NodeRecord[]
+  keys: SecretsRead<string>
+  headers: SecretsRead<Record<string, string>>
 }

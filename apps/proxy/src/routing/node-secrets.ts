@@ -1,4 +1,4 @@
-import type { NodeRecord } from '@qcc/store'
+import type { NodeRecord, NodeSecretRead } from '@qcc/store'
 
 /**
  * One kind of a node's sealed values (its upstream key, its extra headers), decrypted when the
@@ -16,11 +16,34 @@ export class NodeSecrets<T> {
     private readonly read: (nodeId: string) => Promise<T | null>,
     /** Whether a node has a value to read at all. */
     private readonly has: (node: NodeRecord) => boolean,
+    /**
+     * Decrypts many nodes' values in a few queries (the store's `getNodeApiKeys`): a reload of
+     * every node then costs a query per thousand nodes, not one per node, which at fleet size
+     * held every admin change behind thousands of reads.
+     */
+    private readonly readMany?: (ids: readonly string[]) => Promise<Map<string, NodeSecretRead<T>>>,
   ) {}
 
   /** Reads the values of `nodes` without applying them (see {@link apply}). */
   async load(nodes: readonly NodeRecord[]): Promise<SecretsRead<T>> {
     const read: SecretsRead<T> = { values: new Map(), failures: new Map() }
+    if (this.readMany) {
+      const ids = nodes.filter(this.has).map((n) => n.id)
+      if (ids.length === 0) return read
+      try {
+        const found = await this.readMany(ids)
+        for (const id of ids) {
+          const one = found.get(id)
+          // Gone since the list was read: nothing to send it.
+          if (one === undefined) read.values.set(id, null)
+          else if (one.ok) read.values.set(id, one.value)
+          else read.failures.set(id, one.error)
+        }
+      } catch (err) {
+        for (const id of ids) read.failures.set(id, err)
+      }
+      return read
+    }
     await Promise.all(
       nodes.map(async (node) => {
         if (!this.has(node)) return

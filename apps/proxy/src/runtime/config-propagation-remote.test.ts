@@ -17,6 +17,8 @@ function gate() {
  */
 function fakeRouting() {
   const calls: string[] = []
+  /** The accounts of each account reload, one list per reload job. */
+  const batches: string[][] = []
   let held: Promise<void> | undefined
   let inFlight = 0
   let maxInFlight = 0
@@ -29,6 +31,10 @@ function fakeRouting() {
       },
       all: () => nodes,
       refreshAccount: async (id: string) => void calls.push(`directory.refreshAccount:${id}`),
+      refreshAccounts: async (ids: readonly string[]) => {
+        batches.push([...ids])
+        calls.push(...ids.map((id) => `directory.refreshAccount:${id}`))
+      },
       nodesOf: () => nodes,
     },
     prices: { refresh: async () => void calls.push('prices.refresh') },
@@ -48,6 +54,7 @@ function fakeRouting() {
     // Only the methods config propagation calls are faked; the cast says so once, here.
     routing: routing as unknown as ConfigPropagationDeps['routing'],
     calls,
+    batches,
     maxInFlight: () => maxInFlight,
     holdSync() {
       const g = gate()
@@ -127,6 +134,23 @@ describe("config propagation: other replicas' events", () => {
       'directory.refreshAccount:acc-2',
       'directory.refreshAccount:acc-1',
     ])
+  })
+
+  it('reloads the accounts changed while a reload waited in one reload, each answered after it', async () => {
+    const { bus, config, batches, holdSync } = stack()
+    const release = holdSync()
+    bus.publish(nodeState(true)) // a whole reload in flight, held
+    const position = config.localChanges.position()
+    for (const id of ['acc-1', 'acc-2', 'acc-3']) bus.publish(configChanged(id))
+    const settled = config.localChanges.settled(position)
+    await drain()
+    expect(batches).toEqual([])
+    release()
+    await settled
+    expect(batches).toEqual([['acc-1', 'acc-2', 'acc-3']])
+    bus.publish(configChanged('acc-4'))
+    await config.localChanges.settled(position + 3)
+    expect(batches).toEqual([['acc-1', 'acc-2', 'acc-3'], ['acc-4']])
   })
 
   it("syncs node state after another replica's transition, not after this replica's", async () => {

@@ -53,14 +53,23 @@ export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropa
       // Node state moves without a config change (another replica's transitions): always sync.
       await sync.sync(directory.all())
     })
-  const refreshAccount = (accountId: string | null) =>
-    accountId === null
-      ? jobs.run('prices', () => prices.refresh())
-      : jobs.run(`account:${accountId}`, async () => {
-          await directory.refreshAccount(accountId)
-          stickyResets.apply(directory.nodesOf(accountId))
-          sync.syncAccount(accountId, directory.nodesOf(accountId))
-        })
+  // Accounts asked for while their reload waits to start are reloaded together, in one job: at
+  // fleet size (many admin changes at once) each change then waits for one reload, not for
+  // every change queued before it. The job reads after every ask it took (it starts later).
+  let waiting = new Set<string>()
+  const refreshAccount = (accountId: string | null) => {
+    if (accountId === null) return jobs.run('prices', () => prices.refresh())
+    waiting.add(accountId)
+    return jobs.run('accounts', async () => {
+      const ids = [...waiting]
+      waiting = new Set()
+      await directory.refreshAccounts(ids)
+      for (const id of ids) {
+        stickyResets.apply(directory.nodesOf(id))
+        sync.syncAccount(id, directory.nodesOf(id))
+      }
+    })
+  }
   const failed = (err: unknown) => deps.log.warn({ err }, 'config refresh failed')
   const localChanges = new LocalChanges(refreshAccount, failed)
   deps.bus.subscribe((event) => {

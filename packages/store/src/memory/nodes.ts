@@ -4,10 +4,12 @@ import {
   checkNodePatch,
   newNodeRow,
   nodeNameTaken,
+  openEach,
   openNodeKey,
   patchedNodeRow,
   toNode,
 } from '../rows/nodes'
+import type { NodeSecretRead } from '../types/nodes'
 import { openHeaders } from '../rows/node-policies'
 import type { Mem } from './state'
 
@@ -65,6 +67,18 @@ export function memoryNodes(m: Mem): NodeStore {
     async getNodeApiKey(id) {
       const n = state.nodes.get(id)
       return n ? openNodeKey(ctx.box, n) : null
+    },
+    async getNodeApiKeys(ids) {
+      const found = new Map<string, NodeSecretRead<string>>()
+      for (const id of ids) {
+        const n = state.nodes.get(id)
+        if (n)
+          found.set(
+            id,
+            openEach(() => openNodeKey(ctx.box, n)),
+          )
+      }
+      return found
     },
     async getNodeExtraHeaders(id) {
       const n = state.nodes.get(id)

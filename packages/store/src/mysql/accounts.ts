@@ -55,9 +55,16 @@ function settingsToRow(s: StoredSettings) {
 }
 
 /** Resolves when the account exists. @throws StoreError `not_found` */
-export async function requireAccount(dbh: Db | Tx, accountId: string): Promise<void> {
-  const [a] = await dbh.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId))
+export async function requireAccount(
+  dbh: Db | Tx,
+  accountId: string,
+): Promise<{ disabled: boolean; limits: string | null }> {
+  const [a] = await dbh
+    .select({ disabled: accounts.disabled, limits: accounts.limits })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
   if (!a) throw accountNotFound()
+  return a
 }
 
 /** Accounts (with their settings row) of the MySQL adapter. */
@@ -104,7 +111,8 @@ export function mysqlAccounts(m: My): AccountStore {
             await tx.insert(accounts).values({ ...row, limits: limitsToText(limits) })
             await writeSettings(tx, row.id, settings)
           },
-          { keys: true },
+          // A new account has no keys yet: the key index has nothing to learn.
+          { keys: false },
         )
       } catch (error) {
         throw isDuplicate(error) ? accountNameTaken(row.name) : error

@@ -1,13 +1,15 @@
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, inArray } from 'drizzle-orm'
 import type { NodeStore } from '../interface'
 import {
   checkNodePatch,
   newNodeRow,
   nodeNameTaken,
+  openEach,
   openNodeKey,
   patchedNodeRow,
   toNode,
 } from '../rows/nodes'
+import type { NodeSecretRead } from '../types/nodes'
 import { openHeaders } from '../rows/node-policies'
 import { requireAccount } from './accounts'
 import { isDuplicate, type My } from './db'
@@ -90,6 +92,22 @@ export function mysqlNodes(m: My): NodeStore {
         .from(nodes)
         .where(eq(nodes.id, String(id)))
       return row ? openNodeKey(ctx.box, row) : null
+    },
+    async getNodeApiKeys(ids) {
+      const found = new Map<string, NodeSecretRead<string>>()
+      // Bounded IN lists: one query per 1,000 nodes.
+      for (let at = 0; at < ids.length; at += 1000) {
+        const rows = await db
+          .select({ id: nodes.id, apiKeyEnc: nodes.apiKeyEnc, baseUrl: nodes.baseUrl })
+          .from(nodes)
+          .where(inArray(nodes.id, ids.slice(at, at + 1000).map(String)))
+        for (const row of rows)
+          found.set(
+            row.id,
+            openEach(() => openNodeKey(ctx.box, row)),
+          )
+      }
+      return found
     },
     async getNodeExtraHeaders(id) {
       const [row] = await db

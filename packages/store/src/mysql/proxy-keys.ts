@@ -61,7 +61,7 @@ export function mysqlProxyKeys(m: My): ProxyKeyStore {
     } catch (error) {
       throw isDuplicate(error) ? proxyKeyInUse() : error
     }
-    return { key: toProxyKey(row), secret }
+    return { key: toProxyKey(row), secret, hash: row.keyHash }
   }
   const getKey = async (id: string, dbh: Tx | Db = db) => {
     const [row] = await dbh.select().from(proxyKeys).where(eq(proxyKeys.id, id))
@@ -78,13 +78,26 @@ export function mysqlProxyKeys(m: My): ProxyKeyStore {
       m.live()
       const name = checkKeyName(input.name)
       const limits = newKeyLimits(input.limits)
-      return m.mutate(
+      const made = await m.mutate(
         async (tx) => {
-          await requireAccount(tx, input.accountId)
-          return issue(tx, input.accountId, { name, limits, chosen: input.key })
+          const account = await requireAccount(tx, input.accountId)
+          const issued = await issue(tx, input.accountId, { name, limits, chosen: input.key })
+          return { issued, account }
         },
-        { keys: true },
+        {
+          // The new key goes into the index in place (no reload of every key); other replicas
+          // learn it through the change version.
+          keys: (index, { issued, account }) => {
+            if (account.disabled) return
+            index.add({
+              hash: issued.hash,
+              ...resolvedKey(issued.key, limitsFromText(account.limits)),
+            })
+          },
+        },
       )
+      // The hash stays inside the store.
+      return { key: made.issued.key, secret: made.issued.secret }
     },
     async listProxyKeys(accountId) {
       const rows = await db
@@ -116,7 +129,7 @@ export function mysqlProxyKeys(m: My): ProxyKeyStore {
           if (!k) return null
           const issued = await issue(tx, k.accountId, { name: k.name, limits: k.limits })
           await revoke(tx, id)
-          return issued
+          return { key: issued.key, secret: issued.secret }
         },
         { keys: true },
       )

@@ -4,7 +4,7 @@ import { nodeKeyAad, sealedKeyAfterUpdate } from '../crypto/node-key'
 import type { SecretBox } from '../crypto/secret-box'
 import { apiKeyHint, newId } from '../crypto/tokens'
 import { StoreError } from '../errors'
-import type { CreateNodeInput, NodeRecord, UpdateNodeInput } from '../types/nodes'
+import type { CreateNodeInput, NodeRecord, NodeSecretRead, UpdateNodeInput } from '../types/nodes'
 import { checkName } from './fields'
 import { checkPolicies, newPolicyRow, patchedPolicyRow } from './node-policies'
 
@@ -151,4 +151,13 @@ export function openNodeKey(
   row: Pick<NodeRow, 'id' | 'baseUrl' | 'apiKeyEnc'>,
 ): string | null {
   return row.apiKeyEnc ? box.open(row.apiKeyEnc, nodeKeyAad(row.id, row.baseUrl)) : null
+}
+
+/** One node's value of a bulk read: what `open` gives, or the error it threw. */
+export function openEach<T>(open: () => T | null): NodeSecretRead<T> {
+  try {
+    return { ok: true, value: open() }
+  } catch (error) {
+    return { ok: false, error }
+  }
 }

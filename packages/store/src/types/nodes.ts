@@ -86,3 +86,6 @@ export type UpdateNodeInput = Partial<Omit<CreateNodeInput, 'accountId'>> & {
 export interface NodeFilter {
   accountId?: string
 }
+
+/** One node's sealed value as a bulk read found it (`getNodeApiKeys`). */
+export type NodeSecretRead<T> = { ok: true; value: T | null } | { ok: false; error: unknown }

@@ -44,6 +44,14 @@ export const nodeContract = contractPart('nodes', (stores) => {
       allowPrivate: true,
     })
     expect(await store.getNodeApiKey(n2.id)).toBeNull()
+    // Many at once, each on its own; unknown ids are left out.
+    expect(await store.getNodeApiKeys([n.id, n2.id, 'no-such-node'])).toEqual(
+      new Map([
+        [n.id, { ok: true, value: apiKey }],
+        [n2.id, { ok: true, value: null }],
+      ]),
+    )
+    expect((await store.getNodeApiKeys([])).size).toBe(0)
     await store.createNode({ accountId: b.id, name: 'n1', baseUrl: 'https://r.test' })
     expect((await store.listNodes({ accountId: a.id })).map((x) => x.name)).toEqual(['n1', 'n2'])
     expect((await store.listNodes()).length).toBe(3)
