@@ -165,11 +165,22 @@ describe('SharedSticky: session bindings across replicas (docs/contract.md §11)
   it('prepares only a request with a session id; without Redis there is nothing to prepare', async () => {
     const r = await replica()
     const input = { accountId: 'acme', requestId: 'r1', headers: {} }
-    expect(r.router.prepare?.({ ...input, body: { model: 'x' } })).toBeUndefined()
-    const legacy = { metadata: { user_id: `user_ab_account__session_${randomUUID()}` } }
-    const ready = r.router.prepare?.({ ...input, body: legacy })
+    const none: PlanInput = { ...input, body: { model: 'x' } }
+    expect(r.router.prepare?.(none)).toBeUndefined()
+    expect(none.sessionId).toBeNull()
+    const session = randomUUID()
+    const legacy: PlanInput = {
+      ...input,
+      body: { metadata: { user_id: `user_ab_account__session_${session}` } },
+    }
+    const ready = r.router.prepare?.(legacy)
     expect(ready).toBeInstanceOf(Promise)
     await ready
+    // Read once: `plan` takes it from the input.
+    expect(legacy.sessionId).toBe(session)
+    const plan = r.router.plan(legacy)
+    expect(plan.sessionId).toBe(session)
+    plan.done()
     const clock = { now: Date.now }
     const alone = createCoreRouter({
       directory: {

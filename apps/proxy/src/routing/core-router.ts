@@ -43,17 +43,20 @@ export function createCoreRouter(deps: CoreRouterDeps): Router {
   const load = deps.loadSticky
   return {
     // Without shared bindings there is no `prepare`, so the data path awaits nothing. With them,
-    // `plan` reads the session id again: a header lookup (or a short JSON parse) per request,
-    // cheaper than carrying it between the two calls.
+    // `prepare` reads the session id once and leaves it on the input for `plan`.
     prepare:
       load === undefined
         ? undefined
         : (input) => {
             const sessionId = extractSessionId(input.headers, input.body)
+            input.sessionId = sessionId ?? null
             return sessionId === undefined ? undefined : load(input.accountId, sessionId)
           },
     plan(input: PlanInput): RequestPlan {
-      const sessionId = extractSessionId(input.headers, input.body)
+      const sessionId =
+        input.sessionId === undefined
+          ? extractSessionId(input.headers, input.body)
+          : (input.sessionId ?? undefined)
       const attempts = deps.planner.begin({
         accountId: input.accountId,
         sessionId,

@@ -83,6 +83,11 @@ export interface PlanInput {
   model?: string | undefined
   /** Keep the request trace (docs/contract.md §12); default true. */
   trace?: boolean | undefined
+  /**
+   * The Claude Code session id once `prepare` has read it (null: the request has none), so
+   * `plan` does not read it again; undefined: not read yet.
+   */
+  sessionId?: string | null | undefined
 }
 
 export interface Router {
