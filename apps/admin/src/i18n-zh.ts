@@ -1,11 +1,13 @@
 import { ZH_LIMITS } from './i18n-zh-limits'
 import { ZH_NODE_POLICIES } from './i18n-zh-node-policies'
 import { ZH_REQUESTS } from './i18n-zh-requests'
+import { ZH_PRICING } from './i18n-zh-pricing'
 
 /** 简体中文 for every English UI string (keys are the English text). */
 export const ZH: Record<string, string> = {
   ...ZH_LIMITS,
   ...ZH_NODE_POLICIES,
+  ...ZH_PRICING,
   ...ZH_REQUESTS,
   '(not set)': '（未设置）',
   '1 hour': '1 小时',

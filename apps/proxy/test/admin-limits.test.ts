@@ -12,6 +12,7 @@ import { accountsAnswer, keyAnswer, keysAnswer } from '../src/admin/responses'
 import { adminApp, memoryStore, type AdminApp } from './admin-app'
 import { createTenant, loggedIn } from './admin-harness'
 import { startTestQcc } from './start-qcc'
+import { EventBus } from '../src/events/bus'
 
 const T0 = Date.UTC(2030, 0, 10, 12)
 const RESETS = T0 + 30_000
@@ -374,6 +375,48 @@ describe('on MariaDB', () => {
       })
     } finally {
       await qcc.close()
+    }
+  })
+})
+
+describe('config.changed and the spend windows (src/admin/config-events.ts)', () => {
+  it('says limits: true exactly when limits of a key or account changed', async () => {
+    const bus = new EventBus()
+    const seen: Array<{ accountId: string | null; limits: boolean }> = []
+    bus.subscribe((e) => {
+      if (e.type === 'config.changed')
+        seen.push({ accountId: e.accountId, limits: e.data.limits === true })
+    })
+    const app = await adminApp({ eventBus: bus })
+    try {
+      const root = await app.login()
+      const made = await app.request('POST', '/admin/api/accounts', root, { name: 'seeded' })
+      const { id } = (await made.json()) as { id: string }
+      await app.request('POST', `/admin/api/nodes?account_id=${id}`, root, {
+        name: 'n',
+        base_url: 'https://relay.test',
+      })
+      const plain = seen.length
+      expect(seen.every((e) => !e.limits)).toBe(true)
+      await app.request('PUT', `/admin/api/accounts?id=${id}`, root, {
+        limits: { cost_daily_usd: 5 },
+      })
+      const key = await app.request('POST', `/admin/api/keys?account_id=${id}`, root, {
+        name: 'k',
+        limits: { cost_total_usd: 1 },
+      })
+      const keyId = ((await key.json()) as { id: string }).id
+      await app.request('PUT', `/admin/api/keys?id=${keyId}`, root, { limits: { rpm: 5 } })
+      // A rename changes no limit.
+      await app.request('PUT', `/admin/api/accounts?id=${id}`, root, { name: 'seeded-2' })
+      expect(seen.slice(plain)).toEqual([
+        { accountId: id, limits: true },
+        { accountId: id, limits: true },
+        { accountId: id, limits: true },
+        { accountId: id, limits: false },
+      ])
+    } finally {
+      await app.close()
     }
   })
 })

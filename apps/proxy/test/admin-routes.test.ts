@@ -202,6 +202,8 @@ describe('T2 as another tenant', () => {
         404,
       ],
       ['GET /admin/api/pricing', 'GET', '/admin/api/pricing', undefined, 200],
+      // Model ids of every tenant: admins only (docs/contract.md §15).
+      ['GET /admin/api/pricing/unpriced', 'GET', '/admin/api/pricing/unpriced', undefined, 403],
       ['PUT /admin/api/pricing', 'PUT', '/admin/api/pricing', { model: 'm' }, 403],
       [
         'DELETE /admin/api/pricing',
@@ -490,6 +492,7 @@ describe('bad input', () => {
     const noInput = [
       'GET /admin/api/accounts',
       'GET /admin/api/pricing',
+      'GET /admin/api/pricing/unpriced',
       'GET /admin/api/env',
       'GET /admin/api/me',
       'GET /admin/api/events',

@@ -134,6 +134,16 @@ export { usageFromJson } from './usage/json-usage'
 export { applyUsageObject, emptyUsage, type Usage } from './usage/types'
 export { computeCostUsd, findPrice, type BillableUsage, type PriceRates } from './usage/cost'
 export { DEFAULT_MODEL, DEFAULT_PROBE_MODEL, PRICES, type ModelPrice } from './usage/prices'
+export {
+  createModelPricer,
+  DEFAULT_PRICE_MODEL,
+  modelFamily,
+  PRICED_BY,
+  type ModelPricer,
+  type ModelPricing,
+  type PricedBy,
+} from './usage/pricing'
+export { isValidModelId, MODEL_ID_MAX } from './usage/model-id'
 
 export {
   COST_LIMIT_NAMES,
@@ -177,4 +187,4 @@ export {
   type CounterCheck,
   type LimitSubject,
 } from './limits/plan'
-export { limitRefusal } from './limits/refusal'
+export { limitRefusal, unpricedModelRefusal } from './limits/refusal'

@@ -1,3 +1,4 @@
+import type { BulkAccountCreated, BulkAccountInput } from './types/bulk'
 import type { Account, CreateAccountInput, UpdateAccountInput } from './types/accounts'
 import type { AuditFilter, AuditInput, AuditRecord } from './types/audit'
 import type { CreateDownloadLinkInput } from './types/download-links'
@@ -34,6 +35,7 @@ import type { TunnelConfig, TunnelConfigInput } from './types/tunnel'
 import type {
   KeySpend,
   KeySpendFilter,
+  UnpricedModelSeen,
   UsageLogEntry,
   UsageLogFilter,
   UsagePoint,
@@ -47,6 +49,15 @@ import type {
 export interface AccountStore {
   /** Creates an account; the password is hashed with scrypt. @throws StoreError `conflict` */
   createAccount(input: CreateAccountInput): Promise<Account>
+  /**
+   * `createAccount` and then `createProxyKey` for it, in one commit (one change version): a
+   * clash of either creates nothing. @throws StoreError `conflict` for a taken name or a chosen
+   * key already in use ({@link isProxyKeyInUse} tells the second), `invalid` for bad input
+   */
+  createAccountWithKey(
+    input: CreateAccountInput,
+    key: Omit<CreateProxyKeyInput, 'accountId'>,
+  ): Promise<ProxyKeyWithSecret & { account: Account }>
   getAccount(id: string): Promise<Account | null>
   /** The account named exactly `name` (names are unique regardless of case, matched exactly). */
   getAccountByName(name: string): Promise<Account | null>
@@ -92,6 +103,13 @@ export interface SessionStore {
   createSession(accountId: string, ttlMs: number): Promise<SessionRecord>
   /** Null when unknown or expired. */
   getSession(id: string): Promise<SessionRecord | null>
+  /**
+   * {@link getSession} and its account (null when gone) in one read: the admin API checks both
+   * on every request.
+   */
+  getSessionWithAccount(
+    id: string,
+  ): Promise<{ session: SessionRecord; account: Account | null } | null>
   /** Moves the expiry to now + ttlMs; null when unknown or expired. */
   renewSession(id: string, ttlMs: number): Promise<SessionRecord | null>
   deleteSession(id: string): Promise<boolean>
@@ -153,6 +171,11 @@ export interface UsageStore {
    * `accountId` is given and the request is another account's (docs/contract.md §12).
    */
   usageLog(requestId: string, accountId?: string): Promise<UsageLogEntry | null>
+  /**
+   * The model ids of raw usage rows priced other than by the table (docs/contract.md §15), most
+   * requests first, at most `limit` (capped at 1000). Rows without `pricedBy` are left out.
+   */
+  unpricedModels(limit?: number): Promise<UnpricedModelSeen[]>
   /** Time series from the rollups, one point per bucket in [from, to). */
   usageSeries(filter: UsageSeriesFilter): Promise<UsagePoint[]>
   /**
@@ -224,6 +247,18 @@ export interface NotificationStore {
   deleteNotificationSubscription(id: string): Promise<boolean>
 }
 
+/** Many rows at once (`bulk.ts`): provisioning scripts and the fleet bench. */
+export interface BulkStore {
+  /**
+   * Creates accounts with their proxy keys and nodes. MySQL: one transaction and one version bump
+   * for all (every row checked before the first write; a taken name or key writes nothing,
+   * StoreError `conflict`); memory: the single creates in order. Answers each account's id, its
+   * keys' ids and secrets (shown once) and its nodes' ids, in input order.
+   * @throws StoreError `invalid` / `conflict`
+   */
+  createAccountsInBulk(inputs: readonly BulkAccountInput[]): Promise<BulkAccountCreated[]>
+}
+
 /** The audit log (`audit.ts`). */
 export interface AuditStore {
   appendAudit(input: AuditInput): Promise<AuditRecord>
@@ -278,6 +313,7 @@ export interface Store
     ProxyKeyStore,
     SessionStore,
     NodeStore,
+    BulkStore,
     NodeStateStore,
     UsageStore,
     HealthCheckStore,
@@ -304,6 +340,14 @@ export interface Store
    * changes (the store itself refreshes its proxy-key index when it moves).
    */
   changeVersion(): Promise<number>
+  /**
+   * True when every change between two versions {@link changeVersion} read (`from` exclusive,
+   * `to` inclusive) was committed through this store handle, so a reader that applies this
+   * handle's changes as it makes them has nothing to reload; false when any may be another
+   * writer's (another replica, `qcc import`) or is not known. The memory adapter always answers
+   * false: its reloads are cheap, and callers that write it directly count on the poll.
+   */
+  onlyOwnChanges(from: number, to: number): boolean
   /** @throws StoreError `unavailable` when the database does not answer. */
   ping(): Promise<void>
   /**

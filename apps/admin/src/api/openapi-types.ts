@@ -1199,6 +1199,23 @@ export interface AdminRoutes {
       updated_at: string
     }
   }
+  /** Model ids seen without a table price, most requests first (docs/contract.md §15) */
+  'GET /admin/api/pricing/unpriced': {
+    params: never
+    query: never
+    body: never
+    answer: {
+      models: {
+        model: string
+        /** usage rows of this id not priced by the table */
+        requests: number
+        /** RFC 3339 UTC */
+        last_seen_at: string
+        /** how the id is priced now (docs/contract.md §15) */
+        priced_by: 'family' | 'default' | 'none'
+      }[]
+    }
+  }
   /** Revoke a share link */
   'DELETE /admin/api/shares': {
     params: never
@@ -1369,6 +1386,8 @@ export interface AdminRoutes {
         upstream_model: string | null
         /** the request asked for a stream; null: not recorded */
         stream: boolean | null
+        /** how cost_usd was priced (docs/contract.md §15); null: not recorded */
+        priced_by: 'table' | 'family' | 'default' | 'none' | null
         /** the status the client got; 0: none was sent */
         status: number
         success: boolean
@@ -1448,6 +1467,8 @@ export interface AdminRoutes {
       upstream_model: string | null
       /** the request asked for a stream; null: not recorded */
       stream: boolean | null
+      /** how cost_usd was priced (docs/contract.md §15); null: not recorded */
+      priced_by: 'table' | 'family' | 'default' | 'none' | null
       /** the status the client got; 0: none was sent */
       status: number
       success: boolean

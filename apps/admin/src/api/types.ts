@@ -47,6 +47,7 @@ export type TimelineCheck = Pick<HealthCheck, 'node_id' | 'at' | 'ok' | 'latency
 
 export type Price = Answer<'GET /admin/api/pricing'>['pricing'][number]
 export type PriceInput = Body<'PUT /admin/api/pricing'>
+export type UnpricedModel = Answer<'GET /admin/api/pricing/unpriced'>['models'][number]
 
 export type ShareLink = Answer<'GET /admin/api/shares'>['shares'][number]
 /** The public monitor behind a share link: names and states only. */

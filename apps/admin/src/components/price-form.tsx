@@ -14,10 +14,18 @@ export const PRICE_FIELDS = [
   ['cache_read_per_mtok', 'Cache read'],
 ] as const
 
-/** Add a model's prices or edit them (the model id is the key, so it stays). */
-export function PriceForm(props: { price?: Price; onClose: () => void; onSaved: () => void }) {
+/**
+ * Add a model's prices or edit them (the model id is the key, so it stays). `model` fills in the
+ * id of a new price (one seen without a price).
+ */
+export function PriceForm(props: {
+  price?: Price
+  model?: string
+  onClose: () => void
+  onSaved: () => void
+}) {
   const { api } = useServices()
-  const model = useSignal(props.price?.model ?? '')
+  const model = useSignal(props.price?.model ?? props.model ?? '')
   const values = useSignal<Record<string, string>>(
     Object.fromEntries(PRICE_FIELDS.map(([k]) => [k, String(props.price?.[k] ?? '')])),
   )
@@ -40,6 +48,11 @@ export function PriceForm(props: { price?: Price; onClose: () => void; onSaved: 
             value={model}
             onInput={(e) => (model.value = e.currentTarget.value)}
           />
+          <span class="muted small">
+            {t(
+              '* is the default row: it prices every id without a price of its own or of its family.',
+            )}
+          </span>
         </label>
         <div class="row2">
           {PRICE_FIELDS.map(([k, label]) => (

@@ -48,6 +48,7 @@ const entry = (over: Partial<UsageLog> = {}): UsageLog => ({
   node_id: 'n2',
   node_name: 'backup',
   model: 'claude-sonnet-4-6',
+  priced_by: 'table',
   upstream_model: null,
   stream: true,
   status: 200,

@@ -87,6 +87,7 @@ export const CSV_COLUMNS = [
   'cache_creation_input_tokens',
   'cache_read_input_tokens',
   'cost_usd',
+  'priced_by',
   'ttfb_ms',
   'duration_ms',
 ] as const
@@ -115,6 +116,7 @@ export function csvRow(r: UsageLog, nodeName: (id: string | null) => string): un
     r.cache_creation_input_tokens,
     r.cache_read_input_tokens,
     r.cost_usd,
+    r.priced_by,
     r.ttfb_ms,
     r.duration_ms,
   ]

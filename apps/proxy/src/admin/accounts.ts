@@ -1,5 +1,5 @@
 import type { Limits, LimitWindows } from '@qcc/core'
-import { isStoreError, type Account } from '@qcc/store'
+import { isProxyKeyInUse, isStoreError, type Account } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
 import { publishConfigChanged } from './config-events'
@@ -101,24 +101,18 @@ export function accountRoutes(
       const body = await input.body()
       // No password: the account is used through its proxy key until an admin sets one, and
       // nothing is hashed (a 128 MiB scrypt per tenant made provisioning thousands take hours).
-      const account = await store.createAccount({
-        name: body.name,
-        password: body.password ?? null,
-        isAdmin: body.is_admin,
-      })
-      let issued
+      // One commit for both: a key already in use creates nothing.
+      let created
       try {
-        issued = await store.createProxyKey({
-          accountId: account.id,
-          name: 'default',
-          key: body.proxy_api_key,
-        })
+        created = await store.createAccountWithKey(
+          { name: body.name, password: body.password ?? null, isAdmin: body.is_admin },
+          { name: 'default', key: body.proxy_api_key },
+        )
       } catch (err) {
-        await store.deleteAccount(account.id)
-        if (isStoreError(err, 'conflict'))
-          throw new ApiError('conflict', 'proxy_api_key: already in use')
+        if (isProxyKeyInUse(err)) throw new ApiError('conflict', 'proxy_api_key: already in use')
         throw err
       }
+      const { account, secret } = created
       await audit(c, deps, trusted, {
         action: 'account.create',
         accountId: account.id,
@@ -132,7 +126,7 @@ export function accountRoutes(
           id: account.id,
           name: account.name,
           is_admin: account.isAdmin,
-          proxy_api_key: issued.secret,
+          proxy_api_key: secret,
         },
         201,
       )
@@ -209,7 +203,7 @@ export function accountRoutes(
           ...(limits ? { limits: limitChanges(target.limits, updated.limits) } : {}),
         },
       })
-      publishConfigChanged(deps, id)
+      publishConfigChanged(deps, id, { limits: limits !== undefined })
       return c.json({ id })
     },
   })

@@ -139,7 +139,7 @@ export function keyRoutes(
         targetId: issued.key.id,
         detail: { prefix: issued.key.prefix, ...(limited ? { limits: limitsView(limits) } : {}) },
       })
-      if (limited) publishConfigChanged(deps, account.id)
+      if (limited) publishConfigChanged(deps, account.id, { limits: true })
       return c.json({ ...(await viewOne(issued.key)), key: issued.secret }, 201)
     },
   })
@@ -179,7 +179,9 @@ export function keyRoutes(
           ...(Object.keys(changed).length > 0 ? { limits: changed } : {}),
         },
       })
-      if (Object.keys(changed).length > 0) publishConfigChanged(deps, key.accountId)
+      if (Object.keys(changed).length > 0) {
+        publishConfigChanged(deps, key.accountId, { limits: true })
+      }
       return c.json(await viewOne(updated))
     },
   })

@@ -1,3 +1,4 @@
+import { createModelPricer, isValidModelId, MODEL_ID_MAX, PRICES } from '@qcc/core'
 import type { PriceRecord } from '@qcc/store'
 import { z } from 'zod'
 import { audit } from './audit'
@@ -5,19 +6,24 @@ import { publishConfigChanged } from './config-events'
 import type { AdminDeps, AdminEnv } from './context'
 import { notFound } from './errors'
 import type { TrustedProxies } from './request-meta'
-import { priceAnswer, pricingAnswer } from './responses'
+import { priceAnswer, pricingAnswer, unpricedModelsAnswer } from './responses'
 import { defineRoute, type RouteGroup } from './route-table'
 
 const price = z.number().min(0).max(999_999)
+// docs/contract.md §15: a price row names an id the data path takes (`*`: the default row).
+const modelId = z
+  .string()
+  .trim()
+  .refine(isValidModelId, `a model id of 1 to ${MODEL_ID_MAX} printable characters`)
 export const priceBody = z.object({
-  model: z.string().trim().min(1).max(128),
+  model: modelId,
   input_per_mtok: price,
   output_per_mtok: price,
   cache_write_5m_per_mtok: price,
   cache_write_1h_per_mtok: price,
   cache_read_per_mtok: price,
 })
-export const modelQuery = z.object({ model: z.string().min(1).max(128) })
+export const modelQuery = z.object({ model: z.string().min(1).max(MODEL_ID_MAX) })
 
 const view = (p: PriceRecord): z.infer<typeof priceAnswer> => ({
   model: p.model,
@@ -39,6 +45,30 @@ export function pricingRoutes(
     summary: 'Model prices (USD per MTok)',
     response: pricingAnswer,
     handler: async (c) => c.json({ pricing: (await deps.store.listPrices()).map(view) }),
+  })
+
+  defineRoute(api, 'GET /pricing/unpriced', {
+    summary: 'Model ids seen without a table price, most requests first (docs/contract.md §15)',
+    auth: 'admin',
+    response: unpricedModelsAnswer,
+    handler: async (c) => {
+      const [seen, rows] = await Promise.all([deps.store.unpricedModels(), deps.store.listPrices()])
+      // Priced as the data path prices them now: an id given a price since drops off the list.
+      const price = createModelPricer([rows, PRICES])
+      const models = seen.flatMap((s) => {
+        const { pricedBy } = price(s.model)
+        if (pricedBy === 'table') return []
+        return [
+          {
+            model: s.model,
+            requests: s.requests,
+            last_seen_at: s.lastSeenAt.toISOString(),
+            priced_by: pricedBy,
+          },
+        ]
+      })
+      return c.json({ models })
+    },
   })
 
   defineRoute(api, 'PUT /pricing', {

@@ -158,6 +158,18 @@ export const priceAnswer = z.object({
   updated_at: time,
 })
 export const pricingAnswer = z.object({ pricing: z.array(priceAnswer) })
+export const unpricedModelsAnswer = z.object({
+  models: z.array(
+    z.object({
+      model: z.string(),
+      requests: z.number().int().describe('usage rows of this id not priced by the table'),
+      last_seen_at: time,
+      priced_by: z
+        .enum(['family', 'default', 'none'])
+        .describe('how the id is priced now (docs/contract.md §15)'),
+    }),
+  ),
+})
 
 export const shareAnswer = z.object({
   id: z.string(),

@@ -40,14 +40,15 @@ export function requireSession(
   return async function sessionGuard(c, next) {
     const id = getCookie(c, SESSION_COOKIE)
     if (!id) throw new ApiError('not_logged_in', 'not logged in')
-    const session = await deps.store.getSession(id)
-    if (!session) throw new ApiError('not_logged_in', 'session expired or invalid')
+    // One read for both: this runs before every admin request.
+    const found = await deps.store.getSessionWithAccount(id)
+    if (!found) throw new ApiError('not_logged_in', 'session expired or invalid')
+    const { session, account } = found
     const now = deps.now()
     if (now - session.createdAt.getTime() > deps.sessionMaxAgeMs) {
       await deps.store.deleteSession(id)
       throw new ApiError('not_logged_in', 'session expired or invalid')
     }
-    const account = await deps.store.getAccount(session.accountId)
     if (!account || account.disabled)
       throw new ApiError('not_logged_in', 'session expired or invalid')
     if (session.expiresAt.getTime() - now < deps.sessionTtlMs / 2) {

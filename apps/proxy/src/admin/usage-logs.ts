@@ -1,5 +1,5 @@
 import type { UsageLogEntry, UsageStatusFilter } from '@qcc/store'
-import { PICKED_BY, TRACE_OUTCOMES } from '@qcc/core'
+import { PICKED_BY, PRICED_BY, TRACE_OUTCOMES, type PricedBy } from '@qcc/core'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { notFound } from './errors'
@@ -59,6 +59,10 @@ export const usageLogEntryAnswer = z.object({
     .nullable()
     .describe("sent upstream when the node's model_map rewrote it; null: not rewritten"),
   stream: z.boolean().nullable().describe('the request asked for a stream; null: not recorded'),
+  priced_by: z
+    .enum(PRICED_BY as [PricedBy, ...PricedBy[]])
+    .nullable()
+    .describe('how cost_usd was priced (docs/contract.md §15); null: not recorded'),
   status: z.number().int().describe('the status the client got; 0: none was sent'),
   success: z.boolean(),
   attempts: z.array(attemptAnswer).describe('the attempts in order (docs/contract.md §12)'),
@@ -101,6 +105,7 @@ export function logEntryAnswer(e: UsageLogEntry): EntryAnswer {
     model: e.model,
     upstream_model: e.upstreamModel ?? null,
     stream: e.stream ?? null,
+    priced_by: e.pricedBy ?? null,
     status: e.status,
     success: e.status >= 200 && e.status < 300,
     attempts: (e.trace ?? []).map((a) => ({

@@ -1,5 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { extractTenantKey, type LimitRefusal, type LimitRoute } from '@qcc/core'
+import {
+  extractTenantKey,
+  isValidModelId,
+  MODEL_ID_MAX,
+  type LimitRefusal,
+  type LimitRoute,
+} from '@qcc/core'
 import { isDefaultProxyKey } from '../default-credentials'
 import { NO_TICKET, type LimitGate, type LimitTenant, type LimitTicket } from '../limits/limit-gate'
 import type { PlanInput, RequestPlan, Router } from '../routing/types'
@@ -116,6 +122,16 @@ export function createV1Handler(deps: V1HandlerDeps) {
         return sendAnthropicError(res, 400, 'invalid_request_error', read.reason, idHeader)
       }
       json = read.fields
+      // docs/contract.md §15: a bad id is never forwarded, stored, shown or exported.
+      if (!isValidModelId(read.fields.model)) {
+        return sendAnthropicError(
+          res,
+          400,
+          'invalid_request_error',
+          `model must be a string of 1 to ${MODEL_ID_MAX} printable characters`,
+          idHeader,
+        )
+      }
     }
     const readAt = preciseNow()
     // docs/contract.md §10: limits are checked after authentication (and the body, for the

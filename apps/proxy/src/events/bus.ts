@@ -54,7 +54,7 @@ export type ConsoleEvent = EventOrigin &
           at: string
         }
       }
-    | { type: 'config.changed'; accountId: string | null; data: { at: string } }
+    | { type: 'config.changed'; accountId: string | null; data: { at: string; limits?: true } }
     | {
         // Installation-wide (accountId null): only admins see it on the event stream.
         type: 'tunnel.state'

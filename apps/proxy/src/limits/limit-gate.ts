@@ -5,6 +5,7 @@ import {
   hasLimits,
   limitRefusal,
   planCounterChecks,
+  unpricedModelRefusal,
   usageTokensForLimits,
   type BillableUsage,
   type CounterCheck,
@@ -51,6 +52,11 @@ export interface LimitGateDeps {
   clientAddress: (req: IncomingMessage) => string
   /** The store's `markProxyKeyFirstUse`: records the first use, answers the recorded one. */
   markFirstUse: (keyId: string, at: Date) => Promise<Date | null>
+  /**
+   * True when a model id has no price at all (docs/contract.md §15: the price table's `unpriced`);
+   * absent: every model counts as priced.
+   */
+  unpriced?: (model: string) => boolean
 }
 
 /** The ticket of a request no counter holds (shared: the unlimited path allocates nothing). */
@@ -118,6 +124,11 @@ export class LimitGate {
     if (refusal) return this.refused(req, refusal)
     // docs/contract.md §10 "What counts": only /v1/messages takes rpm, tpm, slots and spend.
     if (route !== 'messages') return OPEN
+    // docs/contract.md §15: spend a cost cap cannot count never passes it for free.
+    if (model !== undefined && this.deps.unpriced?.(model)) {
+      const unpriced = unpricedModelRefusal(k, a, model)
+      if (unpriced) return this.refused(req, unpriced)
+    }
     const subjects: LimitSubject[] = [
       { scope: 'key', id: tenant.keyId, limits: k },
       { scope: 'account', id: tenant.accountId, limits: a },

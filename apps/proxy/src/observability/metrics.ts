@@ -67,6 +67,12 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
     labelNames: [],
     registry,
   }).labels()
+  const unpriced = new HotCounter({
+    name: 'qcc_unpriced_requests_total',
+    help: 'Requests whose model has no price (no table row, family or * row; docs/contract.md §15)',
+    labelNames: [],
+    registry,
+  }).labels()
   const duration = new HotHistogram({
     name: 'qcc_upstream_duration_seconds',
     help: 'Request duration by serving node',
@@ -159,6 +165,7 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
       })),
     requestFinished(event, nodeName) {
       requests.labels(STATUS_CLASSES[Math.floor(event.status / 100)] ?? 'other').inc()
+      if (event.pricedBy === 'none') unpriced.inc()
       inputTokens.inc(event.inputTokens)
       outputTokens.inc(event.outputTokens)
       cacheCreationTokens.inc(event.cacheCreationInputTokens)

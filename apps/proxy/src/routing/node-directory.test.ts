@@ -166,3 +166,65 @@ describe('NodeDirectory keys and settings', () => {
     await store.close()
   })
 })
+
+describe('NodeDirectory.pollRefresh', () => {
+  /** A store that says whether the versions moved were its own, as the MySQL adapter does. */
+  const claiming = (store: Store, own: { now: boolean }): Store => ({
+    ...store,
+    onlyOwnChanges: () => own.now,
+  })
+
+  it('takes versions only own (already applied) changes moved as read; refresh still reloads', async () => {
+    const base = await open()
+    const own = { now: true }
+    const store = claiming(base, own)
+    const a = await tenant(base, 'alpha')
+    const directory = new NodeDirectory(store, BASE)
+    await directory.refresh()
+    const added = await base.createNode({
+      accountId: a.account.id,
+      name: 'own-change',
+      baseUrl: 'https://own.example',
+    })
+    expect(await directory.pollRefresh()).toBe(false)
+    expect(directory.node(added.id)).toBeUndefined()
+    // An explicit refresh reads whatever moved the version.
+    const other = await base.createNode({
+      accountId: a.account.id,
+      name: 'seen-by-refresh',
+      baseUrl: 'https://refresh.example',
+    })
+    expect(await directory.refresh()).toBe(true)
+    expect(directory.node(other.id)?.name).toBe('seen-by-refresh')
+    await base.close()
+  })
+
+  it("reloads for another writer's change, and after an own change failed to apply", async () => {
+    const base = await open()
+    const own = { now: false }
+    const store = claiming(base, own)
+    const a = await tenant(base, 'alpha')
+    const directory = new NodeDirectory(store, BASE)
+    await directory.refresh()
+    const foreign = await base.createNode({
+      accountId: a.account.id,
+      name: 'foreign',
+      baseUrl: 'https://foreign.example',
+    })
+    expect(await directory.pollRefresh()).toBe(true)
+    expect(directory.node(foreign.id)?.name).toBe('foreign')
+    own.now = true
+    const lost = await base.createNode({
+      accountId: a.account.id,
+      name: 'lost-reload',
+      baseUrl: 'https://lost.example',
+    })
+    directory.markStale()
+    expect(await directory.pollRefresh()).toBe(true)
+    expect(directory.node(lost.id)?.name).toBe('lost-reload')
+    // Applied whole: the next own change is skipped again.
+    await base.updateNode(lost.id, { name: 'renamed' })
+    expect(await directory.pollRefresh()).toBe(false)
+    await base.close()
+  })
+})

@@ -20,6 +20,8 @@ export class NodeDirectory {
   private readonly keys: NodeSecrets<string>
   private readonly headers: NodeSecrets<Record<string, string>>
   private version = -1
+  /** An own change may be missing (its account reload failed): see {@link markStale}. */
+  private stale = false
 
   constructor(
     private readonly store: Store,
@@ -40,8 +42,35 @@ export class NodeDirectory {
 
   /** Loads everything once; then cheap to call: reloads only when the version moved. */
   async refresh(): Promise<boolean> {
+    return this.reload(await this.store.changeVersion())
+  }
+
+  /**
+   * The poll's {@link refresh}: a version moved only by this store handle's own commits is taken
+   * as read without reloading, since those changes arrived through {@link refreshAccounts}
+   * already (this replica's admin API announces each one). At fleet size a whole reload every
+   * poll while tenants are created here made provisioning quadratic (issue 20).
+   */
+  async pollRefresh(): Promise<boolean> {
     const version = await this.store.changeVersion()
     if (version === this.version) return false
+    if (!this.stale && this.store.onlyOwnChanges(this.version, version)) {
+      this.version = version
+      return false
+    }
+    return this.reload(version)
+  }
+
+  /**
+   * An account reload of an own change failed: the next {@link pollRefresh} reloads whole even
+   * if only own changes moved the version, so the change still arrives with the poll.
+   */
+  markStale(): void {
+    this.stale = true
+  }
+
+  private async reload(version: number): Promise<boolean> {
+    if (version === this.version && !this.stale) return false
     const [nodes, accounts] = await Promise.all([this.store.listNodes(), this.store.listAccounts()])
     const [keys, headers] = await Promise.all([this.keys.load(nodes), this.headers.load(nodes)])
     const byAccount = new Map<string, NodeRecord[]>()
@@ -57,6 +86,7 @@ export class NodeDirectory {
     this.keys.replace(keys)
     this.headers.replace(headers)
     this.version = version
+    this.stale = false
     return true
   }
 

@@ -120,4 +120,53 @@ describe('config propagation: account reloads and whole reloads', () => {
     await stack.stop()
     await store.close()
   })
+
+  it('a failed account reload of an own change still arrives with the poll', async () => {
+    const base = await createStore({ kind: 'memory', secretKey: randomBytes(32) })
+    const account = await base.createAccount({ name: 'tenant', password: 'tenant-password-1' })
+    let failNext = false
+    // Claims every change as its own (the MySQL adapter's answer for this replica's writes).
+    const store: Store = {
+      ...base,
+      onlyOwnChanges: () => true,
+      async getAccount(id) {
+        if (failNext) {
+          failNext = false
+          throw new Error('database down for a moment')
+        }
+        return base.getAccount(id)
+      },
+    }
+    const log = createLogger('silent')
+    const bus = new EventBus()
+    const routing = createRoutingRuntime({
+      env: loadEnv({ PROXY_HEALTH_INTERVAL_SEC: '3600' }),
+      store,
+      bus,
+      log,
+      clock: { now: Date.now },
+      random: Math.random,
+      outbound: {
+        request: () => Promise.reject(new Error('no network in this test')),
+        close: async () => {},
+      },
+    })
+    const config = propagateConfigChanges({ routing, bus, log, pollMs: 20 })
+    await config.refresh()
+    const node = await base.createNode({
+      accountId: account.id,
+      name: 'late',
+      baseUrl: 'https://relay.example',
+    })
+    failNext = true
+    await expect(config.refreshAccount(account.id)).rejects.toThrow('database down')
+    config.start()
+    for (let i = 0; i < 100 && !routing.directory.node(node.id); i++) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    config.stop()
+    expect(routing.directory.node(node.id)?.name).toBe('late')
+    await routing.sync.flush()
+    await base.close()
+  })
 })

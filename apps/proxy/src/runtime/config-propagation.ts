@@ -43,27 +43,48 @@ export interface ConfigPropagationDeps {
 export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropagation {
   const { directory, prices, sync, stickyResets } = deps.routing
   const jobs = new SerialJobs()
+  const wholeReload = (read: () => Promise<boolean>) => async () => {
+    const changed = await read()
+    if (changed) {
+      stickyResets.apply(directory.all())
+      await prices.refresh()
+    }
+    // Node state moves without a config change (another replica's transitions): always sync.
+    await sync.sync(directory.all())
+  }
   const refresh = () =>
-    jobs.run('all', async () => {
-      const changed = await directory.refresh()
-      if (changed) {
-        stickyResets.apply(directory.all())
-        await prices.refresh()
-      }
-      // Node state moves without a config change (another replica's transitions): always sync.
-      await sync.sync(directory.all())
-    })
+    jobs.run(
+      'all',
+      wholeReload(() => directory.refresh()),
+    )
+  // The poll skips versions only this replica's own (already applied) changes moved. Its own
+  // key: an explicit refresh asked while a poll waits must not be answered by that poll.
+  const poll = () =>
+    jobs.run(
+      'poll',
+      wholeReload(() => directory.pollRefresh()),
+    )
   // Accounts asked for while their reload waits to start are reloaded together, in one job: at
   // fleet size (many admin changes at once) each change then waits for one reload, not for
   // every change queued before it. The job reads after every ask it took (it starts later).
   let waiting = new Set<string>()
   const refreshAccount = (accountId: string | null) => {
-    if (accountId === null) return jobs.run('prices', () => prices.refresh())
+    if (accountId === null)
+      return jobs.run('prices', () =>
+        prices.refresh().catch((err: unknown) => {
+          directory.markStale()
+          throw err
+        }),
+      )
     waiting.add(accountId)
     return jobs.run('accounts', async () => {
       const ids = [...waiting]
       waiting = new Set()
-      await directory.refreshAccounts(ids)
+      // Not applied now: the poll must bring it even though only this replica moved the version.
+      await directory.refreshAccounts(ids).catch((err: unknown) => {
+        directory.markStale()
+        throw err
+      })
       for (const id of ids) {
         stickyResets.apply(directory.nodesOf(id))
         sync.syncAccount(id, directory.nodesOf(id))
@@ -89,7 +110,7 @@ export function propagateConfigChanges(deps: ConfigPropagationDeps): ConfigPropa
     refreshAccount,
     localChanges,
     start() {
-      timer ??= setInterval(() => void refresh().catch(failed), deps.pollMs)
+      timer ??= setInterval(() => void poll().catch(failed), deps.pollMs)
       timer.unref()
     },
     stop() {

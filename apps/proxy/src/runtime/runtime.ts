@@ -201,7 +201,8 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   seeder.start(5000, () => redis === undefined || limitCounters.degraded)
   redis?.onUp(() => void seeder.seed())
   events.subscribe((event) => {
-    if (event.type === 'config.changed' && event.accountId !== null) void seeder.seed()
+    // Only a change of limits needs the windows seeded again (src/admin/config-events.ts).
+    if (event.type === 'config.changed' && event.data.limits === true) void seeder.seed()
   })
   const gate = new LimitGate({
     counters,
@@ -210,6 +211,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
     log: logger,
     clientAddress: (req) => resolveNodeClient(req, v1Trusted).address,
     markFirstUse: (keyId, at) => store.markProxyKeyFirstUse(keyId, at),
+    unpriced: (model) => routing.prices.unpriced(model),
   })
   const handleV1 = createV1Handler({
     shutdown,

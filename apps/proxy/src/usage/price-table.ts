@@ -1,20 +1,34 @@
-import { findPrice, type ModelPrice } from '@qcc/core'
+import { createModelPricer, PRICES, type ModelPricer, type ModelPricing } from '@qcc/core'
 import type { Store } from '@qcc/store'
 
 /**
  * The operator's price table (the store's, editable in the console), held in memory for the
- * cost of each request; core's built-in table fills models the store does not list.
+ * cost of each request; core's built-in table fills models the store does not list, and core's
+ * pricer settles ids neither lists (docs/contract.md §15: family, the `*` row, or none).
  */
 export class PriceTable {
-  private table: readonly ModelPrice[] = []
+  private pricer: ModelPricer = createModelPricer([PRICES])
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<Store, 'listPrices'>) {}
 
   async refresh(): Promise<void> {
-    this.table = await this.store.listPrices()
+    this.pricer = createModelPricer([await this.store.listPrices(), PRICES])
   }
 
-  find(model: string): ModelPrice | undefined {
-    return findPrice(model, this.table) ?? findPrice(model)
+  /**
+   * How a request is priced: with a node's `model_map` (docs/contract.md §13) the upstream id's
+   * own table price when it has one, else the requested id by every rule of §15.
+   */
+  price(model: string, upstreamModel?: string): ModelPricing {
+    if (upstreamModel !== undefined) {
+      const upstream = this.pricer(upstreamModel)
+      if (upstream.pricedBy === 'table') return upstream
+    }
+    return this.pricer(model)
+  }
+
+  /** True when `model` has no price at all (no table row, no family, no `*` row). */
+  unpriced(model: string): boolean {
+    return this.pricer(model).pricedBy === 'none'
   }
 }

@@ -4,6 +4,7 @@ import type { UsageEvent } from '@qcc/store'
 import { formatSseFrame } from '@qcc/testing'
 import type { UsageResult } from '../data-path/usage-tap'
 import { EventBus, type ConsoleEvent } from '../events/bus'
+import { PriceTable } from './price-table'
 import { createStoreUsageTap } from './store-usage-tap'
 
 const PRICE: ModelPrice = {
@@ -25,8 +26,12 @@ const RESULT: UsageResult = {
   isSse: false,
 }
 
-/** The tap with a fake writer, price table, clock and metrics, and a real event bus. */
-function tap() {
+/** The tap with a fake writer, clock and metrics, a real price table and a real event bus. */
+async function tap(rows: readonly ModelPrice[] = [PRICE]) {
+  const prices = new PriceTable({
+    listPrices: async () => rows.map((p) => ({ ...p, updatedAt: new Date(0) })),
+  })
+  await prices.refresh()
   let now = 10_000
   const written: UsageEvent[] = []
   const published: ConsoleEvent[] = []
@@ -35,7 +40,7 @@ function tap() {
   bus.subscribe((event) => published.push(event))
   const usage = createStoreUsageTap({
     writer: { enqueue: (event) => written.push(event) },
-    prices: { find: (model) => (model === 'claude-test' ? PRICE : undefined) },
+    prices,
     bus,
     now: () => now,
     metrics: {
@@ -65,7 +70,15 @@ function tap() {
             })
         : undefined,
     })
-  return { begin, written, published, metrics, counted, advance: (ms: number) => (now += ms) }
+  return {
+    begin,
+    usage,
+    written,
+    published,
+    metrics,
+    counted,
+    advance: (ms: number) => (now += ms),
+  }
 }
 
 const STREAM = [
@@ -78,8 +91,8 @@ const STREAM = [
 ]
 
 describe('createStoreUsageTap', () => {
-  it('reads a stream as it passes: tokens, cost, duration; written, published and counted', () => {
-    const t = tap()
+  it('reads a stream as it passes: tokens, cost, duration; written, published and counted', async () => {
+    const t = await tap()
     const recorder = t.begin()
     recorder.onCommit(true)
     // Split across chunks where a frame does not end: the accumulator carries the rest.
@@ -99,6 +112,7 @@ describe('createStoreUsageTap', () => {
       inputTokens: 10,
       outputTokens: 4,
       costUsd: 18,
+      pricedBy: 'table',
       durationMs: 250,
       ttfbMs: 12,
       bytes: bytes.length,
@@ -110,9 +124,9 @@ describe('createStoreUsageTap', () => {
     ])
   })
 
-  it('keeps the requested model beside the mapped one, priced by the upstream model (docs/contract.md §13)', () => {
+  it('keeps the requested model beside the mapped one, priced by the upstream model (docs/contract.md §13)', async () => {
     // The stream names the upstream id (claude-test, priced); the client asked for another.
-    const t = tap()
+    const t = await tap()
     const recorder = t.begin('claude-requested')
     recorder.onCommit(true)
     recorder.onChunk(Buffer.from(STREAM.join('')))
@@ -124,7 +138,7 @@ describe('createStoreUsageTap', () => {
       costUsd: 18,
     })
     // An upstream model without a price: the requested model's price applies.
-    const u = tap()
+    const u = await tap()
     const other = u.begin('claude-test')
     other.onCommit(true)
     other.onChunk(Buffer.from(STREAM[0] as string))
@@ -137,8 +151,8 @@ describe('createStoreUsageTap', () => {
     })
   })
 
-  it('parses a plain answer once, at the end', () => {
-    const t = tap()
+  it('parses a plain answer once, at the end', async () => {
+    const t = await tap()
     const recorder = t.begin()
     recorder.onCommit(false)
     const body = JSON.stringify({
@@ -152,8 +166,8 @@ describe('createStoreUsageTap', () => {
     expect(t.metrics.opened).toBe(0)
   })
 
-  it('keeps the requested model and no tokens when nothing was committed', () => {
-    const t = tap()
+  it('keeps the requested model and no tokens when nothing was committed', async () => {
+    const t = await tap()
     t.begin('claude-requested').finish({ ...RESULT, status: 502, nodeId: null, attempts: 3 })
     expect(t.written[0]).toMatchObject({
       model: 'claude-requested',
@@ -166,8 +180,8 @@ describe('createStoreUsageTap', () => {
     expect(t.metrics.finished).toEqual([undefined])
   })
 
-  it("notices the upstream's error event, for the data path's report", () => {
-    const t = tap()
+  it("notices the upstream's error event, for the data path's report", async () => {
+    const t = await tap()
     const recorder = t.begin()
     recorder.onCommit(true)
     expect(recorder.sawErrorEvent).toBe(false)
@@ -184,8 +198,8 @@ describe('createStoreUsageTap', () => {
     expect(recorder.errorType).toBe('overloaded_error')
   })
 
-  it('feeds the limit windows before the batched write, and records a refusal with its reason', () => {
-    const t = tap()
+  it('feeds the limit windows before the batched write, and records a refusal with its reason', async () => {
+    const t = await tap()
     const recorder = t.begin('claude-test', true)
     recorder.onCommit(true)
     recorder.onChunk(Buffer.from(STREAM.join('')))
@@ -211,5 +225,28 @@ describe('createStoreUsageTap', () => {
       refusal: 'key rpm limit 1 reached',
     })
     expect(t.written[0]).not.toHaveProperty('refusal')
+  })
+
+  it('records how each request was priced: family, default row, none (docs/contract.md §15)', async () => {
+    const answer = (model: string) =>
+      Buffer.from(JSON.stringify({ model, usage: { input_tokens: 1, output_tokens: 1 } }))
+    const run = async (rows: readonly ModelPrice[], model: string) => {
+      const t = await tap(rows)
+      const recorder = t.begin(model)
+      recorder.onCommit(false)
+      recorder.onChunk(answer(model))
+      recorder.finish(RESULT)
+      return t.written[0]
+    }
+    // claude-test-9 is of the family of claude-test, its only (so newest) priced model.
+    expect(await run([PRICE], 'claude-test-9')).toMatchObject({ pricedBy: 'family', costUsd: 3 })
+    const star = { ...PRICE, model: '*', inputPerMTok: 5_000_000, outputPerMTok: 0 }
+    expect(await run([PRICE, star], 'relay-x')).toMatchObject({ pricedBy: 'default', costUsd: 5 })
+    expect(await run([PRICE], 'relay-x')).toMatchObject({ pricedBy: 'none', costUsd: 0 })
+    // A request that named no model (GET /v1/models) has nothing to price.
+    const t = await tap()
+    const info = { requestId: 'r', accountId: 'a', keyId: 'k', sessionId: undefined }
+    t.usage.begin({ ...info, model: undefined, route: '/v1/models', startedAt: 0 }).finish(RESULT)
+    expect(t.written[0]).toMatchObject({ model: 'unknown', pricedBy: null })
   })
 })

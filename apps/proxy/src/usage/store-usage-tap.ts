@@ -17,7 +17,7 @@ const JSON_BODY_CAP = 4 * 1024 * 1024
 export interface StoreUsageTapDeps {
   /** The store's batching writer: enqueue never blocks the request. */
   writer: { enqueue(event: UsageEvent): void }
-  prices: Pick<PriceTable, 'find'>
+  prices: Pick<PriceTable, 'price'>
   bus: EventBus
   now: () => number
   metrics?: Pick<ProxyMetrics, 'requestFinished' | 'streamOpened' | 'streamClosed'>
@@ -85,14 +85,15 @@ class RequestUsage implements UsageRecorder {
     // docs/contract.md §13: with a model_map the answer names the upstream id; the record keeps
     // the requested one as `model`, and the price is the upstream model's when it has one.
     const upstreamModel = result.upstreamModel
-    const model =
+    const named =
       (upstreamModel !== undefined ? this.info.model : usage?.model) ??
       usage?.model ??
-      this.info.model ??
-      'unknown'
-    const price =
-      (upstreamModel !== undefined ? this.deps.prices.find(upstreamModel) : undefined) ??
-      this.deps.prices.find(model)
+      this.info.model
+    const model = named ?? 'unknown'
+    // docs/contract.md §15: every row says how it was priced; a request that named no model
+    // (GET /v1/models) has nothing to price.
+    const pricing = named === undefined ? undefined : this.deps.prices.price(named, upstreamModel)
+    const price = pricing?.price
     const now = this.deps.now()
     const event: UsageEvent = {
       requestId: this.info.requestId,
@@ -110,6 +111,7 @@ class RequestUsage implements UsageRecorder {
       cacheReadInputTokens: usage?.cacheReadInputTokens ?? 0,
       // Rounded to the nano-dollar the store keeps, so the writer takes the event as it is.
       costUsd: usage && price ? Math.round(computeCostUsd(usage, price) * 1e9) / 1e9 : 0,
+      pricedBy: pricing?.pricedBy ?? null,
       ttfbMs: result.ttfbMs,
       durationMs: now - this.startedAt,
       bytes: result.bytes,

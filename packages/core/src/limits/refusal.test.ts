@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planCounterChecks, type CounterCheck } from './plan'
-import { limitRefusal } from './refusal'
+import { limitRefusal, unpricedModelRefusal } from './refusal'
 
 const now = Date.parse('2026-03-04T10:00:00Z')
 const check = (limits: object, scope: 'key' | 'account' = 'key'): CounterCheck => {
@@ -51,5 +51,29 @@ describe('limitRefusal', () => {
     const r = limitRefusal(check({ cost_total_usd: 100 }), undefined, now)
     expect(r.message).toBe('key cost_total_usd limit 100 reached')
     expect(r).not.toHaveProperty('retryAfterSec')
+  })
+})
+
+describe('unpricedModelRefusal (docs/contract.md §15)', () => {
+  it('refuses for the first cost limit set, the key before the account', () => {
+    expect(
+      unpricedModelRefusal({ rpm: 5, cost_total_usd: 9 }, { cost_daily_usd: 1 }, 'relay-x'),
+    ).toEqual({
+      scope: 'key',
+      limit: 'cost_total_usd',
+      status: 429,
+      errorType: 'rate_limit_error',
+      message:
+        'key cost_total_usd limit: model relay-x has no price, so its spend cannot be counted',
+    })
+    expect(unpricedModelRefusal({ rpm: 5 }, { cost_5h_usd: 1 }, 'relay-x')).toMatchObject({
+      scope: 'account',
+      limit: 'cost_5h_usd',
+    })
+  })
+
+  it('lets requests through when no cost limit is set', () => {
+    expect(unpricedModelRefusal({ rpm: 5, models: ['*'] }, { tpm: 100 }, 'relay-x')).toBeNull()
+    expect(unpricedModelRefusal({}, {}, 'relay-x')).toBeNull()
   })
 })

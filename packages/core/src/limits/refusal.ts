@@ -1,5 +1,5 @@
 import type { CounterCheck } from './plan'
-import type { LimitRefusal } from './types'
+import { COST_LIMIT_NAMES, type LimitRefusal, type Limits } from './types'
 
 /** Seconds until `at`, whole and at least 1 (docs/contract.md §10: `retry-after` in whole seconds). */
 function secondsUntil(at: number, now: number): number {
@@ -39,4 +39,41 @@ export function limitRefusal(
     refusal.retryAfterSec = secondsUntil(freesAt ?? now + check.windowMs, now)
   }
   return refusal
+}
+
+/**
+ * The refusal of a `/v1/messages` request for a model without any price (docs/contract.md §15),
+ * or null: when the key or its account has a cost limit, spend the proxy cannot count must not
+ * pass the cap for free. 429 `rate_limit_error` naming the first cost limit set (the key's before
+ * the account's) and the model, without `retryAfterSec` (it does not free by itself).
+ *
+ * @example
+ * ```ts
+ * unpricedModelRefusal({ cost_daily_usd: 5 }, {}, 'relay-x')
+ * // { scope: 'key', limit: 'cost_daily_usd', status: 429, errorType: 'rate_limit_error',
+ * //   message: 'key cost_daily_usd limit: model relay-x has no price, so its spend cannot be counted' }
+ * ```
+ */
+export function unpricedModelRefusal(
+  keyLimits: Limits,
+  accountLimits: Limits,
+  model: string,
+): LimitRefusal | null {
+  for (const [scope, limits] of [
+    ['key', keyLimits],
+    ['account', accountLimits],
+  ] as const) {
+    const limit = COST_LIMIT_NAMES.find((name) => limits[name] !== undefined)
+    if (limit === undefined) continue
+    // Client text in the message: bounded (a model id is at most 256 characters).
+    const shown = model.length > 128 ? `${model.slice(0, 128)}…` : model
+    return {
+      scope,
+      limit,
+      status: 429,
+      errorType: 'rate_limit_error',
+      message: `${scope} ${limit} limit: model ${shown} has no price, so its spend cannot be counted`,
+    }
+  }
+  return null
 }

@@ -14,7 +14,8 @@ import { dropSessions } from './sessions'
 import type { Mem } from './state'
 
 /** Accounts of the memory adapter; deleting one cascades as MySQL's transaction does. */
-export function memoryAccounts(m: Mem): AccountStore {
+// `createAccountWithKey` spans accounts and keys: memory/store.ts composes it from both parts.
+export function memoryAccounts(m: Mem): Omit<AccountStore, 'createAccountWithKey'> {
   const { state, ctx } = m
   // Logins and lookups match the name exactly; uniqueness ignores case (docs/contract.md §9: `Admin` may not
   // sit beside `admin`), as MySQL's unique index on `name_folded` (lower(name)) does.

@@ -13,7 +13,8 @@ export function dropSessions(state: MemoryState, accountId: string): number {
 }
 
 /** Sessions of the memory adapter. */
-export function memorySessions(m: Mem): SessionStore {
+// `getSessionWithAccount` reads accounts too: memory/store.ts composes it.
+export function memorySessions(m: Mem): Omit<SessionStore, 'getSessionWithAccount'> {
   const { state, ctx } = m
   const live = (id: string) => {
     const s = state.sessions.get(sessionIdHash(ctx, id))

@@ -10,6 +10,7 @@ import { memoryDownloadLinks } from './download-links'
 import { memoryHealthChecks } from './health-checks'
 import { memoryImports } from './imports'
 import { memoryNodeStates } from './node-states'
+import { memoryBulk } from './bulk'
 import { memoryNodes } from './nodes'
 import { memoryNotifications } from './notifications'
 import { memoryPrices, seedMemoryPrices } from './prices'
@@ -68,13 +69,33 @@ export async function createMemoryStore(
   const usageSink = memoryUsageSink(m, seams.usageSinkFailing)
   const usageWriter = new BatchingUsageWriter(usageSink, config.usage)
 
+  const accountPart = memoryAccounts(m)
+  const keyPart = memoryProxyKeys(m)
+  const sessionPart = memorySessions(m)
   return {
     kind: 'memory',
-    ...memoryAccounts(m),
-    ...memoryProxyKeys(m),
+    ...accountPart,
+    ...keyPart,
+    async getSessionWithAccount(id) {
+      const session = await sessionPart.getSession(id)
+      if (!session) return null
+      return { session, account: await accountPart.getAccount(session.accountId) }
+    },
+    async createAccountWithKey(input, key) {
+      const account = await accountPart.createAccount(input)
+      try {
+        return { account, ...(await keyPart.createProxyKey({ ...key, accountId: account.id })) }
+      } catch (error) {
+        // Nothing else refers to the account yet: dropping its row undoes it whole.
+        state.accounts.delete(account.id)
+        m.changed()
+        throw error
+      }
+    },
     resolveProxyKey: (secret) => ctx.keys.resolve(secret),
-    ...memorySessions(m),
+    ...sessionPart,
     ...memoryNodes(m),
+    ...memoryBulk({ ...accountPart, ...keyPart, ...memoryNodes(m) }),
     ...memoryNodeStates(m),
     usageWriter,
     ...memoryUsageQueries(m),
@@ -90,6 +111,7 @@ export async function createMemoryStore(
     async changeVersion() {
       return state.version
     },
+    onlyOwnChanges: () => false,
     async ping() {
       m.live()
     },

@@ -1,6 +1,6 @@
 import type { UsageStore } from '../interface'
 import { clampLimit, pageOffset } from '../rows/fields'
-import type { UsageEvent, UsageLogEntry } from '../types/usage'
+import type { UnpricedModelSeen, UsageEvent, UsageLogEntry } from '../types/usage'
 import { logFilterMatcher } from '../usage/log-filter'
 import { copyTrace } from '../usage/trace'
 import type { Mem } from './state'
@@ -16,6 +16,7 @@ function logEntry(m: Mem, e: UsageEvent): UsageLogEntry {
     ...e,
     at: new Date(e.at),
     upstreamModel: e.upstreamModel ?? null,
+    pricedBy: e.pricedBy ?? null,
     refusal: e.refusal ?? null,
     refused: e.refused ?? null,
     trace: copyTrace(e.trace),
@@ -28,7 +29,9 @@ function logEntry(m: Mem, e: UsageEvent): UsageLogEntry {
 }
 
 /** The request log of the memory adapter (docs/contract.md §12): filtered entries, one by id. */
-export function memoryUsageLogs(m: Mem): Pick<UsageStore, 'usageLogs' | 'usageLog'> {
+export function memoryUsageLogs(
+  m: Mem,
+): Pick<UsageStore, 'usageLogs' | 'usageLog' | 'unpricedModels'> {
   const { state } = m
   return {
     async usageLogs(f) {
@@ -48,7 +51,27 @@ export function memoryUsageLogs(m: Mem): Pick<UsageStore, 'usageLogs' | 'usageLo
       if (!e || (accountId !== undefined && e.accountId !== accountId)) return null
       return logEntry(m, e)
     },
+    async unpricedModels(limit) {
+      const seen = new Map<string, UnpricedModelSeen>()
+      for (const e of state.usage.values()) {
+        if (e.pricedBy === undefined || e.pricedBy === null || e.pricedBy === 'table') continue
+        const s = seen.get(e.model)
+        if (!s) seen.set(e.model, { model: e.model, requests: 1, lastSeenAt: new Date(e.at) })
+        else {
+          s.requests++
+          if (e.at > s.lastSeenAt) s.lastSeenAt = new Date(e.at)
+        }
+      }
+      return [...seen.values()]
+        .sort((a, b) => b.requests - a.requests || compareAsc(a.model, b.model))
+        .slice(0, clampLimit(limit, 100, 1000))
+    },
   }
+}
+
+/** Model ids in code-unit order, as MySQL's binary collation compares them. */
+function compareAsc(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** Newest first by request id too, in code-unit order as MySQL's binary collation compares. */

@@ -1,4 +1,4 @@
-import { and, asc, count, eq } from 'drizzle-orm'
+import { and, asc, count, eq, sql } from 'drizzle-orm'
 import type { AccountStore } from '../interface'
 import {
   accountChanges,
@@ -10,10 +10,13 @@ import {
   type StoredSettings,
   upgradeAfterLogin,
 } from '../rows/accounts'
+import { isStoreError } from '../errors'
 import { accountNotFound } from '../rows/fields'
 import { limitsFromText, limitsToText } from '../rows/limits'
+import { checkKeyName, newKeyLimits, resolvedKey } from '../rows/proxy-keys'
 import type { Account } from '../types/accounts'
 import { isDuplicate, type Db, type My, type Tx } from './db'
+import { issueProxyKey } from './proxy-keys'
 import {
   accountSettings,
   accounts,
@@ -43,7 +46,8 @@ function settingsFromRow(s: AccountSettingsRow | null): StoredSettings {
   }
 }
 
-function settingsToRow(s: StoredSettings) {
+/** The settings columns of an account (its `qcc_account_settings` row). */
+export function settingsToRow(s: StoredSettings) {
   return {
     retries: s.retryMax,
     failLimit: s.failThreshold,
@@ -67,6 +71,27 @@ export async function requireAccount(
   return a
 }
 
+/** An account row with its settings row (if any) as one record. */
+export function toAccount({
+  a,
+  s,
+}: {
+  a: typeof accounts.$inferSelect
+  s: AccountSettingsRow | null
+}): Account {
+  return {
+    id: a.id,
+    name: a.name,
+    isAdmin: a.isAdmin,
+    disabled: a.disabled,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+    activeNodeId: a.activeNodeId,
+    settings: settingsFromRow(s),
+    limits: limitsFromText(a.limits),
+  }
+}
+
 /** Accounts (with their settings row) of the MySQL adapter. */
 export function mysqlAccounts(m: My): AccountStore {
   const { db, ctx } = m
@@ -77,20 +102,15 @@ export function mysqlAccounts(m: My): AccountStore {
       .leftJoin(accountSettings, eq(accountSettings.accountId, accounts.id))
       .where(where)
       .orderBy(asc(accounts.createdAt), asc(accounts.id))
-  type Joined = Awaited<ReturnType<typeof select>>[number]
-  const toAccount = ({ a, s }: Joined): Account => ({
-    id: a.id,
-    name: a.name,
-    isAdmin: a.isAdmin,
-    disabled: a.disabled,
-    createdAt: a.createdAt,
-    updatedAt: a.updatedAt,
-    activeNodeId: a.activeNodeId,
-    settings: settingsFromRow(s),
-    limits: limitsFromText(a.limits),
-  })
   const one = async (where: ReturnType<typeof eq>, dbh: Tx | Db = db) => {
     const [row] = await select(where, dbh)
+    return row ? toAccount(row) : null
+  }
+  // Built once: every admin request and every account reload looks an account up by id, and
+  // building the query cost more CPU than reading its row.
+  const byId = select(eq(accounts.id, sql.placeholder('id'))).prepare()
+  const getAccount = async (id: string) => {
+    const [row] = await byId.execute({ id: String(id) })
     return row ? toAccount(row) : null
   }
   const writeSettings = (tx: Tx, accountId: string, s: StoredSettings) => {
@@ -119,7 +139,43 @@ export function mysqlAccounts(m: My): AccountStore {
       }
       return (await one(eq(accounts.id, row.id))) as Account
     },
-    getAccount: (id) => one(eq(accounts.id, String(id))),
+    async createAccountWithKey(input, key) {
+      m.live()
+      const keyName = checkKeyName(key.name)
+      const keyLimits = newKeyLimits(key.limits)
+      const { settings, limits, ...row } = await newAccountRow(ctx, input)
+      let issued
+      try {
+        // One commit (and one version bump) for both, where creating them one after the other
+        // took two and left an account without its key in between.
+        issued = await m.mutate(
+          async (tx) => {
+            await tx.insert(accounts).values({ ...row, limits: limitsToText(limits) })
+            await writeSettings(tx, row.id, settings)
+            return issueProxyKey(m, tx, row.id, {
+              name: keyName,
+              limits: keyLimits,
+              chosen: key.key,
+            })
+          },
+          {
+            // In place, as `createProxyKey` does: the new key is the index's only news.
+            keys: (index, made) => {
+              if (row.disabled) return
+              // Parsed from its text, as the index's reload would have it.
+              const accountLimits = limitsFromText(limitsToText(limits))
+              index.add({ hash: made.hash, ...resolvedKey(made.key, accountLimits) })
+            },
+          },
+        )
+      } catch (error) {
+        // The key's clash is a StoreError already; a duplicate left is the account's name.
+        throw isDuplicate(error) && !isStoreError(error) ? accountNameTaken(row.name) : error
+      }
+      const account = (await getAccount(row.id)) as Account
+      return { account, key: issued.key, secret: issued.secret }
+    },
+    getAccount,
     getAccountByName: (name) => one(eq(accounts.name, String(name))),
     async listAccounts() {
       return (await select(undefined)).map(toAccount)

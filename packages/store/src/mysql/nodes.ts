@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm'
+import { asc, eq, inArray, sql } from 'drizzle-orm'
 import type { NodeStore } from '../interface'
 import {
   checkNodePatch,
@@ -26,6 +26,11 @@ export function mysqlNodes(m: My): NodeStore {
       .where(eq(nodes.id, String(id)))
     return row ? fromNodeDb(row) : undefined
   }
+
+  const listed = (where: ReturnType<typeof eq> | undefined) =>
+    db.select().from(nodes).where(where).orderBy(asc(nodes.createdAt), asc(nodes.id))
+  // Built once: every account reload (one per admin change) lists the account's nodes.
+  const ofAccount = listed(eq(nodes.accountId, sql.placeholder('accountId'))).prepare()
 
   return {
     async createNode(input) {
@@ -79,11 +84,10 @@ export function mysqlNodes(m: My): NodeStore {
       return row ? toNode(row) : null
     },
     async listNodes(filter) {
-      const rows = await db
-        .select()
-        .from(nodes)
-        .where(filter?.accountId === undefined ? undefined : eq(nodes.accountId, filter.accountId))
-        .orderBy(asc(nodes.createdAt), asc(nodes.id))
+      const rows =
+        filter?.accountId === undefined
+          ? await listed(undefined)
+          : await ofAccount.execute({ accountId: String(filter.accountId) })
       return rows.map((r) => toNode(fromNodeDb(r)))
     },
     async getNodeApiKey(id) {

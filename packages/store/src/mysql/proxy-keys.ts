@@ -47,6 +47,22 @@ export async function loadKeyIndex(db: Db): Promise<KeyIndexEntry[]> {
   })
 }
 
+/** Inserts a new key of the account in `tx`; its hash is for the index. @throws StoreError `conflict` */
+export async function issueProxyKey(
+  m: Pick<My, 'ctx'>,
+  tx: Tx,
+  accountId: string,
+  key: NewProxyKey,
+) {
+  const { row, secret } = newProxyKeyRow(m.ctx, accountId, key)
+  try {
+    await tx.insert(proxyKeys).values({ ...row, limits: limitsToText(row.limits) })
+  } catch (error) {
+    throw isDuplicate(error) ? proxyKeyInUse() : error
+  }
+  return { key: toProxyKey(row), secret, hash: row.keyHash }
+}
+
 /** A stored row as the shared rows/ layer knows it (limits parsed). */
 const fromDb = (r: ProxyKeyDbRow): ProxyKeyRow => ({ ...r, limits: limitsFromText(r.limits) })
 
@@ -54,15 +70,8 @@ const fromDb = (r: ProxyKeyDbRow): ProxyKeyRow => ({ ...r, limits: limitsFromTex
 export function mysqlProxyKeys(m: My): ProxyKeyStore {
   const { db, ctx } = m
 
-  const issue = async (tx: Tx, accountId: string, key: NewProxyKey) => {
-    const { row, secret } = newProxyKeyRow(ctx, accountId, key)
-    try {
-      await tx.insert(proxyKeys).values({ ...row, limits: limitsToText(row.limits) })
-    } catch (error) {
-      throw isDuplicate(error) ? proxyKeyInUse() : error
-    }
-    return { key: toProxyKey(row), secret, hash: row.keyHash }
-  }
+  const issue = (tx: Tx, accountId: string, key: NewProxyKey) =>
+    issueProxyKey(m, tx, accountId, key)
   const getKey = async (id: string, dbh: Tx | Db = db) => {
     const [row] = await dbh.select().from(proxyKeys).where(eq(proxyKeys.id, id))
     return row ? fromDb(row) : undefined

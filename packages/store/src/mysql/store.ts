@@ -15,6 +15,7 @@ import { mysqlImports } from './imports'
 import { migrateDatabase } from './migrate'
 import { upgradeNodeKeyAad } from './node-key-upgrade'
 import { mysqlNodeStates } from './node-states'
+import { mysqlBulk } from './bulk'
 import { mysqlNodes } from './nodes'
 import { mysqlNotifications } from './notifications'
 import { mysqlPrices, seedMysqlPrices } from './prices'
@@ -26,10 +27,13 @@ import { mysqlSessions } from './sessions'
 import { mysqlShareLinks } from './share-links'
 import { mysqlTunnel } from './tunnel'
 import { mysqlUsageQueries, mysqlUsageSink } from './usage'
+import { OwnChangeVersions } from '../own-changes'
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())
 
-const BUMP = sql`UPDATE qcc_meta SET num = num + 1 WHERE name = 'change_version'`
+// LAST_INSERT_ID(expr) hands the new value back in the statement's OK packet (`insertId`): the
+// bump tells which version it made without another round trip.
+const BUMP = sql`UPDATE qcc_meta SET num = LAST_INSERT_ID(num + 1) WHERE name = 'change_version'`
 
 async function readVersion(db: Db): Promise<number> {
   const [row] = await db.select({ num: meta.num }).from(meta).where(eq(meta.name, 'change_version'))
@@ -91,18 +95,33 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
     return refreshing
   }
   const refreshKeys = () => queueKeys(async () => ctx.keys.replace(await loadKeyIndex(db)))
+  // Versions this handle's commits made: its own changes are in the key index at once (each
+  // mutation reloads or patches it, or has nothing for it), so the poll reloads only for others'.
+  const own = new OwnChangeVersions()
+  // Set when an own change committed but its index update failed: the poll then reloads anyway.
+  let keysStale = false
   const m: My = {
     ctx,
     db,
     async mutate(fn, options) {
+      let bumped: number | undefined
       const result = await db.transaction(async (tx) => {
         const r = await fn(tx)
-        if (!options?.bumpIf || options.bumpIf(r)) await tx.execute(BUMP)
+        if (!options?.bumpIf || options.bumpIf(r)) {
+          const [header] = (await tx.execute(BUMP)) as unknown as [{ insertId?: number }]
+          bumped = Number(header?.insertId ?? 0) || undefined
+        }
         return r
       })
+      if (bumped !== undefined) own.add(bumped)
       const keys = options?.keys
-      if (typeof keys === 'function') await queueKeys(() => keys(ctx.keys, result))
-      else if (keys) await refreshKeys()
+      try {
+        if (typeof keys === 'function') await queueKeys(() => keys(ctx.keys, result))
+        else if (keys) await refreshKeys()
+      } catch (error) {
+        keysStale = true
+        throw error
+      }
       return result
     },
     live() {
@@ -116,12 +135,16 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
     polling = true
     try {
       const v = await readVersion(db)
-      if (v !== version) {
+      if (v !== version || keysStale) {
+        if (keysStale || !own.onlyOwn(version, v)) {
+          keysStale = false
+          await refreshKeys()
+        }
         version = v
-        await refreshKeys()
       }
     } catch {
       // The database is down: keep serving from the last index; the next poll retries.
+      keysStale = true
     } finally {
       polling = false
     }
@@ -135,6 +158,7 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
     ...mysqlProxyKeys(m),
     ...mysqlSessions(m),
     ...mysqlNodes(m),
+    ...mysqlBulk(m),
     ...mysqlNodeStates(m),
     ...mysqlUsageQueries(m),
     ...mysqlHealthChecks(m),
@@ -156,6 +180,8 @@ export async function createMysqlStore(config: MysqlStoreConfig): Promise<Store>
     kind: 'mysql',
     ...methods,
     resolveProxyKey: (secret) => ctx.keys.resolve(secret),
+    // Outside `guard`: synchronous, it reads no database.
+    onlyOwnChanges: (from, to) => own.onlyOwn(from, to),
     usageWriter,
     async close() {
       if (closed) return

@@ -1,4 +1,18 @@
-import { and, desc, eq, getTableColumns, gte, isNotNull, lt, or, type SQL } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  max,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm'
 import type { UsageStore } from '../interface'
 import { clampLimit, pageOffset } from '../rows/fields'
 import type { UsageLogEntry, UsageLogFilter } from '../types/usage'
@@ -45,7 +59,9 @@ function logEntry({ costUsd, attemptTrace, ...row }: LogRow): UsageLogEntry {
  * The request log of the MySQL adapter (docs/contract.md §12): events with the current names of
  * their key and node (LEFT JOINs: null once deleted), filtered and paged, or one by request id.
  */
-export function mysqlUsageLogs(m: Pick<My, 'db'>): Pick<UsageStore, 'usageLogs' | 'usageLog'> {
+export function mysqlUsageLogs(
+  m: Pick<My, 'db'>,
+): Pick<UsageStore, 'usageLogs' | 'usageLog' | 'unpricedModels'> {
   const { db } = m
   const select = (where: SQL | undefined) =>
     db
@@ -71,6 +87,21 @@ export function mysqlUsageLogs(m: Pick<My, 'db'>): Pick<UsageStore, 'usageLogs' 
         ),
       ).limit(1)
       return row ? logEntry(row) : null
+    },
+    async unpricedModels(limit) {
+      // A range of qcc_usage_events_priced_by_idx: only the rows not priced by the table.
+      const rows = await db
+        .select({ model: e.model, requests: sql<string>`COUNT(*)`, lastSeenAt: max(e.at) })
+        .from(e)
+        .where(inArray(e.pricedBy, ['family', 'default', 'none']))
+        .groupBy(e.model)
+        .orderBy(desc(sql`COUNT(*)`), asc(e.model))
+        .limit(clampLimit(limit, 100, 1000))
+      return rows.map((r) => ({
+        model: r.model,
+        requests: Number(r.requests),
+        lastSeenAt: r.lastSeenAt ?? new Date(0),
+      }))
     },
   }
 }

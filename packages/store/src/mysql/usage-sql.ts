@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { MODEL_ID_MAX } from '@qcc/core'
 import mysql from 'mysql2/promise'
 import type { UsageBucket, UsageEvent } from '../types/usage'
 import { COUNTER_FIELDS, type Counters, type RollupDelta } from '../usage/rollup'
@@ -133,8 +134,9 @@ export function eventRow(e: UsageEvent, batchId: string) {
   return {
     ...e,
     requestId: e.requestId.slice(0, 128),
-    model: e.model.slice(0, 128),
-    upstreamModel: e.upstreamModel?.slice(0, 128) ?? null,
+    model: e.model.slice(0, MODEL_ID_MAX),
+    upstreamModel: e.upstreamModel?.slice(0, MODEL_ID_MAX) ?? null,
+    pricedBy: e.pricedBy ?? null,
     sessionId: e.sessionId?.slice(0, 128) ?? null,
     costUsd: nanoToDecimal(Math.round(e.costUsd * 1e9)),
     refusal: e.refusal ?? null,

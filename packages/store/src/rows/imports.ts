@@ -1,3 +1,4 @@
+import { MODEL_ID_MAX } from '@qcc/core'
 import { StoreError } from '../errors'
 import type { HealthCheckRecord } from '../types/health-checks'
 import type { ImportedHealthCheck, ImportSourceRecord, ImportUsageBatch } from '../types/imports'
@@ -84,7 +85,7 @@ function checkDelta(d: RollupDelta): RollupDelta {
   }
   text(d.accountId, 36, 'rollup accountId')
   text(d.keyId, 36, 'rollup keyId')
-  text(d.model, 128, 'rollup model')
+  text(d.model, MODEL_ID_MAX, 'rollup model')
   if (typeof d.nodeId !== 'string' || d.nodeId.length > 36) {
     throw new StoreError('invalid', "rollup nodeId must be '' or an id")
   }

@@ -1,3 +1,4 @@
+import { MODEL_ID_MAX } from '@qcc/core'
 import { StoreError } from '../errors'
 import type { PriceInput, PriceRecord } from '../types/prices'
 
@@ -15,8 +16,8 @@ export const PRICE_FIELDS = [
  * to 6 decimals. @throws StoreError `invalid`
  */
 export function newPriceRow(p: PriceInput, updatedAt: Date): PriceRecord {
-  if (typeof p?.model !== 'string' || p.model === '' || p.model.length > 128) {
-    throw new StoreError('invalid', 'price needs a model id of at most 128 characters')
+  if (typeof p?.model !== 'string' || p.model === '' || p.model.length > MODEL_ID_MAX) {
+    throw new StoreError('invalid', `price needs a model id of at most ${MODEL_ID_MAX} characters`)
   }
   const out = { model: p.model, updatedAt } as PriceRecord
   for (const f of PRICE_FIELDS) {

@@ -6,7 +6,7 @@ import {
   newId,
   PROXY_KEY_PREFIX,
 } from '../crypto/tokens'
-import { StoreError } from '../errors'
+import { isStoreError, StoreError } from '../errors'
 import type { ProxyKey, ResolvedProxyKey, UpdateProxyKeyInput } from '../types/proxy-keys'
 import { checkLimits, NO_LIMITS, patchLimits } from './limits'
 
@@ -103,8 +103,15 @@ export function resolvedKey(
 }
 
 /** The error of a chosen key whose hash another key already has. */
+const KEY_IN_USE = 'this proxy key is already in use'
+
 export function proxyKeyInUse(): StoreError {
-  return new StoreError('conflict', 'this proxy key is already in use')
+  return new StoreError('conflict', KEY_IN_USE)
+}
+
+/** True for the conflict of a chosen proxy key already in use (not, say, a taken name). */
+export function isProxyKeyInUse(error: unknown): boolean {
+  return isStoreError(error, 'conflict') && error.message === KEY_IN_USE
 }
 
 /** The key as listed (without its hash). */

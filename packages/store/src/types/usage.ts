@@ -1,4 +1,4 @@
-import type { AttemptTrace, BillableUsage } from '@qcc/core'
+import type { AttemptTrace, BillableUsage, PricedBy } from '@qcc/core'
 
 /** One record per proxied request (not per attempt); the token counts are core's. */
 export interface UsageEvent extends BillableUsage {
@@ -20,6 +20,11 @@ export interface UsageEvent extends BillableUsage {
   attempts: number
   /** Rounded to 1e-9 USD when stored. */
   costUsd: number
+  /**
+   * How `costUsd` was priced (docs/contract.md §15): the model's table row, its family, the
+   * default `*` row, or `none` (cost 0); null/absent on rows written before it was recorded.
+   */
+  pricedBy?: PricedBy | null
   ttfbMs: number | null
   durationMs: number
   bytes: number
@@ -64,6 +69,14 @@ export interface UsageLogEntry extends UsageEvent {
  * request that did not end in 2xx (`error`), or one status code.
  */
 export type UsageStatusFilter = '2xx' | '4xx' | '5xx' | 'error' | number
+
+/** A model id usage rows priced other than by the table (docs/contract.md §15). */
+export interface UnpricedModelSeen {
+  model: string
+  /** Usage rows (requests) of that model priced by family, default or not at all. */
+  requests: number
+  lastSeenAt: Date
+}
 
 /** Summed counters, as in the admin API's usage summary (docs/contract.md §6.1/6.2); token sums are core's. */
 export interface UsageTotals extends BillableUsage {

@@ -28,6 +28,7 @@ const traced = (over: Partial<UsageEvent> = {}): UsageEvent =>
     stream: true,
     refused: null,
     upstreamModel: null,
+    pricedBy: null,
     refusal: null,
     ...over,
   })

@@ -1,3 +1,4 @@
+import { MODEL_ID_MAX, PRICED_BY, type PricedBy } from '@qcc/core'
 import type { UsageEvent } from '../types/usage'
 import { toNanoUsd } from './rollup'
 import { isStorableTrace, normalizeTrace } from './trace'
@@ -14,6 +15,8 @@ export const REFUSED_MAX = 48
 export const CLIENT_IP_MAX = 45
 /** Longest `user-agent` kept (docs/contract.md §12.1). */
 export const USER_AGENT_MAX = 256
+
+const isPricedBy = (v: unknown): v is PricedBy => PRICED_BY.includes(v as PricedBy)
 
 /** A finite non-negative integer, at most `max`. */
 function count(n: unknown, max = Number.MAX_SAFE_INTEGER): number {
@@ -47,8 +50,11 @@ export function isStorableEvent(e: UsageEvent): boolean {
     isText(e.accountId, 36) &&
     isText(e.keyId, 36) &&
     (e.nodeId === null || isText(e.nodeId, 36)) &&
-    isText(e.model, 128) &&
-    (e.upstreamModel === undefined || e.upstreamModel === null || isText(e.upstreamModel, 128)) &&
+    isText(e.model, MODEL_ID_MAX) &&
+    (e.upstreamModel === undefined ||
+      e.upstreamModel === null ||
+      isText(e.upstreamModel, MODEL_ID_MAX)) &&
+    (e.pricedBy === undefined || e.pricedBy === null || isPricedBy(e.pricedBy)) &&
     isCount(e.status, 999) &&
     isCount(e.attempts, 1_000_000) &&
     isCount(e.inputTokens) &&
@@ -91,10 +97,10 @@ export function normalizeEvent(e: UsageEvent): UsageEvent {
     accountId: text(e.accountId, 36, ''),
     keyId: text(e.keyId, 36, ''),
     nodeId: typeof e.nodeId === 'string' && e.nodeId !== '' ? e.nodeId.slice(0, 36) : null,
-    model: text(e.model, 128, 'unknown'),
+    model: text(e.model, MODEL_ID_MAX, 'unknown'),
     upstreamModel:
       typeof e.upstreamModel === 'string' && e.upstreamModel !== ''
-        ? e.upstreamModel.slice(0, 128)
+        ? e.upstreamModel.slice(0, MODEL_ID_MAX)
         : null,
     status: count(e.status, 999),
     attempts: count(e.attempts, 1_000_000),
@@ -106,6 +112,7 @@ export function normalizeEvent(e: UsageEvent): UsageEvent {
     cacheReadInputTokens: count(e.cacheReadInputTokens),
     costUsd:
       Number.isFinite(e.costUsd) && e.costUsd > 0 ? toNanoUsd(Math.min(e.costUsd, 1e6)) / 1e9 : 0,
+    pricedBy: isPricedBy(e.pricedBy) ? e.pricedBy : null,
     ttfbMs: e.ttfbMs === null || e.ttfbMs === undefined ? null : count(e.ttfbMs, INT32_MAX),
     durationMs: count(e.durationMs, INT32_MAX),
     bytes: count(e.bytes),

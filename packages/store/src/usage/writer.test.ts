@@ -232,7 +232,7 @@ describe('normalizeEvent', () => {
     expect(normalizeEvent({ ...ev(), refusal: '' }).refusal).toBeNull()
     expect(normalizeEvent({ ...ev(), upstreamModel: 'glm-4.6' }).upstreamModel).toBe('glm-4.6')
     expect(normalizeEvent({ ...ev(), upstreamModel: 'u'.repeat(300) }).upstreamModel).toBe(
-      'u'.repeat(128),
+      'u'.repeat(256),
     )
     expect(normalizeEvent({ ...ev(), upstreamModel: '' }).upstreamModel).toBeNull()
   })
@@ -244,6 +244,7 @@ describe('isStorableEvent', () => {
       ...ev(),
       costUsd: 0.000123456,
       upstreamModel: null,
+      pricedBy: null,
       refusal: null,
       refused: null,
       trace: null,
@@ -266,7 +267,9 @@ describe('isStorableEvent', () => {
       { refusal: '' },
       { refusal: 'r'.repeat(201) },
       { upstreamModel: '' },
-      { upstreamModel: 'u'.repeat(129) },
+      { upstreamModel: 'u'.repeat(257) },
+      { model: 'm'.repeat(257) },
+      { pricedBy: 'cheap' as never },
       { refused: '' },
       { clientIp: 'i'.repeat(46) },
       { userAgent: 'u'.repeat(257) },

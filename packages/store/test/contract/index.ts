@@ -1,5 +1,6 @@
 import { describe } from 'vitest'
 import { accountContract } from './accounts'
+import { bulkContract } from './bulk'
 import { auditContract } from './audit'
 import { downloadLinkContract } from './download-links'
 import { healthCheckContract } from './health-checks'
@@ -21,6 +22,7 @@ import { spendContract } from './spend'
 import { stickyUnstickContract } from './sticky-unstick'
 import { tunnelContract } from './tunnel'
 import { usageContract } from './usage'
+import { usagePricingContract } from './usage-pricing'
 import { usageTraceContract } from './usage-trace'
 import type { ContractHarness } from '../support/harness'
 
@@ -36,12 +38,14 @@ export function describeStoreContract(name: string, harness: ContractHarness): v
     limitsContract(harness)
     sessionContract(harness)
     nodeContract(harness)
+    bulkContract(harness)
     nodePolicyContract(harness)
     stickyUnstickContract(harness)
     nodeStateContract(harness)
     lifecycleContract(harness)
     usageContract(harness)
     usageTraceContract(harness)
+    usagePricingContract(harness)
     spendContract(harness)
     retentionContract(harness)
     healthCheckContract(harness)

@@ -50,4 +50,24 @@ export const lifecycleContract = contractPart('lifecycle', (stores) => {
     await s.getAccount(a.id)
     expect(await moved()).toBe(false)
   })
+
+  it("tells the versions its own commits made from another store's", async () => {
+    const a = await stores.open()
+    const b = await stores.reopen(a)
+    const start = await a.changeVersion()
+    const acc = await a.createAccount({ name: 'own', password: 'pw' })
+    await a.createNode({ accountId: acc.id, name: 'n', baseUrl: 'https://r.test' })
+    const mine = await a.changeVersion()
+    expect(a.onlyOwnChanges(start, start)).toBe(a.kind === 'mysql')
+    // The memory adapter never claims it: callers that write it directly count on the poll.
+    expect(a.onlyOwnChanges(start, mine)).toBe(a.kind === 'mysql')
+    if (a === b) return
+    await b.updateAccount(acc.id, { settings: { retryMax: 2 } })
+    const after = await a.changeVersion()
+    expect(after).toBe(mine + 1)
+    expect(a.onlyOwnChanges(start, after)).toBe(false)
+    expect(a.onlyOwnChanges(mine, after)).toBe(false)
+    expect(b.onlyOwnChanges(mine, after)).toBe(true)
+    expect(b.onlyOwnChanges(start, after)).toBe(false)
+  })
 })

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest'
 import { isStoreError } from '../../src/errors'
+import { isProxyKeyInUse } from '../../src/rows/proxy-keys'
 import { contractPart } from '../support/harness'
 
 /** Proxy keys: issue, resolve, revoke, rotate. */
@@ -52,5 +53,35 @@ export const proxyKeyContract = contractPart('proxy keys', (stores) => {
     expect(store.resolveProxyKey(secret)).toBeNull()
     await store.updateAccount(a.id, { disabled: false })
     expect(store.resolveProxyKey(secret)?.accountId).toBe(a.id)
+  })
+
+  it('creates an account with its first key in one step, or nothing', async () => {
+    const store = await stores.open()
+    const before = await store.changeVersion()
+    const made = await store.createAccountWithKey(
+      { name: 'tenant', password: null },
+      { name: 'default', key: 'sk-chosen-tenant-key' },
+    )
+    expect(made.secret).toBe('sk-chosen-tenant-key')
+    expect(made.account).toEqual(await store.getAccount(made.account.id))
+    expect(made.key).toMatchObject({ accountId: made.account.id, name: 'default' })
+    expect(store.resolveProxyKey(made.secret)).toEqual({
+      accountId: made.account.id,
+      keyId: made.key.id,
+      keyLimits: {},
+      accountLimits: {},
+      firstUsedAt: null,
+    })
+    expect(await store.changeVersion()).toBeGreaterThan(before)
+    const taken = await store
+      .createAccountWithKey({ name: 'other', password: null }, { key: made.secret })
+      .catch((e) => e)
+    expect(isProxyKeyInUse(taken)).toBe(true)
+    const clash = await store
+      .createAccountWithKey({ name: 'tenant', password: null }, { key: 'sk-another-key' })
+      .catch((e) => e)
+    expect(isStoreError(clash, 'conflict') && !isProxyKeyInUse(clash)).toBe(true)
+    expect((await store.listAccounts()).map((a) => a.name)).toEqual(['tenant'])
+    expect(await store.listProxyKeys()).toHaveLength(1)
   })
 })

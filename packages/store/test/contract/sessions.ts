@@ -40,4 +40,19 @@ export const sessionContract = contractPart('sessions', (stores) => {
     await store.updateAccount(a.id, { disabled: true })
     expect(await store.getSession(s2.id)).toBeNull()
   })
+
+  it('reads a session with its account in one call', async () => {
+    const clock = new ManualClock()
+    const store = await stores.open({ clock })
+    const a = await store.createAccount({ name: 's', password: 'pw' })
+    await store.updateAccount(a.id, { settings: { retryMax: 3 }, limits: { rpm: 7 } })
+    const s = await store.createSession(a.id, 60_000)
+    expect(await store.getSessionWithAccount(s.id)).toEqual({
+      session: await store.getSession(s.id),
+      account: await store.getAccount(a.id),
+    })
+    expect(await store.getSessionWithAccount('f'.repeat(43))).toBeNull()
+    clock.advance(61_000)
+    expect(await store.getSessionWithAccount(s.id)).toBeNull()
+  })
 })

@@ -106,13 +106,13 @@ export const stickyUnstickContract = contractPart(
       const base = { accountId: a.id, keyId: key.id, model: 'claude-sonnet-4-5' }
       s.usageWriter.enqueue(usageEvent({ ...base, at: new Date(T0), upstreamModel: 'glm-4.6' }))
       s.usageWriter.enqueue(
-        usageEvent({ ...base, at: new Date(T0 + 1), upstreamModel: 'x'.repeat(200) }),
+        usageEvent({ ...base, at: new Date(T0 + 1), upstreamModel: 'x'.repeat(300) }),
       )
       s.usageWriter.enqueue(usageEvent({ ...base, at: new Date(T0 + 2), upstreamModel: null }))
       s.usageWriter.enqueue(usageEvent({ ...base, at: new Date(T0 + 3) }))
       await s.usageWriter.flush()
       const logs = await s.usageLogs({ accountId: a.id, limit: 10 })
-      expect(logs.map((e) => e.upstreamModel)).toEqual([null, null, 'x'.repeat(128), 'glm-4.6'])
+      expect(logs.map((e) => e.upstreamModel)).toEqual([null, null, 'x'.repeat(256), 'glm-4.6'])
       expect(logs.every((e) => e.model === 'claude-sonnet-4-5')).toBe(true)
       const byModel = await s.usageSummary({ accountId: a.id, groupBy: 'model' })
       expect(byModel.groups.map((g) => [g.key, g.requests])).toEqual([['claude-sonnet-4-5', 4]])

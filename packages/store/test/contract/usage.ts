@@ -65,6 +65,7 @@ export const usageContract = contractPart('usage', (stores, h) => {
     expect(logs.at(-1)).toEqual({
       ...events[0],
       upstreamModel: null,
+      pricedBy: null,
       refusal: null,
       refused: null,
       trace: null,

@@ -5,7 +5,7 @@ const price = (name: string) => decimal(name, { precision: 12, scale: 6 }).notNu
 
 /** Model prices in USD per million tokens, seeded once from the price data file. */
 export const prices = mysqlTable('qcc_prices', {
-  model: varchar('model', { length: 128 }).primaryKey(),
+  model: varchar('model', { length: 256 }).primaryKey(),
   inputPerMTok: price('input_per_mtok'),
   outputPerMTok: price('output_per_mtok'),
   cacheWrite5mPerMTok: price('cache_write_5m_per_mtok'),

@@ -8,6 +8,7 @@ import {
   mysqlTable,
   varchar,
 } from 'drizzle-orm/mysql-core'
+import type { PricedBy } from '@qcc/core'
 import { idColumn, timestamp } from './columns'
 
 /**
@@ -23,9 +24,10 @@ export const usageEvents = mysqlTable(
     accountId: idColumn('account_id').notNull(),
     keyId: idColumn('key_id').notNull(),
     nodeId: idColumn('node_id'),
-    model: varchar('model', { length: 128 }).notNull(),
+    /** Up to 256 characters, as `/v1/messages` takes them (docs/contract.md §15). */
+    model: varchar('model', { length: 256 }).notNull(),
     /** The model id sent upstream when the node's model_map rewrote it (docs/contract.md §13), else NULL. */
-    upstreamModel: varchar('upstream_model', { length: 128 }),
+    upstreamModel: varchar('upstream_model', { length: 256 }),
     status: int('status').notNull(),
     attempts: int('attempts').notNull(),
     inputTokens: bigint('input_tokens', { mode: 'number' }).notNull(),
@@ -35,6 +37,8 @@ export const usageEvents = mysqlTable(
     cacheCreation1hTokens: bigint('cache_creation_1h_tokens', { mode: 'number' }).notNull(),
     cacheReadInputTokens: bigint('cache_read_input_tokens', { mode: 'number' }).notNull(),
     costUsd: decimal('cost_usd', { precision: 20, scale: 9 }).notNull(),
+    /** How the cost was priced: table, family, default or none (docs/contract.md §15); NULL before. */
+    pricedBy: varchar('priced_by', { length: 8 }).$type<PricedBy>(),
     ttfbMs: int('ttfb_ms'),
     durationMs: int('duration_ms').notNull(),
     bytes: bigint('bytes', { mode: 'number' }).notNull(),
@@ -65,6 +69,9 @@ export const usageEvents = mysqlTable(
     // The request log's key and session filters (docs/contract.md §12).
     index('qcc_usage_events_key_at_idx').on(t.keyId, t.at),
     index('qcc_usage_events_session_at_idx').on(t.sessionId, t.at),
+    // The pricing page's "seen without a price" list reads only the few rows not priced by the
+    // table (docs/contract.md §15): a range of this index, not a scan of all usage.
+    index('qcc_usage_events_priced_by_idx').on(t.pricedBy, t.model, t.at),
   ],
 )
 

@@ -13,7 +13,7 @@ export const usageRollups = mysqlTable(
     bucketStart: timestamp('bucket_start').notNull(),
     accountId: idColumn('account_id').notNull(),
     nodeId: idColumn('node_id').notNull().default(''),
-    model: varchar('model', { length: 128 }).notNull(),
+    model: varchar('model', { length: 256 }).notNull(),
     keyId: idColumn('key_id').notNull(),
     requests: bigint('requests', { mode: 'number' }).notNull(),
     errors: bigint('errors', { mode: 'number' }).notNull(),
