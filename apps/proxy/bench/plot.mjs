@@ -7,7 +7,16 @@ import { chromium } from 'playwright-core'
 const W = 720
 const H = 420
 const M = { left: 78, right: 24, top: 48, bottom: 64 }
-const COLORS = ['#4a63e7', '#e0593c', '#2f9e62', '#a855f7', '#d97706', '#0891b2']
+const COLORS = [
+  '#4a63e7',
+  '#e0593c',
+  '#2f9e62',
+  '#a855f7',
+  '#d97706',
+  '#0891b2',
+  '#be185d',
+  '#4b5563',
+]
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
 

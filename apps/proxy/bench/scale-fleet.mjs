@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createStore } from '@qcc/store'
-import { rssMiB } from './procs.mjs'
+import { cpuSeconds, rssMiB } from './procs.mjs'
 import { startQccProxy } from './qcc.mjs'
 import { fixed, median, sleep, waitReady, wrkPost } from './scale-load.mjs'
 
@@ -91,10 +91,14 @@ export async function measureFleet(accounts, ctx) {
       await sleep(ctx.idleQuietS * 1000)
       const idleRss = rssMiB(qcc.pid)
       const rows = { qcc: [], nodepipe: [] }
+      // qcc's own CPU per request: steadier than req/s where MariaDB shares the CPUs.
+      let qccCpuS = 0
+      let qccRequests = 0
       for (let r = 0; r < ctx.runs; r++) {
         const order = r % 2 === 0 ? ['qcc', 'nodepipe'] : ['nodepipe', 'qcc']
         for (const peer of order) {
           const port = peer === 'qcc' ? new URL(qcc.url).port : ctx.nodepipe.port
+          const cpuBefore = cpuSeconds(qcc.pid)
           const res = await wrkPost({
             pin: ctx.pin,
             port,
@@ -109,6 +113,10 @@ export async function measureFleet(accounts, ctx) {
             )
           }
           rows[peer].push(res.rps)
+          if (peer === 'qcc') {
+            qccCpuS += cpuSeconds(qcc.pid) - cpuBefore
+            qccRequests += res.requests
+          }
         }
       }
       const ratios = rows.qcc.map((q, i) => q / rows.nodepipe[i])
@@ -124,6 +132,7 @@ export async function measureFleet(accounts, ctx) {
         pipeRps: median(rows.nodepipe),
         ratio: median(ratios),
         ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+        cpuUsPerRequest: (qccCpuS / Math.max(1, qccRequests)) * 1e6,
         loadRss: rssMiB(qcc.pid),
       }
     } finally {
@@ -137,9 +146,10 @@ export async function measureFleet(accounts, ctx) {
 /** The fleet table, with the goals at the largest size. */
 export function fleetReport(results, ctx) {
   const base = results[0]
+  const cpuGrowth = (r) => r.cpuUsPerRequest / base.cpuUsPerRequest - 1
   const lines = [
     `fleet (accounts × ${ctx.keys} keys × ${ctx.nodes} nodes, MariaDB; json_c50, random key per request, ${ctx.runs} runs of ${ctx.seconds} s)`,
-    'accounts   keys     nodes   seed s  ready s  RSS ready  RSS idle  qcc req/s  pipe req/s  qcc÷pipe (range)     vs first',
+    'accounts   keys     nodes   seed s  ready s  RSS ready  RSS idle  qcc req/s  pipe req/s  qcc÷pipe (range)     vs first  qcc CPU µs/req  vs first',
   ]
   for (const r of results) {
     const growth = r.ratio / base.ratio - 1
@@ -158,6 +168,8 @@ export function fleetReport(results, ctx) {
           17,
         ),
         `${growth >= 0 ? '+' : ''}${fixed(growth * 100)} %`.padStart(12),
+        fixed(r.cpuUsPerRequest, 0).padStart(15),
+        `${cpuGrowth(r) >= 0 ? '+' : ''}${fixed(cpuGrowth(r) * 100)} %`.padStart(9),
       ].join(' '),
     )
   }
@@ -167,7 +179,8 @@ export function fleetReport(results, ctx) {
   lines.push(
     `goals at ${last.accounts} accounts: ready ${fixed(last.readyS, 2)} s (≤ ${FLEET_GOALS.readyS} s: ${met(last.readyS <= FLEET_GOALS.readyS)}), ` +
       `idle RSS ${fixed(last.idleRss)} MiB (≤ ${FLEET_GOALS.idleRssMiB}: ${met(last.idleRss <= FLEET_GOALS.idleRssMiB)}), ` +
-      `per-request cost ${fixed(growth * 100)} % from ${base.accounts} accounts (≤ 5 %: ${met(growth <= FLEET_GOALS.costGrowth)})`,
+      `per-request cost ${fixed(growth * 100)} % from ${base.accounts} accounts by req/s ratio, ` +
+      `${fixed(cpuGrowth(last) * 100)} % by qcc CPU per request (≤ 5 %: ${met(growth <= FLEET_GOALS.costGrowth)} / ${met(Math.abs(cpuGrowth(last)) <= FLEET_GOALS.costGrowth)})`,
   )
   return lines.join('\n')
 }

@@ -29,7 +29,7 @@ export async function waitReady(url, startedAt, limitMs = 300_000) {
 
 /**
  * One wrk run on the load CPU against `port`: POSTs `bodyFile` at `connections` for `seconds`,
- * with a random key of `keysFile` per request when given, else the `headers`.
+ * with a random key of `keysFile` per request when given, else the `headers`; `signal` stops it.
  */
 export async function wrkPost({
   pin,
@@ -40,6 +40,7 @@ export async function wrkPost({
   seconds,
   tmp,
   connections = 50,
+  signal,
 }) {
   const out = join(tmp, `wrk-${port}.json`)
   const args = [
@@ -52,6 +53,7 @@ export async function wrkPost({
   args.push('-s', here('./wrk-post.lua'), `http://127.0.0.1:${port}/v1/messages`)
   const [cmd, argv] = pin.on ? ['taskset', ['-c', pin.loadCpu, 'wrk', ...args]] : ['wrk', args]
   await run(cmd, argv, {
+    signal,
     env: {
       ...process.env,
       BODY_FILE: bodyFile,

@@ -3,6 +3,7 @@
 // saturation run during which the usage writer's backlog (`qcc_usage_writer_pending`) is read
 // from /metrics each second; afterwards the usage rows are counted against the answered requests.
 import { join } from 'node:path'
+import { createStore } from '@qcc/store'
 import mysql from 'mysql2/promise'
 import { rssMiB } from './procs.mjs'
 import { PROXY_KEY, startQccProxy } from './qcc.mjs'
@@ -43,6 +44,24 @@ export async function measureMysqlDataPath(ctx) {
     }
   }
   try {
+    // MySQL mode has no default tenant: one account with the bench key and a node on the mock.
+    const store = await createStore({
+      kind: 'mysql',
+      url: `${ctx.serverUrl}/${db}`,
+      secretKey: Buffer.from(SECRET_HEX, 'hex'),
+    })
+    try {
+      await store.createAccountsInBulk([
+        {
+          name: 'bench',
+          password: null,
+          keys: [{ name: 'bench', key: PROXY_KEY }],
+          nodes: [{ name: 'mock', baseUrl: ctx.upstreamUrl, allowPrivate: true }],
+        },
+      ])
+    } finally {
+      await store.close()
+    }
     const qcc = await startQccProxy({
       upstreamUrl: ctx.upstreamUrl,
       pin: ctx.pin,

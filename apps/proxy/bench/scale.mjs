@@ -2,12 +2,15 @@
 // point. Parts (--parts, default all):
 //   fleet: 100, 1,000 and 10,000 accounts with 10 keys and 5 nodes each (bench/scale-fleet.mjs);
 //   mysql: the data path with usage written to MariaDB, and the writer's backlog at saturation
-//          (bench/scale-mysql.mjs).
+//          (bench/scale-mysql.mjs);
+//   history: 1, 10 and 30 million usage rows behind the console's queries, and retention's
+//          write stall (bench/scale-history.mjs).
 // Prints a table per part and writes it, the raw figures and a PNG (and SVG) plot of each curve
 // into --out (default artifacts/bench-scale/).
 //
 //   node bench/scale.mjs [--parts fleet,mysql] [--sizes 100,1000,10000] [--keys 10] [--nodes 5]
-//     [--runs 3] [--seconds 5] [--idle-quiet 15] [--saturation 60]
+//     [--runs 3] [--seconds 5] [--idle-quiet 15] [--saturation 60] [--history 1,10,30]
+//     [--queries 100] (per query kind and scope, 10 at a time)
 //     [--server mysql://root@127.0.0.1:3306] [--out DIR] [--keep]
 //     [--profile] (a CPU profile of each fleet proxy into <tmp>/profile-<size>; with --keep)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -20,13 +23,14 @@ import { writePlots } from './plot.mjs'
 import { pinning, startNode, stopAll } from './procs.mjs'
 import { FLEET_GOALS, fleetReport, measureFleet } from './scale-fleet.mjs'
 import { fixed } from './scale-load.mjs'
+import { historyReport, measureHistory } from './scale-history.mjs'
 import { measureMysqlDataPath, mysqlReport } from './scale-mysql.mjs'
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url))
 const argv = process.argv.slice(2)
 const opt = (name, fallback) =>
   argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback
-const PARTS = String(opt('parts', 'fleet,mysql')).split(',')
+const PARTS = String(opt('parts', 'fleet,mysql,history')).split(',')
 const OUT = String(opt('out', here('../../../artifacts/bench-scale/')))
 
 const pin = pinning()
@@ -58,6 +62,8 @@ try {
     seconds: Number(opt('seconds', 5)),
     idleQuietS: Number(opt('idle-quiet', 15)),
     saturationS: Number(opt('saturation', 60)),
+    historyMillions: String(opt('history', '1,10,30')).split(',').map(Number),
+    queries: Number(opt('queries', 100)),
     keep: argv.includes('--keep'),
     profile: argv.includes('--profile'),
   }
@@ -123,6 +129,46 @@ try {
       yLabel: 'events not yet written',
       series: [{ name: 'pending', points: r.saturation.samples.map((s) => [s.t, s.pending]) }],
     })
+  }
+  if (PARTS.includes('history')) {
+    const levels = await measureHistory(ctx)
+    const table = historyReport(levels)
+    console.log(`${table}\n`)
+    writeFileSync(join(OUT, 'history.txt'), `${table}\n`)
+    writeFileSync(join(OUT, 'history.json'), JSON.stringify(levels, null, 2))
+    const series = (stat) =>
+      levels[0].queries.map((q, i) => ({
+        name: `${q.kind}, ${q.who}`,
+        points: levels.map((l) => [l.rows / 1e6, l.queries[i][stat]]),
+      }))
+    plots.push(
+      {
+        path: join(OUT, 'history-median.png'),
+        title: 'Console queries: median at 10 concurrent, under load',
+        xLabel: 'usage rows (millions, 30 days, 1,000 accounts)',
+        yLabel: 'ms',
+        goal: 100,
+        series: series('median'),
+      },
+      {
+        path: join(OUT, 'history-p95.png'),
+        title: 'Console queries: p95 at 10 concurrent, under load',
+        xLabel: 'usage rows (millions, 30 days, 1,000 accounts)',
+        yLabel: 'ms',
+        goal: 300,
+        series: series('p95'),
+      },
+      {
+        path: join(OUT, 'history-retention.png'),
+        title: 'Longest usage write while retention deletes a day',
+        xLabel: 'usage rows (millions)',
+        yLabel: 'ms',
+        goal: 100,
+        series: [
+          { name: 'longest write', points: levels.map((l) => [l.rows / 1e6, l.retention.stallMs]) },
+        ],
+      },
+    )
   }
   await writePlots(plots)
   console.log(`tables, figures and plots in ${OUT}`)

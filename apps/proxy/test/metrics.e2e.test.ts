@@ -33,6 +33,10 @@ describe('GET /metrics', () => {
     expect(text).toContain(`qcc_node_state{${a},state="healthy"} 1`)
     expect(text).toMatch(/qcc_usage_tokens_total\{kind="input"\} 50/)
     expect(text).toMatch(/qcc_streams_in_flight 0/)
+    // The usage writer keeps up (flushed above) and dropped nothing; no request was unpriced.
+    expect(text).toMatch(/^qcc_usage_writer_pending 0$/m)
+    expect(text).toMatch(/^qcc_usage_writer_dropped 0$/m)
+    expect(text).toMatch(/^qcc_unpriced_requests_total 0$/m)
     expect(text).not.toContain('sk-a')
   })
 

@@ -1,5 +1,5 @@
 import type { UsageLogEntry, UsageStatusFilter } from '@qcc/store'
-import { PICKED_BY, PRICED_BY, TRACE_OUTCOMES, type PricedBy } from '@qcc/core'
+import { MODEL_ID_MAX, PICKED_BY, PRICED_BY, TRACE_OUTCOMES, type PricedBy } from '@qcc/core'
 import { z } from 'zod'
 import type { AdminDeps, AdminEnv } from './context'
 import { notFound } from './errors'
@@ -19,7 +19,7 @@ export const logsQuery = z.object({
   node_id: z.string().max(64).optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
-  model: z.string().max(128).optional(),
+  model: z.string().max(MODEL_ID_MAX).optional(),
   key_id: z.string().max(64).optional(),
   session_id: z.string().max(128).optional(),
   request_id: z.string().max(128).optional(),

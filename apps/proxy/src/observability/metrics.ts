@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client'
 import type { NodeHealthMachine } from '@qcc/core'
-import type { UsageEvent } from '@qcc/store'
+import type { UsageEvent, UsageWriter } from '@qcc/store'
 import {
   CollectedGauge,
   HotCounter,
@@ -25,6 +25,11 @@ export interface ProxyMetrics {
   limitRefused(scope: string, limit: string): void
   /** Where `qcc_limits_degraded` reads from: the runtime's limit counters (0 until set). */
   watchLimits(counters: { readonly degraded: boolean }): void
+  /**
+   * Where `qcc_usage_writer_pending` and `qcc_usage_writer_dropped` read from: the store's usage
+   * writer (absent until set: no series).
+   */
+  watchUsageWriter(writer: Pick<UsageWriter, 'stats'>): void
   /** Where other parts register their own series (the Redis link's `qcc_redis_up`). */
   readonly sink: MetricSink
 }
@@ -127,6 +132,19 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
     registry,
     collect: () => [{ value: limitCounters?.degraded ? 1 : 0 }],
   })
+  let usageWriter: Pick<UsageWriter, 'stats'> | undefined
+  new CollectedGauge({
+    name: 'qcc_usage_writer_pending',
+    help: 'Usage rows buffered and not yet written to the store (flat under load: it keeps up)',
+    registry,
+    collect: () => (usageWriter ? [{ value: usageWriter.stats().pending }] : []),
+  })
+  new CollectedGauge({
+    name: 'qcc_usage_writer_dropped',
+    help: 'Usage rows whose detail was dropped since start because the buffer was full (totals kept)',
+    registry,
+    collect: () => (usageWriter ? [{ value: usageWriter.stats().dropped }] : []),
+  })
   // One node's series, found by its id without joining label strings on every request (a
   // rename or a series cap makes a new bundle).
   interface NodeSeries {
@@ -190,6 +208,7 @@ export function createProxyMetrics(health: NodeHealthMachine): ProxyMetrics {
     streamClosed: () => void streamsInFlight--,
     limitRefused: (scope, limit) => limitRefusals.labels(scope, limit).inc(),
     watchLimits: (counters) => void (limitCounters = counters),
+    watchUsageWriter: (writer) => void (usageWriter = writer),
     sink: registry,
   }
 }

@@ -187,6 +187,7 @@ export async function createRuntime(env: Env, options: RuntimeOptions = {}): Pro
   })
   const counters: LimitCounters = sharing?.counters ?? memoryCounters
   routing.metrics.watchLimits(counters)
+  routing.metrics.watchUsageWriter(store.usageWriter)
   const limitCounters = counters
   const seeder = new SpendSeeder({
     spendByKey: (filter) => store.spendByKey(filter),

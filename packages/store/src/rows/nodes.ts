@@ -141,8 +141,35 @@ export function patchedNodeRow(
 }
 
 /** The record as returned: whether there is a key, never the key nor header values. */
-export function toNode({ apiKeyEnc, extraHeadersEnc: _, ...n }: NodeRow): NodeRecord {
-  return { ...n, hasApiKey: apiKeyEnc !== null }
+export function toNode(n: NodeRow): NodeRecord {
+  // Every field spelled out, in one literal: the records of a fleet share one hidden class.
+  // Built by rest and spread from a database row, each of 50,000 records got a map of its own
+  // (V8 turns such a copy fast again with a fresh map), 32 MB of maps at 10,000 accounts.
+  return {
+    id: n.id,
+    accountId: n.accountId,
+    name: n.name,
+    baseUrl: n.baseUrl,
+    hasApiKey: n.apiKeyEnc !== null,
+    apiKeyHint: n.apiKeyHint,
+    weight: n.weight,
+    disabled: n.disabled,
+    healthCheckMethod: n.healthCheckMethod,
+    healthCheckModel: n.healthCheckModel,
+    allowPrivate: n.allowPrivate,
+    managed: n.managed,
+    authHeader: n.authHeader,
+    models: n.models,
+    modelMap: n.modelMap,
+    errorRules: n.errorRules,
+    noFailover: n.noFailover,
+    stripToolFields: n.stripToolFields,
+    stickyTtlMs: n.stickyTtlMs,
+    extraHeaderNames: n.extraHeaderNames,
+    unstuckAt: n.unstuckAt,
+    createdAt: n.createdAt,
+    updatedAt: n.updatedAt,
+  }
 }
 
 /** The upstream key of a row, opened under its id and origin; null when it has none. */
