@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { createStore } from '@qcc/store'
 import { cpuSeconds, rssMiB } from './procs.mjs'
 import { startQccProxy } from './qcc.mjs'
-import { fixed, median, sleep, waitReady, wrkPost } from './scale-load.mjs'
+import { fixed, median, sleep, waitReady, waitWritten, wrkPost } from './scale-load.mjs'
 
 /** The proxy's QCC_SECRET_KEY, which the seeding store seals the node keys with. */
 export const SECRET_HEX = 'c4'.repeat(32)
@@ -114,6 +114,8 @@ export async function measureFleet(accounts, ctx) {
           }
           rows[peer].push(res.rps)
           if (peer === 'qcc') {
+            // Writing the run's usage is part of its cost: counted once it is written.
+            await waitWritten(qcc.url)
             qccCpuS += cpuSeconds(qcc.pid) - cpuBefore
             qccRequests += res.requests
           }

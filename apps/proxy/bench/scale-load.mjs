@@ -27,6 +27,23 @@ export async function waitReady(url, startedAt, limitMs = 300_000) {
   }
 }
 
+/** Usage rows the proxy at `url` holds and has not written yet (`qcc_usage_writer_pending`). */
+export async function pendingUsage(url) {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  return Number(/^qcc_usage_writer_pending (\S+)/m.exec(text)?.[1] ?? Number.NaN)
+}
+
+/**
+ * Waits until the proxy has written its usage (at most `limitMs`): the next run, of another
+ * peer, must not share the CPUs with MariaDB writing this run's rows.
+ */
+export async function waitWritten(url, limitMs = 30_000) {
+  const t0 = performance.now()
+  while ((await pendingUsage(url)) > 0 && performance.now() - t0 < limitMs) await sleep(100)
+  // The last batch's commit and MariaDB's own flushing after it.
+  await sleep(500)
+}
+
 /**
  * One wrk run on the load CPU against `port`: POSTs `bodyFile` at `connections` for `seconds`,
  * with a random key of `keysFile` per request when given, else the `headers`; `signal` stops it.

@@ -7,15 +7,18 @@ import { createStore } from '@qcc/store'
 import mysql from 'mysql2/promise'
 import { rssMiB } from './procs.mjs'
 import { PROXY_KEY, startQccProxy } from './qcc.mjs'
-import { fixed, median, sleep, waitReady, wrkPost } from './scale-load.mjs'
+import {
+  fixed,
+  median,
+  pendingUsage,
+  sleep,
+  waitReady,
+  waitWritten,
+  wrkPost,
+} from './scale-load.mjs'
 import { SECRET_HEX } from './scale-fleet.mjs'
 
 export const MYSQL_GOALS = { ratio: 0.6 }
-
-async function pendingUsage(url) {
-  const text = await (await fetch(`${url}/metrics`)).text()
-  return Number(/^qcc_usage_writer_pending (\S+)/m.exec(text)?.[1] ?? Number.NaN)
-}
 
 /** Least-squares slope of `ys` over 0..n-1 (per sample). */
 function slope(ys) {
@@ -93,6 +96,7 @@ export async function measureMysqlDataPath(ctx) {
               throw new Error(`${peer} ${kind}: ${res.non2xx} non-2xx, ${res.errors} errors`)
             }
             rps[peer].push(res.rps)
+            if (peer === 'qcc') await waitWritten(qcc.url)
           }
         }
         const ratios = rps.qcc.map((q, i) => q / rps.nodepipe[i])

@@ -1,4 +1,4 @@
-import { bigint, decimal, mysqlTable, primaryKey, varchar } from 'drizzle-orm/mysql-core'
+import { bigint, decimal, index, mysqlTable, primaryKey, varchar } from 'drizzle-orm/mysql-core'
 import { idColumn, timestamp } from './columns'
 
 /**
@@ -33,5 +33,9 @@ export const usageRollups = mysqlTable(
       name: 'qcc_usage_rollups_pk',
       columns: [t.bucket, t.bucketStart, t.accountId, t.nodeId, t.model, t.keyId],
     }),
+    // One account's summary and series (a tenant's console; `/key/status`, which names the key's
+    // account too) read its own rows, not every account's rows of the range (the primary key
+    // leads with time). One index only: each costs every new rollup row a B-tree insert more.
+    index('qcc_usage_rollups_account_idx').on(t.accountId, t.bucket, t.bucketStart),
   ],
 )

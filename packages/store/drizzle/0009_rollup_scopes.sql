@@ -1,0 +1,1 @@
+CREATE INDEX `qcc_usage_rollups_account_idx` ON `qcc_usage_rollups` (`account_id`,`bucket`,`bucket_start`);
