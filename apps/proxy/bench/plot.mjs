@@ -1,4 +1,4 @@
-// Growth curves as PNG files (issue 20: "a PNG plot of each curve beside the table"): each plot
+// Growth curves as PNG files (apps/proxy/bench/README.md, `pnpm bench:scale`): each plot
 // is drawn as SVG here and rendered to PNG by Debian's Chromium through playwright-core, the
 // browser the console tests use, so no plotting library or download is needed.
 import { writeFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// The fleet part of `pnpm bench:scale` (issue 20): a fresh MariaDB database per size, seeded
+// The fleet part of `pnpm bench:scale` (apps/proxy/bench/README.md): a fresh MariaDB database per size, seeded
 // through the store in bulk (`createAccountsInBulk`), then the built proxy started on it: time to
 // `/readyz` 200, RSS at ready, idle and after load, and json_c50 with a key picked at random for
 // each request beside the raw node pipe, runs interleaved.

@@ -1,4 +1,4 @@
-// The history part of `pnpm bench:scale` (issue 20): usage rows over 30 days and 1,000 accounts,
+// The history part of `pnpm bench:scale` (apps/proxy/bench/README.md): usage rows over 30 days and 1,000 accounts,
 // seeded through the store in bulk (`importUsageBatch`, 5,000 events a batch, rollups derived as
 // the usage writer derives them), grown level by level (1, 10, 30 million by default). At each
 // level the built proxy runs on the database under load while 10 clients at a time ask the

@@ -1,4 +1,4 @@
-// The MySQL part of `pnpm bench:scale` (issue 20): the data path with every request's usage
+// The MySQL part of `pnpm bench:scale` (apps/proxy/bench/README.md): the data path with every request's usage
 // written to MariaDB. json_c50 and sse_c50 beside the raw node pipe (runs interleaved), then a
 // saturation run during which the usage writer's backlog (`qcc_usage_writer_pending`) is read
 // from /metrics each second; afterwards the usage rows are counted against the answered requests.

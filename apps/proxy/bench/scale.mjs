@@ -1,4 +1,4 @@
-// `pnpm bench:scale`: how qcc's costs grow as the work grows (issue 20), as curves, not one
+// `pnpm bench:scale`: how qcc's costs grow as the work grows (apps/proxy/bench/README.md), as curves, not one
 // point. Parts (--parts, default all):
 //   fleet: 100, 1,000 and 10,000 accounts with 10 keys and 5 nodes each (bench/scale-fleet.mjs);
 //   mysql: the data path with usage written to MariaDB, and the writer's backlog at saturation

@@ -9,7 +9,7 @@ const REMEMBERED_MAX = 65_536
  * The change versions this store handle's own commits produced (each bump's new value, known
  * exactly from the bump itself). A poll that finds the version moved only by these has nothing
  * to reload: at fleet size reloading every key, account and node each poll while tenants are
- * created here made provisioning quadratic (issue 20).
+ * created here made provisioning quadratic (`pnpm bench:provision`, apps/proxy/bench/README.md).
  */
 export class OwnChangeVersions {
   readonly #versions = new Set<number>()

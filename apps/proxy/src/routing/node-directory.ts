@@ -49,7 +49,7 @@ export class NodeDirectory {
    * The poll's {@link refresh}: a version moved only by this store handle's own commits is taken
    * as read without reloading, since those changes arrived through {@link refreshAccounts}
    * already (this replica's admin API announces each one). At fleet size a whole reload every
-   * poll while tenants are created here made provisioning quadratic (issue 20).
+   * poll while tenants are created here made provisioning quadratic (`pnpm bench:provision`, apps/proxy/bench/README.md).
    */
   async pollRefresh(): Promise<boolean> {
     const version = await this.store.changeVersion()

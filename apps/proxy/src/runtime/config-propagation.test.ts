@@ -39,22 +39,26 @@ function holdableStore(store: Store) {
   return { store: wrapped, control }
 }
 
-/** The routing runtime and its config propagation, loaded once; the poll is never started. */
-async function stackOn(store: Store, bus = new EventBus()) {
-  const log = createLogger('silent')
-  const routing = createRoutingRuntime({
+/** The routing runtime on a store; its scheduler is never started, so no probe goes out. */
+function routingOn(store: Store, bus: EventBus, log: ReturnType<typeof createLogger>) {
+  return createRoutingRuntime({
     env: loadEnv({ PROXY_HEALTH_INTERVAL_SEC: '3600' }),
     store,
     bus,
     log,
     clock: { now: Date.now },
     random: Math.random,
-    // The scheduler is never started here: no probe goes out.
     outbound: {
       request: () => Promise.reject(new Error('no network in this test')),
       close: async () => {},
     },
   })
+}
+
+/** The routing runtime and its config propagation, loaded once; the poll is never started. */
+async function stackOn(store: Store, bus = new EventBus()) {
+  const log = createLogger('silent')
+  const routing = routingOn(store, bus, log)
   const config = propagateConfigChanges({ routing, bus, log, pollMs: 60_000 })
   await config.refresh()
   return {
@@ -139,18 +143,7 @@ describe('config propagation: account reloads and whole reloads', () => {
     }
     const log = createLogger('silent')
     const bus = new EventBus()
-    const routing = createRoutingRuntime({
-      env: loadEnv({ PROXY_HEALTH_INTERVAL_SEC: '3600' }),
-      store,
-      bus,
-      log,
-      clock: { now: Date.now },
-      random: Math.random,
-      outbound: {
-        request: () => Promise.reject(new Error('no network in this test')),
-        close: async () => {},
-      },
-    })
+    const routing = routingOn(store, bus, log)
     const config = propagateConfigChanges({ routing, bus, log, pollMs: 20 })
     await config.refresh()
     const node = await base.createNode({

@@ -39,7 +39,7 @@ describe.skipIf(!env)(`mysql usage sink (${label})`, () => {
   })
 })
 
-describe.skipIf(!env)(`mysql usage query plans (${label}, issue 20)`, () => {
+describe.skipIf(!env)(`mysql usage query plans (${label})`, () => {
   it("reads one account's rollups through its index, not every account's", async () => {
     if (!env) return
     const store = await env.harness.open()
